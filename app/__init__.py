@@ -1,0 +1,1 @@
+"""Cascada: a training-of-trainers learning platform for police."""
