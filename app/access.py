@@ -1,0 +1,76 @@
+"""Who may do what: the one table of role permissions, and the rule every route declares.
+
+A route without a rule makes `create_app` fail (deny by default); tests walk the routes too.
+"""
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.accounts.models import Role, User
+from app.errors import CsrfFailed, Forbidden, LoginRequired
+from app.i18n import N_
+from app.security import csrf_token_is_valid
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Permission(StrEnum):
+    use_account = "use_account"  # own home page, profile, password, language
+    manage_users = "manage_users"
+    manage_institutions = "manage_institutions"
+    view_audit = "view_audit"
+
+
+_EVERYONE = {Permission.use_account}
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.officer: frozenset(_EVERYONE),
+    Role.instructor: frozenset(_EVERYONE),
+    Role.admin: frozenset(Permission),
+}
+
+
+def can(user: User | None, permission: Permission) -> bool:
+    return user is not None and permission in ROLE_PERMISSIONS[user.role]
+
+
+class Rule:
+    """A route's access rule as a dependency: checks CSRF on state changes, then the permission."""
+
+    def __init__(self, permission: Permission | None) -> None:
+        self.permission = permission  # None: public
+
+    async def __call__(self, request: Request) -> User | None:
+        if request.method not in SAFE_METHODS:
+            await _check_csrf(request)
+        user: User | None = request.scope["state"].get("user")
+        if self.permission is None:
+            return user
+        if user is None:
+            raise LoginRequired(N_("Inicie sesión para continuar."))
+        if not can(user, self.permission):
+            raise Forbidden(N_("No tiene permiso para ver esta página."))
+        return user
+
+    def __repr__(self) -> str:
+        return f"Rule({self.permission or 'public'})"
+
+
+async def _check_csrf(request: Request) -> None:
+    submitted = request.headers.get("X-CSRF-Token")
+    if submitted is None:
+        form = await request.form()
+        value = form.get("csrf_token")
+        submitted = value if isinstance(value, str) else None
+    if not csrf_token_is_valid(request, submitted):
+        raise CsrfFailed(N_("El formulario caducó o no es válido. Vuelva a cargar la página e intente de nuevo."))
+
+
+PUBLIC = Depends(Rule(None))
+MaybeUser = Annotated[User | None, PUBLIC]
+CurrentUser = Annotated[User, Depends(Rule(Permission.use_account))]
+UserManager = Annotated[User, Depends(Rule(Permission.manage_users))]
+InstitutionManager = Annotated[User, Depends(Rule(Permission.manage_institutions))]
+AuditReader = Annotated[User, Depends(Rule(Permission.view_audit))]

@@ -1,0 +1,132 @@
+"""Administration of users and institutions (admins only), and the audit log."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+from sqlmodel import col, select
+
+from app.access import AuditReader, InstitutionManager, UserManager
+from app.accounts import service
+from app.accounts.models import Institution, Role
+from app.audit import AuditEntry
+from app.db import SessionDep
+from app.errors import NotFound
+from app.i18n import N_
+from app.web import redirect, render, translate
+
+router = APIRouter(prefix="/admin")
+
+
+@router.get("/", name="admin:index")
+def index(request: Request, user: UserManager) -> Response:
+    return render(request, "admin/index.html")
+
+
+@router.get("/users", name="admin:users")
+def users(request: Request, user: UserManager, session: SessionDep, q: str = "", role: str = "",
+          institution_id: Annotated[int | None, Query()] = None, department: str = "", active: str = "",
+          page: Annotated[int, Query(ge=1, le=100000)] = 1) -> Response:
+    filters = service.UserFilter(q[:100], role, institution_id, department, active, page)
+    context = {"page": service.list_users(session, filters), "filters": filters,
+               "institutions": service.list_institutions(session), "roles": list(Role)}
+    return render(request, "admin/users.html", context, block="results")
+
+
+def _user_form(username: str, full_name: str, national_id: str, rank: str, institution_id: str,
+               department: str, role: str, language: str) -> service.UserForm:
+    return service.UserForm(username=username.strip().lower(), full_name=full_name, national_id=national_id.strip(),
+                            rank=rank, institution_id=int(institution_id) if institution_id.isdigit() else None,
+                            department=department, role=role, language=language)
+
+
+UserFields = Annotated[str, Form(max_length=200)]
+
+
+def _form_context(session: SessionDep, **extra: object) -> dict[str, object]:
+    return {"institutions": service.list_institutions(session, active_only=True), "roles": list(Role), **extra}
+
+
+@router.get("/users/new", name="admin:new_user")
+def new_user(request: Request, user: UserManager, session: SessionDep) -> Response:
+    return render(request, "admin/user_form.html", _form_context(session, form=None))
+
+
+@router.post("/users/new", name="admin:create_user")
+def create_user(request: Request, user: UserManager, session: SessionDep, username: UserFields = "",
+                full_name: UserFields = "", national_id: UserFields = "", rank: UserFields = "",
+                institution_id: UserFields = "", department: UserFields = "", role: UserFields = "officer",
+                language: UserFields = "es", password: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    form = _user_form(username, full_name, national_id, rank, institution_id, department, role, language)
+    try:
+        created = service.create_user(session, request.app.state.hasher, form, password, actor=user)
+    except service.InvalidUser as error:
+        context = _form_context(session, form=form, error=translate(error), error_field=error.field)
+        return render(request, "admin/user_form.html", context, status_code=422)
+    return redirect(request, "admin:edit_user", user_id=created.id)
+
+
+@router.get("/users/{user_id}", name="admin:edit_user")
+def edit_user(request: Request, user_id: int, user: UserManager, session: SessionDep) -> Response:
+    target = service.get_user(session, user_id)
+    return render(request, "admin/user_form.html", _form_context(session, form=target, target=target))
+
+
+@router.post("/users/{user_id}", name="admin:update_user")
+def update_user(request: Request, user_id: int, user: UserManager, session: SessionDep, username: UserFields = "",
+                full_name: UserFields = "", national_id: UserFields = "", rank: UserFields = "",
+                institution_id: UserFields = "", department: UserFields = "", role: UserFields = "officer",
+                language: UserFields = "es") -> Response:
+    target = service.get_user(session, user_id)
+    form = _user_form(username, full_name, national_id, rank, institution_id, department, role, language)
+    try:
+        service.update_user(session, target, form, actor=user)
+    except service.InvalidUser as error:
+        context = _form_context(session, form=form, target=target, error=translate(error), error_field=error.field)
+        return render(request, "admin/user_form.html", context, status_code=422)
+    return redirect(request, "admin:edit_user", user_id=user_id)
+
+
+@router.post("/users/{user_id}/active", name="admin:set_user_active")
+def set_user_active(request: Request, user_id: int, user: UserManager, session: SessionDep,
+                    active: Annotated[bool, Form()] = False) -> Response:
+    service.set_active(session, service.get_user(session, user_id), active, actor=user)
+    return redirect(request, "admin:edit_user", user_id=user_id)
+
+
+@router.get("/institutions", name="admin:institutions")
+def institutions(request: Request, user: InstitutionManager, session: SessionDep) -> Response:
+    return render(request, "admin/institutions.html", {"institutions": service.list_institutions(session)})
+
+
+@router.post("/institutions", name="admin:save_institution")
+def save_institution(request: Request, user: InstitutionManager, session: SessionDep,
+                     name: Annotated[str, Form(max_length=300)] = "",
+                     institution_id: Annotated[int | None, Form()] = None) -> Response:
+    existing = _institution(session, institution_id) if institution_id else None
+    try:
+        service.save_institution(session, name, actor=user, institution=existing)
+    except service.InvalidUser as error:
+        context = {"institutions": service.list_institutions(session), "error": translate(error), "name": name}
+        return render(request, "admin/institutions.html", context, status_code=422)
+    return redirect(request, "admin:institutions")
+
+
+@router.post("/institutions/{institution_id}/active", name="admin:set_institution_active")
+def set_institution_active(request: Request, institution_id: int, user: InstitutionManager, session: SessionDep,
+                           active: Annotated[bool, Form()] = False) -> Response:
+    service.set_institution_active(session, _institution(session, institution_id), active, actor=user)
+    return redirect(request, "admin:institutions")
+
+
+def _institution(session: SessionDep, institution_id: int) -> Institution:
+    institution = session.get(Institution, institution_id)
+    if institution is None:
+        raise NotFound(N_("No encontramos esta página."))
+    return institution
+
+
+@router.get("/audit", name="admin:audit")
+def audit_log(request: Request, user: AuditReader, session: SessionDep) -> Response:
+    entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(200)).all()
+    return render(request, "admin/audit.html", {"entries": entries})

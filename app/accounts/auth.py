@@ -1,0 +1,133 @@
+"""Logging in and out: throttled credential checks and server-side sessions."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from functools import cache
+
+from argon2 import PasswordHasher
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from app.accounts.models import LoginThrottle, User, UserSession
+from app.accounts.passwords import verify_password
+from app.timeutil import utcnow
+
+TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is refreshed at most this often
+
+
+class LoginRefusal(StrEnum):
+    bad_credentials = "bad_credentials"
+    locked = "locked"
+
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    max_failures: int
+    lockout: timedelta
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    absolute: timedelta
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalize_username(username: str) -> str:
+    return username.strip().lower()[:64]
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
+def authenticate(
+    session: Session, hasher: PasswordHasher, username: str, password: str, policy: ThrottlePolicy
+) -> User | LoginRefusal:
+    """The active user with these credentials, or why not; unknown usernames take the same path."""
+    now = utcnow()
+    throttle = _locked_throttle_row(session, normalize_username(username), now)
+    if throttle.locked_until and now < throttle.locked_until:
+        return LoginRefusal.locked
+    user = session.exec(select(User).where(User.username == throttle.username)).first()
+    # Verify against a dummy hash for unknown users so both cost the same time.
+    ok = verify_password(hasher, user.password_hash if user else _dummy_hash(hasher), password)
+    if ok and user is not None and user.active:
+        session.delete(throttle)
+        return user
+    _count_failure(throttle, now, policy)
+    return LoginRefusal.locked if throttle.locked_until else LoginRefusal.bad_credentials
+
+
+def _locked_throttle_row(session: Session, username: str, now: datetime) -> LoginThrottle:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(LoginThrottle)
+        .values(username=username, failures=0, window_started_at=now)
+        .on_conflict_do_nothing(index_elements=["username"])
+    )
+    return session.exec(
+        select(LoginThrottle).where(LoginThrottle.username == username).with_for_update()
+    ).one()
+
+
+def _count_failure(throttle: LoginThrottle, now: datetime, policy: ThrottlePolicy) -> None:
+    if now - throttle.window_started_at > policy.lockout:
+        throttle.failures, throttle.window_started_at = 0, now
+    throttle.failures += 1
+    if throttle.failures >= policy.max_failures:
+        throttle.locked_until = now + policy.lockout
+        throttle.failures, throttle.window_started_at = 0, now
+
+
+def start_session(session: Session, user: User, *, replacing: str | None = None) -> str:
+    """A new opaque token for `user`; any session the browser had before is ended (rotation)."""
+    if replacing:
+        end_session(session, replacing)
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    session.add(UserSession(token_hash=hash_token(token), user_id=user.id))
+    return token
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+
+
+def end_all_sessions(session: Session, user_id: int) -> None:
+    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+def find_session(session: Session, token: str) -> tuple[UserSession, User] | None:
+    return session.exec(  # type: ignore[return-value]
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == hash_token(token))
+    ).first()
+
+
+def is_expired(user_session: UserSession, user: User, policy: SessionPolicy, now: datetime) -> bool:
+    """Idle too long, open too long, or its user was deactivated."""
+    idle = now - user_session.last_seen_at > policy.idle
+    return idle or now - user_session.created_at > policy.absolute or not user.active
+
+
+def needs_touch(user_session: UserSession, now: datetime) -> bool:
+    return now - user_session.last_seen_at > TOUCH_EVERY
+
+
+def touch_session(session: Session, session_id: int, now: datetime) -> None:
+    session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+
+
+def delete_session(session: Session, session_id: int) -> None:
+    session.execute(delete(UserSession).where(UserSession.id == session_id))

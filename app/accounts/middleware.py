@@ -1,0 +1,94 @@
+"""Who is asking, and in which language: resolved once per request before any route runs."""
+
+import secrets
+from http.cookies import CookieError, SimpleCookie
+
+import anyio
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.accounts import auth
+from app.accounts.models import User
+from app.db import transaction
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate, set_language
+from app.security import CSRF_COOKIE
+from app.timeutil import utcnow
+
+SESSION_COOKIE = "cascada_session"
+LANGUAGE_COOKIE = "cascada_lang"
+
+
+class SessionMiddleware:
+    """Loads the session's user into `scope["state"]` and sets the request language."""
+
+    def __init__(self, app: ASGIApp, engine: Engine, policy: auth.SessionPolicy, secure: bool) -> None:
+        self.app, self.engine, self.policy, self.secure = app, engine, policy, secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        cookies = _cookies(scope)
+        token = cookies.get(SESSION_COOKIE)
+        user = await anyio.to_thread.run_sync(self._load_user, token) if token else None
+        state = scope.setdefault("state", {})
+        state["user"], state["session_token"] = user, token if user else None
+        state["csrf_id"] = cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
+        set_language(_language(user, cookies, scope))
+        if user is None and CSRF_COOKIE not in cookies:
+            send = self._setting_csrf_cookie(send, state["csrf_id"])
+        await self.app(scope, receive, send)
+
+    def _load_user(self, token: str) -> User | None:
+        with transaction(self.engine) as session:
+            found = auth.find_session(session, token)
+        if found is None:
+            return None
+        user_session, user = found
+        now = utcnow()
+        if auth.is_expired(user_session, user, self.policy, now):
+            with transaction(self.engine, write=True) as session:
+                auth.delete_session(session, user_session.id or 0)
+            return None
+        if auth.needs_touch(user_session, now):
+            with transaction(self.engine, write=True) as session:
+                auth.touch_session(session, user_session.id or 0, now)
+        return user
+
+    def _setting_csrf_cookie(self, send: Send, csrf_id: str) -> Send:
+        cookie = cookie_header(CSRF_COOKIE, csrf_id, secure=self.secure, max_age=None)
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
+            await send(message)
+
+        return send_with_cookie
+
+
+def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None) -> str:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    raw = b"; ".join(value for name, value in scope["headers"] if name == b"cookie").decode("latin-1")
+    parsed: SimpleCookie = SimpleCookie()
+    try:
+        parsed.load(raw)
+    except CookieError:  # a malformed cookie header is the browser's problem, not a 500
+        return {}
+    return {name: morsel.value for name, morsel in parsed.items()}
+
+
+def _language(user: User | None, cookies: dict[str, str], scope: Scope) -> str:
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    if cookies.get(LANGUAGE_COOKIE) in LANGUAGES:
+        return cookies[LANGUAGE_COOKIE]
+    accept = next((v.decode("latin-1") for n, v in scope["headers"] if n == b"accept-language"), None)
+    return negotiate(accept) or DEFAULT_LANGUAGE

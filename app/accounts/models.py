@@ -1,0 +1,54 @@
+"""Users, institutions, server-side sessions and login throttling."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from app.timeutil import utcnow
+
+
+class Role(StrEnum):
+    officer = "officer"
+    instructor = "instructor"
+    admin = "admin"
+
+
+class Institution(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    active: bool = True
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)  # stored lowercase
+    full_name: str = Field(max_length=200)
+    national_id: str | None = Field(default=None, max_length=20, unique=True)  # cédula
+    rank: str = Field(default="", max_length=80)
+    institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
+    department: str | None = Field(default=None, max_length=32, index=True)  # a departments.DEPARTMENTS code
+    role: Role = Field(default=Role.officer, max_length=16, index=True)
+    language: str = Field(default="es", max_length=5)
+    active: bool = True
+    password_hash: str = Field(default="", max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """A login: the browser holds an opaque token, we keep only its SHA-256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per username, known or not, shared by every worker through the database."""
+
+    username: str = Field(max_length=64, primary_key=True)
+    failures: int = 0
+    window_started_at: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = None

@@ -1,0 +1,224 @@
+"""Managing users and institutions: the rules for who can exist in Cascada and how they change."""
+
+import re
+from dataclasses import dataclass
+from math import ceil
+
+from argon2 import PasswordHasher
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.accounts import auth
+from app.accounts.departments import DEPARTMENTS, SEED_INSTITUTIONS
+from app.accounts.models import Institution, Role, User
+from app.accounts.passwords import check_policy, hash_password, verify_password
+from app.errors import DomainError, NotFound
+from app.i18n import LANGUAGES, N_
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+NATIONAL_ID = re.compile(r"^[0-9]{3,12}$")
+PAGE_SIZE = 25
+
+
+class InvalidUser(DomainError):
+    status_code = 422
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class UserForm:
+    """What an admin enters for a user; validated by `validate_user_form`."""
+
+    username: str
+    full_name: str
+    national_id: str = ""
+    rank: str = ""
+    institution_id: int | None = None
+    department: str = ""
+    role: str = Role.officer
+    language: str = "es"
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    query: str = ""
+    role: str = ""
+    institution_id: int | None = None
+    department: str = ""
+    active: str = ""  # "", "yes", "no"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Page:
+    users: list[User]
+    total: int
+    page: int
+    pages: int
+
+
+def validate_user_form(session: Session, form: UserForm, *, user_id: int | None = None) -> None:
+    """Raise InvalidUser naming the first field that is wrong."""
+    if not USERNAME.match(form.username):
+        raise InvalidUser("username", N_("El usuario debe tener de 2 a 64 caracteres: letras minúsculas, "
+                                         "números, punto, guion o guion bajo."))
+    if not form.full_name.strip() or len(form.full_name) > 200:
+        raise InvalidUser("full_name", N_("Escriba el nombre completo (hasta 200 caracteres)."))
+    if form.national_id and not NATIONAL_ID.match(form.national_id):
+        raise InvalidUser("national_id", N_("La cédula debe tener solo números (3 a 12 dígitos)."))
+    if form.role not in Role.__members__:
+        raise InvalidUser("role", N_("Elija un rol de la lista."))
+    if form.department and form.department not in DEPARTMENTS:
+        raise InvalidUser("department", N_("Elija un departamento de la lista."))
+    if form.language not in LANGUAGES:
+        raise InvalidUser("language", N_("Elija un idioma de la lista."))
+    if form.institution_id is not None and session.get(Institution, form.institution_id) is None:
+        raise InvalidUser("institution_id", N_("Elija una institución de la lista."))
+    _check_unique(session, form, user_id)
+
+
+def _check_unique(session: Session, form: UserForm, user_id: int | None) -> None:
+    clash = session.exec(select(User).where(User.username == form.username, User.id != user_id)).first()
+    if clash:
+        raise InvalidUser("username", N_("Ya existe un usuario con ese nombre de usuario."))
+    if form.national_id:
+        clash = session.exec(
+            select(User).where(User.national_id == form.national_id, User.id != user_id)
+        ).first()
+        if clash:
+            raise InvalidUser("national_id", N_("Ya existe un usuario con esa cédula."))
+
+
+def _apply(user: User, form: UserForm) -> None:
+    user.username = form.username
+    user.full_name = form.full_name.strip()
+    user.national_id = form.national_id or None
+    user.rank = form.rank.strip()[:80]
+    user.institution_id = form.institution_id
+    user.department = form.department or None
+    user.role = Role(form.role)
+    user.language = form.language
+
+
+def create_user(session: Session, hasher: PasswordHasher, form: UserForm, password: str,
+                *, actor: User | None = None) -> User:
+    """A new active user with a password that meets the policy."""
+    validate_user_form(session, form)
+    try:
+        check_policy(password, username=form.username)
+    except DomainError as error:
+        raise InvalidUser("password", error.message, **error.params) from error
+    user = User(username=form.username, full_name=form.full_name, password_hash=hash_password(hasher, password))
+    _apply(user, form)
+    session.add(user)
+    audit.record(session, actor.id if actor else None, "user.create", user, username=user.username,
+                 role=user.role)
+    return user
+
+
+def update_user(session: Session, user: User, form: UserForm, *, actor: User) -> User:
+    validate_user_form(session, form, user_id=user.id)
+    before = {"role": user.role, "username": user.username}
+    _apply(user, form)
+    session.add(user)
+    audit.record(session, actor.id, "user.update", user, before=before, role=user.role)
+    return user
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+    """Deactivating ends every session of the user at once; nothing else about them is deleted."""
+    if user.id == actor.id and not active:
+        raise DomainError(N_("No puede desactivar su propia cuenta."))
+    user.active = active
+    session.add(user)
+    if not active:
+        auth.end_all_sessions(session, user.id or 0)
+    audit.record(session, actor.id, "user.activate" if active else "user.deactivate", user)
+
+
+def change_password(session: Session, hasher: PasswordHasher, user: User, current: str, new: str) -> str:
+    """Replace the password, end every session of the user, and return a fresh session token."""
+    if not verify_password(hasher, user.password_hash, current):
+        raise InvalidUser("current_password", N_("La contraseña actual no es correcta."))
+    try:
+        check_policy(new, username=user.username)
+    except DomainError as error:
+        raise InvalidUser("new_password", error.message, **error.params) from error
+    user.password_hash = hash_password(hasher, new)
+    session.add(user)
+    auth.end_all_sessions(session, user.id or 0)
+    return auth.start_session(session, user)
+
+
+def set_language(session: Session, user: User, language: str) -> None:
+    if language in LANGUAGES:
+        user.language = language
+        session.add(user)
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("No encontramos esta página."))
+    return user
+
+
+def list_users(session: Session, filters: UserFilter) -> Page:
+    """Users matching the filters, newest first, one page at a time."""
+    query = select(User)
+    if filters.query:
+        like = f"%{filters.query.strip().lower()}%"
+        query = query.where(or_(func.lower(User.full_name).like(like), col(User.username).like(like),
+                                col(User.national_id).like(like)))
+    if filters.role in Role.__members__:
+        query = query.where(User.role == filters.role)
+    if filters.institution_id:
+        query = query.where(User.institution_id == filters.institution_id)
+    if filters.department in DEPARTMENTS:
+        query = query.where(User.department == filters.department)
+    if filters.active in ("yes", "no"):
+        query = query.where(User.active == (filters.active == "yes"))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    pages = max(1, ceil(total / PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    users = session.exec(query.order_by(col(User.id).desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return Page(list(users), total, page, pages)
+
+
+def list_institutions(session: Session, *, active_only: bool = False) -> list[Institution]:
+    query = select(Institution).order_by(Institution.name)
+    if active_only:
+        query = query.where(Institution.active == True)  # noqa: E712
+    return list(session.exec(query))
+
+
+def save_institution(session: Session, name: str, *, actor: User, institution: Institution | None = None) -> Institution:
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= 200:
+        raise InvalidUser("name", N_("El nombre de la institución debe tener de 2 a 200 caracteres."))
+    clash = session.exec(select(Institution).where(func.lower(Institution.name) == name.lower())).first()
+    if clash and clash is not institution:
+        raise InvalidUser("name", N_("Ya existe una institución con ese nombre."))
+    institution = institution or Institution(name=name)
+    institution.name = name
+    session.add(institution)
+    audit.record(session, actor.id, "institution.save", institution, name=name)
+    return institution
+
+
+def set_institution_active(session: Session, institution: Institution, active: bool, *, actor: User) -> None:
+    institution.active = active
+    session.add(institution)
+    audit.record(session, actor.id, "institution.activate" if active else "institution.deactivate", institution)
+
+
+def seed_institutions(session: Session) -> None:
+    """Create the standard institutions that are missing; safe to run at every start."""
+    existing = {i.name for i in session.exec(select(Institution))}
+    for name in SEED_INSTITUTIONS:
+        if name not in existing:
+            session.add(Institution(name=name))

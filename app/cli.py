@@ -1,0 +1,128 @@
+"""The `cascada` command: serve, migrate, create the first admin, seed demo data."""
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from app import demo, migrate
+from app.accounts import service as accounts_service
+from app.accounts.models import Role
+from app.accounts.passwords import make_hasher
+from app.config import ConfigError, Settings
+from app.db import make_engine, transaction
+from app.errors import DomainError
+from app.web import translate
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        return int(args.handler(settings, args) or 0)
+    except ConfigError as error:
+        print(f"cascada: configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cascada", description="Cascada learning platform")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="apply migrations and run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=_port, default=8000)
+    serve.add_argument("--workers", type=_positive, default=1)
+    serve.add_argument("--demo", action="store_true", help="seed demo accounts and data (not in production)")
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply pending migrations").set_defaults(handler=_db_upgrade)
+
+    admin = commands.add_parser("create-admin", help="create an administrator account")
+    admin.add_argument("--username")
+    admin.add_argument("--full-name")
+    admin.add_argument("--password", help="omit to be asked (safer: not kept in shell history)")
+    admin.set_defaults(handler=_create_admin)
+
+    seed = commands.add_parser("demo", help="seed the demo data set and print its accounts")
+    seed.set_defaults(handler=_demo)
+    return parser
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1-65535)")
+    return int(value)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (1-64)")
+    return int(value)
+
+
+def _prepare_database(settings: Settings) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.resolved_database_url())
+    with transaction(make_engine(settings.resolved_database_url()), write=True) as session:
+        accounts_service.seed_institutions(session)
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    _prepare_database(settings)
+    print("database is up to date")
+    return 0
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.demo:
+        settings = settings.model_copy(update={"demo": True})
+    settings.check_production()
+    settings.resolved_secret_key()  # create it once, before several workers race to
+    _prepare_database(settings)
+    if settings.demo:
+        _demo(settings, args)
+        os.environ["CASCADA_DEMO"] = "true"
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=True, access_log=False)
+    return 0
+
+
+def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    _prepare_database(settings)
+    username = args.username or input("Username: ").strip()
+    full_name = args.full_name or input("Full name: ").strip()
+    password = args.password or getpass.getpass("Password (at least 8 characters): ")
+    form = accounts_service.UserForm(username=username.lower(), full_name=full_name, role=Role.admin)
+    hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    try:
+        with transaction(make_engine(settings.resolved_database_url()), write=True) as session:
+            accounts_service.create_user(session, hasher, form, password)
+    except DomainError as error:
+        print(f"cascada: {translate(error)}", file=sys.stderr)
+        return 1
+    print(f"admin {form.username!r} created")
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.env == "production":
+        raise ConfigError("demo data is not allowed in production")
+    _prepare_database(settings)
+    hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    with transaction(make_engine(settings.resolved_database_url()), write=True) as session:
+        accounts = demo.seed(session, hasher)
+    print("Demo accounts (password: %s):" % demo.DEMO_PASSWORD)
+    for username, role in accounts:
+        print(f"  {username:<12} {role}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

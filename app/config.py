@@ -1,0 +1,67 @@
+"""Settings from CASCADA_* environment variables; zero configuration gives a working SQLite server."""
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+WEAK_SECRETS = {"secret", "changeme", "change-me", "cascada", "password", "test", "development"}
+
+
+class ConfigError(Exception):
+    """The configuration is unsafe or incomplete; the message says what to change."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CASCADA_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None  # default: SQLite file in data_dir
+    secret_key: str | None = None  # default: generated into data_dir/secret_key on first start
+    base_url: str = "http://localhost:8000"
+    https: bool = False  # Secure cookies; set when served behind an HTTPS proxy
+    api_docs: bool = False
+    demo: bool = False
+    courses_dir: Path = PROJECT_DIR / "courses"
+    templates_dir: Path = PROJECT_DIR / "templates"
+    static_dir: Path = PROJECT_DIR / "static"
+    session_idle_minutes: int = 120
+    session_absolute_hours: int = 12
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    # Argon2id cost; tests lower it, production keeps the RFC 9106 low-memory profile.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    log_json: bool = True
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'cascada.db'}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or the one kept in the data dir (created 0600 on first use)."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+    def check_production(self) -> None:
+        """Refuse settings that are fine on a laptop and dangerous on a server."""
+        if self.env != "production":
+            return
+        problems = []
+        key = self.secret_key or ""
+        if len(key) < 32 or key.lower() in WEAK_SECRETS or len(set(key)) < 12:
+            problems.append("CASCADA_SECRET_KEY must be set to a random value of at least 32 characters")
+        if self.demo:
+            problems.append("demo data is not allowed in production (unset CASCADA_DEMO, drop --demo)")
+        if self.api_docs:
+            problems.append("the API docs routes are not allowed in production (unset CASCADA_API_DOCS)")
+        if problems:
+            raise ConfigError("; ".join(problems))

@@ -1,0 +1,64 @@
+"""Translations: Spanish (Paraguay) is the source language, English comes from a gettext catalog.
+
+The catalog is compiled from its .po file in memory at start-up, so translations work right
+after `pip install` with no build step.
+"""
+
+import io
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGE = "es"
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+CATALOG_DIR = Path(__file__).parent / "translations"
+
+_current: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def catalog(language: str) -> NullTranslations:
+    po_path = CATALOG_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language == DEFAULT_LANGUAGE or not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        messages = read_po(po_file, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, messages)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def set_language(language: str) -> None:
+    _current.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+def gettext(message: str) -> str:
+    return catalog(_current.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalog(_current.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message
+
+
+def negotiate(accept_language: str | None) -> str | None:
+    """The first supported language in an Accept-Language header, or None."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag[:2] in LANGUAGES:
+            return tag[:2]
+    return None

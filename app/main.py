@@ -1,0 +1,86 @@
+"""create_app(settings): the only place that wires routers, middleware and handlers."""
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.staticfiles import StaticFiles
+
+from app import access, web
+from app.accounts import admin_routes as accounts_admin
+from app.accounts import auth
+from app.accounts import routes as accounts_routes
+from app.accounts.middleware import SessionMiddleware
+from app.accounts.passwords import make_hasher
+from app.config import Settings
+from app.db import make_engine
+from app.errors import DomainError
+from app.health import router as health_router
+from app.logs import RequestLogMiddleware, configure_logging
+from app.security import SecurityHeadersMiddleware
+
+ROUTERS = (health_router, accounts_routes.router, accounts_admin.router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    settings.check_production()
+    configure_logging(settings.log_json)
+    docs = settings.api_docs
+    app = FastAPI(title="Cascada", docs_url="/docs" if docs else None, redoc_url=None,
+                  openapi_url="/openapi.json" if docs else None)
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.resolved_database_url())
+    app.state.secret_key = settings.resolved_secret_key()
+    app.state.hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    app.state.templates = web.make_templates(settings.templates_dir, settings.static_dir)
+    for router in ROUTERS:
+        app.include_router(router)
+    require_rules(app)
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    _add_middleware(app, settings)
+    _add_error_handlers(app)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    policy = auth.SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
+                                absolute=timedelta(hours=settings.session_absolute_hours))
+    # Added inside-out: requests pass RequestLog, then SecurityHeaders, GZip, Session.
+    app.add_middleware(SessionMiddleware, engine=app.state.engine, policy=policy, secure=settings.https)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLogMiddleware)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, web.render_domain_error)
+    app.add_exception_handler(StarletteHTTPException, web.render_http_error)
+    app.add_exception_handler(RequestValidationError, web.render_validation_error)
+    app.add_exception_handler(Exception, web.render_server_error)
+
+
+def route_rules(app: FastAPI) -> dict[str, list[access.Rule]]:
+    """Each API route's path and method, with the access rules found among its dependencies."""
+    found: dict[str, list[access.Rule]] = {}
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            key = f"{','.join(sorted(route.methods))} {route.path}"
+            found[key] = [d.call for d in _walk(route.dependant) if isinstance(d.call, access.Rule)]
+    return found
+
+
+def _walk(dependant):  # type: ignore[no-untyped-def]
+    for dependency in dependant.dependencies:
+        yield dependency
+        yield from _walk(dependency)
+
+
+def require_rules(app: FastAPI) -> None:
+    """Deny by default: refuse to build an app with a route that declares no access rule."""
+    missing = [route for route, rules in route_rules(app).items() if not rules]
+    if missing:
+        raise RuntimeError(f"routes without an access rule: {', '.join(missing)}")

@@ -1,0 +1,10 @@
+"""Every table model, imported here so SQLModel's metadata (and Alembic) sees them all."""
+
+from sqlmodel import SQLModel
+
+from app.accounts.models import Institution, LoginThrottle, Role, User, UserSession
+from app.audit import AuditEntry
+
+metadata = SQLModel.metadata
+
+__all__ = ["AuditEntry", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]

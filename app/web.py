@@ -1,0 +1,142 @@
+"""The thin web layer: templates, render/redirect, and error pages in the user's language."""
+
+import hashlib
+import logging
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import i18n
+from app.access import Permission, can
+from app.accounts.departments import DEPARTMENTS, department_name
+from app.errors import DomainError, LoginRequired
+from app.security import csrf_token
+from app.timeutil import local
+
+log = logging.getLogger("cascada")
+ROLE_NAMES = {"officer": i18n.N_("Oficial"), "instructor": i18n.N_("Instructor/a"),
+              "admin": i18n.N_("Administrador/a")}
+
+
+def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory), autoescape=True,
+                             extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    templates = Jinja2Blocks(env=env)
+    env.globals["url_for"] = _path_for  # paths, not absolute URLs: lighter pages, proxy-agnostic
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        csrf_token=csrf_token,
+        current_language=i18n.current_language,
+        language_names=i18n.LANGUAGE_NAMES,
+        departments=DEPARTMENTS,
+        department_name=department_name,
+        can=can,
+        role_name=lambda role: i18n.gettext(ROLE_NAMES[role]),
+        Permission=Permission,
+        static_url=lambda path: f"/static/{path}?v={_asset_version(static_dir / path)}",
+    )
+    env.filters["local_datetime"] = lambda moment: local(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+    return templates
+
+
+@jinja2.pass_context
+def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
+    return str(context["request"].app.url_path_for(name, **params))
+
+
+@cache
+def _asset_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """Render the page, or only `block` of it when htmx asked for a fragment."""
+    templates: Jinja2Blocks = request.app.state.templates
+    context = {"user": request.scope.get("state", {}).get("user"), **(context or {})}
+    block_name = block if block and is_htmx(request) else None
+    return templates.TemplateResponse(request, name, context, status_code=status_code, block_name=block_name)
+
+
+def redirect(request: Request, route: str, **params: Any) -> Response:
+    """303 after a POST; htmx requests get HX-Redirect so the whole page navigates."""
+    return redirect_to(request, str(request.url_for(route, **params)))
+
+
+def redirect_to(request: Request, url: str) -> Response:
+    if is_htmx(request):
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def translate(error: DomainError) -> str:
+    message = i18n.gettext(error.message)
+    return message % error.params if error.params else message
+
+
+def render_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, LoginRequired):
+        return _to_login(request)
+    return render(
+        request, "errors/error.html", {"message": translate(exc), "status": exc.status_code},
+        block="message", status_code=exc.status_code,
+    )
+
+
+def _to_login(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    login_url = str(request.url_for("accounts:login_form").include_query_params(next=target))
+    if request.method not in ("GET", "HEAD"):
+        return render(
+            request, "errors/error.html",
+            {"message": i18n.gettext("Su sesión terminó. Inicie sesión de nuevo."), "status": 401,
+             "login_url": login_url},
+            block="message", status_code=401,
+        )
+    return redirect_to(request, login_url)
+
+
+HTTP_MESSAGES = {
+    403: i18n.N_("No tiene permiso para ver esta página."),
+    404: i18n.N_("No encontramos esta página."),
+    405: i18n.N_("Esta acción no está disponible aquí."),
+}
+
+
+def render_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    message = i18n.gettext(HTTP_MESSAGES.get(exc.status_code, i18n.N_("La solicitud no es válida.")))
+    return render(request, "errors/error.html", {"message": message, "status": exc.status_code},
+                  block="message", status_code=exc.status_code)
+
+
+def render_validation_error(request: Request, exc: Exception) -> Response:
+    message = i18n.gettext("Faltan datos o no son válidos. Revise el formulario e intente de nuevo.")
+    return render(request, "errors/error.html", {"message": message, "status": 422},
+                  block="message", status_code=422)
+
+
+def render_server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    try:
+        message = i18n.gettext("Algo salió mal de nuestro lado. Intente de nuevo en un momento.")
+        return render(request, "errors/error.html", {"message": message, "status": 500}, status_code=500)
+    except Exception:  # the error page itself failed: answer with the least that can work
+        return JSONResponse({"error": "internal"}, status_code=500)
