@@ -1,12 +1,15 @@
 """create_app(settings): the only place that wires routers, middleware and handlers."""
 
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from app import access, web
@@ -64,16 +67,27 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def route_rules(app: FastAPI) -> dict[str, list[access.Rule]]:
-    """Each API route's path and method, with the access rules found among its dependencies."""
+    """Each route's methods and path, with the access rules found among its dependencies."""
     found: dict[str, list[access.Rule]] = {}
-    for route in app.routes:
+    for route in _routes(app.routes):
         if isinstance(route, APIRoute):
             key = f"{','.join(sorted(route.methods))} {route.path}"
             found[key] = [d.call for d in _walk(route.dependant) if isinstance(d.call, access.Rule)]
+        else:  # an unknown kind of route cannot prove it has a rule
+            found[f"{type(route).__name__} {getattr(route, 'path', '?')}"] = []
     return found
 
 
-def _walk(dependant):  # type: ignore[no-untyped-def]
+def _routes(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[BaseRoute]:
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI >= 0.160 wraps included routers
+        if included is not None:
+            yield from _routes(included.routes)
+        elif not isinstance(route, Mount):  # mounts: /static only, files are public
+            yield route
+
+
+def _walk(dependant: Dependant) -> Iterator[Dependant]:
     for dependency in dependant.dependencies:
         yield dependency
         yield from _walk(dependency)

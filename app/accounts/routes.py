@@ -23,7 +23,7 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-@router.get("/login", name="accounts:login_form", dependencies=[PUBLIC])
+@router.get("/login", name="accounts:login_form")
 def login_form(request: Request, user: MaybeUser, next: str | None = None) -> Response:
     if user is not None:
         return redirect_to(request, _safe_next(next) or str(request.url_for("accounts:home")))
@@ -90,7 +90,7 @@ def change_password(request: Request, user: CurrentUser, session: SessionDep,
     return response
 
 
-@router.post("/language", name="accounts:language", dependencies=[PUBLIC])
+@router.post("/language", name="accounts:language")
 def choose_language(request: Request, session: SessionDep, user: MaybeUser,
                     language: Annotated[str, Form()] = "es", next: Annotated[str, Form()] = "") -> Response:
     """Remember the language in a cookie, and in the profile of a logged-in user."""

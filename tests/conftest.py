@@ -1,0 +1,93 @@
+"""Fixtures: a real app on a real, fresh database per test (SQLite always, PostgreSQL when configured)."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import make_engine
+from app.main import create_app
+from app.models import metadata
+
+PG_URL = os.environ.get("CASCADA_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file with the schema, copied for each test (faster than creating tables each time)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    metadata.create_all(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_engine() -> Iterator[Engine]:
+    assert PG_URL
+    engine = make_engine(PG_URL)
+    metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    _truncate(request.getfixturevalue("pg_engine"))
+    assert PG_URL
+    return PG_URL
+
+
+def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": tmp_path, "database_url": database_url, "secret_key": "k" * 48,
+        "argon2_time_cost": 1, "argon2_memory_kib": 64, "log_json": False, "courses_dir": FIXTURES / "courses",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[FastAPI]:
+    app = create_app(settings)
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as client:
+        yield client
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        yield session

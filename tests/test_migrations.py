@@ -1,0 +1,43 @@
+"""Alembic migrations build the same schema as the models, on an empty database of each engine."""
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from app.db import make_engine
+from app.migrate import upgrade
+from app.models import metadata
+from tests.conftest import PG_URL
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    assert PG_URL
+    engine = make_engine(PG_URL.replace("/test", "/postgres"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS cascada_migrations"))
+        connection.execute(text("CREATE DATABASE cascada_migrations"))
+    engine.dispose()
+    return PG_URL.rsplit("/", 1)[0] + "/cascada_migrations"
+
+
+def test_upgrade_builds_every_table_on_an_empty_database(empty_database: str) -> None:
+    upgrade(empty_database)
+
+    engine = make_engine(empty_database)
+    tables = set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    engine.dispose()
+    assert set(metadata.tables) <= tables
+    assert differences == [], "models changed without a migration: run alembic revision --autogenerate"
+
+
+def test_upgrade_twice_is_harmless(empty_database: str) -> None:
+    upgrade(empty_database)
+    upgrade(empty_database)
