@@ -49,7 +49,10 @@ class RequestLogMiddleware:
         async def send_logged(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                elapsed = (time.perf_counter() - started) * 1000
+                message.setdefault("headers", []).extend([
+                    (b"x-request-id", request_id.encode()),
+                    (b"server-timing", f"app;dur={elapsed:.1f}".encode())])
             await send(message)
 
         try:
