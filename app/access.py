@@ -19,15 +19,18 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class Permission(StrEnum):
     use_account = "use_account"  # own home page, profile, password, language
+    read_courses = "read_courses"
+    view_facilitator_notes = "view_facilitator_notes"  # instructors and trainers teach in person
+    manage_courses = "manage_courses"
     manage_users = "manage_users"
     manage_institutions = "manage_institutions"
     view_audit = "view_audit"
 
 
-_EVERYONE = {Permission.use_account}
+_EVERYONE = {Permission.use_account, Permission.read_courses}
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.officer: frozenset(_EVERYONE),
-    Role.instructor: frozenset(_EVERYONE),
+    Role.instructor: frozenset(_EVERYONE | {Permission.view_facilitator_notes}),
     Role.admin: frozenset(Permission),
 }
 
@@ -74,3 +77,6 @@ CurrentUser = Annotated[User, Depends(Rule(Permission.use_account))]
 UserManager = Annotated[User, Depends(Rule(Permission.manage_users))]
 InstitutionManager = Annotated[User, Depends(Rule(Permission.manage_institutions))]
 AuditReader = Annotated[User, Depends(Rule(Permission.view_audit))]
+CourseReader = Annotated[User, Depends(Rule(Permission.read_courses))]
+Facilitator = Annotated[User, Depends(Rule(Permission.view_facilitator_notes))]
+CourseManager = Annotated[User, Depends(Rule(Permission.manage_courses))]

@@ -5,12 +5,15 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app import demo, migrate
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.accounts.passwords import make_hasher
 from app.config import ConfigError, Settings
+from app.courses import catalog, gift_import
+from app.courses import service as course_service
 from app.db import make_engine, transaction
 from app.errors import DomainError
 from app.web import translate
@@ -50,6 +53,24 @@ def _parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("demo", help="seed the demo data set and print its accounts")
     seed.set_defaults(handler=_demo)
+
+    courses = commands.add_parser("courses", help="course files")
+    course_commands = courses.add_subparsers(required=True, metavar="ACTION")
+    check = course_commands.add_parser("check", help="validate course files; print file:line: message")
+    check.add_argument("path", nargs="?", type=Path, help="a courses folder or one course (default: courses dir)")
+    check.set_defaults(handler=_courses_check)
+    load = course_commands.add_parser("load", help="load valid courses into the database as versions")
+    load.add_argument("path", nargs="?", type=Path)
+    load.set_defaults(handler=_courses_load)
+
+    questions = commands.add_parser("questions", help="question banks")
+    question_commands = questions.add_subparsers(required=True, metavar="ACTION")
+    gift_import = question_commands.add_parser("import", help="import a Moodle GIFT file as a course bank")
+    gift_import.add_argument("file", type=Path)
+    gift_import.add_argument("--course", required=True, help="course slug")
+    gift_import.add_argument("--dry-run", action="store_true", help="parse and print, import nothing")
+    gift_import.add_argument("--format", choices=["text", "json"], default="text")
+    gift_import.set_defaults(handler=_questions_import)
     return parser
 
 
@@ -86,12 +107,49 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     settings.check_production()
     settings.resolved_secret_key()  # create it once, before several workers race to
     _prepare_database(settings)
+    _load_courses(settings, settings.courses_dir)  # refused courses are reported; the server still starts
     if settings.demo:
         _demo(settings, args)
         os.environ["CASCADA_DEMO"] = "true"
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 proxy_headers=True, access_log=False)
     return 0
+
+
+def _courses_check(settings: Settings, args: argparse.Namespace) -> int:
+    path = args.path or settings.courses_dir
+    if not path.exists():
+        print(f"cascada: {path}: no such folder", file=sys.stderr)
+        return 2
+    code, lines = catalog.check(path)
+    for line in lines:
+        print(line)
+    if code == 0:
+        print(f"{path}: all courses are valid")
+    return code
+
+
+def _courses_load(settings: Settings, args: argparse.Namespace) -> int:
+    _prepare_database(settings)
+    return _load_courses(settings, args.path or settings.courses_dir)
+
+
+def _load_courses(settings: Settings, path: Path) -> int:
+    with transaction(make_engine(settings.resolved_database_url()), write=True) as session:
+        results, problems = course_service.load_directory(session, path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for result in results:
+        state = "new version" if result.created else "unchanged"
+        print(f"{result.slug}: version {result.version} ({state}, published)")
+    return 1 if problems else 0
+
+
+def _questions_import(settings: Settings, args: argparse.Namespace) -> int:
+    code, output = gift_import.import_gift(args.file, settings.courses_dir, args.course, dry_run=args.dry_run,
+                                           fmt=args.format)
+    print(output, file=sys.stdout if code == 0 else sys.stderr)
+    return code
 
 
 def _create_admin(settings: Settings, args: argparse.Namespace) -> int:

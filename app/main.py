@@ -18,6 +18,7 @@ from app.accounts import auth
 from app.accounts import routes as accounts_routes
 from app.accounts.middleware import SessionMiddleware
 from app.accounts.passwords import make_hasher
+from app.courses import routes as courses_routes
 from app.config import Settings
 from app.db import make_engine
 from app.errors import DomainError
@@ -25,7 +26,7 @@ from app.health import router as health_router
 from app.logs import RequestLogMiddleware, configure_logging
 from app.security import SecurityHeadersMiddleware
 
-ROUTERS = (health_router, accounts_routes.router, accounts_admin.router)
+ROUTERS = (health_router, accounts_routes.router, accounts_admin.router, courses_routes.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -4,7 +4,8 @@ from sqlmodel import SQLModel
 
 from app.accounts.models import Institution, LoginThrottle, Role, User, UserSession
 from app.audit import AuditEntry
+from app.courses.models import CourseAsset, CourseVersion
 
 metadata = SQLModel.metadata
 
-__all__ = ["AuditEntry", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]
+__all__ = ["AuditEntry", "CourseAsset", "CourseVersion", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]
