@@ -22,6 +22,7 @@ class Permission(StrEnum):
     read_courses = "read_courses"
     view_facilitator_notes = "view_facilitator_notes"  # instructors and trainers teach in person
     manage_courses = "manage_courses"
+    grade_responses = "grade_responses"  # the cohorts issue scopes this to the grader's cohorts
     manage_users = "manage_users"
     manage_institutions = "manage_institutions"
     view_audit = "view_audit"
@@ -30,7 +31,7 @@ class Permission(StrEnum):
 _EVERYONE = {Permission.use_account, Permission.read_courses}
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.officer: frozenset(_EVERYONE),
-    Role.instructor: frozenset(_EVERYONE | {Permission.view_facilitator_notes}),
+    Role.instructor: frozenset(_EVERYONE | {Permission.view_facilitator_notes, Permission.grade_responses}),
     Role.admin: frozenset(Permission),
 }
 
@@ -80,3 +81,4 @@ AuditReader = Annotated[User, Depends(Rule(Permission.view_audit))]
 CourseReader = Annotated[User, Depends(Rule(Permission.read_courses))]
 Facilitator = Annotated[User, Depends(Rule(Permission.view_facilitator_notes))]
 CourseManager = Annotated[User, Depends(Rule(Permission.manage_courses))]
+Grader = Annotated[User, Depends(Rule(Permission.grade_responses))]

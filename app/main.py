@@ -19,6 +19,8 @@ from app.accounts import routes as accounts_routes
 from app.accounts.middleware import SessionMiddleware
 from app.accounts.passwords import make_hasher
 from app.courses import routes as courses_routes
+from app.learning import routes as learning_routes
+from app.quizzes import routes as quizzes_routes
 from app.config import Settings
 from app.db import make_engine
 from app.errors import DomainError
@@ -26,7 +28,8 @@ from app.health import router as health_router
 from app.logs import RequestLogMiddleware, configure_logging
 from app.security import SecurityHeadersMiddleware
 
-ROUTERS = (health_router, accounts_routes.router, accounts_admin.router, courses_routes.router)
+ROUTERS = (health_router, accounts_routes.router, accounts_admin.router, courses_routes.router,
+           learning_routes.router, quizzes_routes.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,13 +1,15 @@
 """The thin web layer: templates, render/redirect, and error pages in the user's language."""
 
 import hashlib
+import json
 import logging
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
-from fastapi import Request
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -41,6 +43,7 @@ def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
         Permission=Permission,
         static_url=lambda path: f"/static/{path}?v={_asset_version(static_dir / path)}",
     )
+    env.filters["fromjson"] = json.loads
     env.filters["local_datetime"] = lambda moment: local(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
     return templates
 
@@ -53,6 +56,14 @@ def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
 @cache
 def _asset_version(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+async def form_data(request: Request) -> FormData:
+    """The submitted form, for routes whose fields depend on the data (parsed once per request)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(form_data)]
 
 
 def is_htmx(request: Request) -> bool:

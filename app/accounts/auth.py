@@ -9,11 +9,11 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from sqlalchemy import delete, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from app.accounts.models import LoginThrottle, User, UserSession
 from app.accounts.passwords import verify_password
+from app.dbtools import insert_for
 from app.timeutil import utcnow
 
 TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is refreshed at most this often
@@ -68,10 +68,8 @@ def authenticate(
 
 
 def _locked_throttle_row(session: Session, username: str, now: datetime) -> LoginThrottle:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(LoginThrottle)
+        insert_for(session, LoginThrottle)
         .values(username=username, failures=0, window_started_at=now)
         .on_conflict_do_nothing(index_elements=["username"])
     )

@@ -8,6 +8,7 @@ from app.courses import pages, service
 from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, current_language
+from app.learning import service as learning
 from app.web import redirect, render
 
 router = APIRouter()
@@ -26,7 +27,9 @@ def catalog_page(request: Request, user: CourseReader, session: SessionDep) -> R
 @router.get("/courses/{slug}", name="courses:course")
 def course_page(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     version, course = service.published(session, slug)
-    return render(request, "courses/course.html", _context(version=version, course=course,
+    enrollment = learning.enrollment(session, user, slug)
+    progress = learning.progress(session, enrollment) if enrollment else None
+    return render(request, "courses/course.html", _context(version=version, course=course, progress=progress,
                                                            module_minutes=pages.module_minutes))
 
 
@@ -74,8 +77,11 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)
     size = pages.quiz_size(course, item.quiz) if item.quiz else 0
+    enrollment = learning.enrollment(session, user, slug)
+    done = enrollment is not None and item_id in learning.facts(session, enrollment, course).items_done
     return render(request, "courses/item.html", _context(course=course, item=item, html=html, module=module,
-                                                         previous=previous, following=following, quiz_size=size))
+                                                         previous=previous, following=following, quiz_size=size,
+                                                         enrolled=enrollment is not None, done=done))
 
 
 @router.get("/admin/courses", name="courses:versions")

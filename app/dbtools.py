@@ -1,0 +1,12 @@
+"""Portable upserts: SQLite and PostgreSQL both speak INSERT ... ON CONFLICT."""
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+
+def insert_for(session: Session, table: Any) -> Any:
+    """An INSERT for `table` in the session's dialect, with on_conflict_do_update/do_nothing."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

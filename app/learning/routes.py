@@ -1,0 +1,36 @@
+"""An officer's path through a course: enrol, continue where they left off, mark lessons read."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.access import CourseReader
+from app.db import SessionDep
+from app.learning import service
+from app.web import redirect
+
+router = APIRouter(prefix="/learn")
+
+
+@router.post("/{slug}/enroll", name="learning:enroll")
+def enroll(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
+    service.enroll(session, user, slug)
+    return redirect(request, "learning:continue", slug=slug)
+
+
+@router.get("/{slug}/continue", name="learning:continue")
+def continue_course(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
+    """The next unfinished lesson, case or quiz; the course page once everything is done."""
+    found = service.follow_published(session, service.enrolled(session, user, slug))
+    step = service.progress(session, found).next_item
+    if step is None:
+        return redirect(request, "courses:course", slug=slug)
+    if step.kind == "quiz":
+        return redirect(request, "quizzes:overview", slug=slug, quiz_id=step.id)
+    return redirect(request, "courses:item", slug=slug, item_id=step.id)
+
+
+@router.post("/{slug}/{item_id}/done", name="learning:mark_done")
+def mark_done(request: Request, slug: str, item_id: str, user: CourseReader, session: SessionDep) -> Response:
+    """Mark as read, then move on."""
+    service.mark_done(session, service.enrolled(session, user, slug), item_id)
+    return redirect(request, "learning:continue", slug=slug)

@@ -1,0 +1,134 @@
+"""Enrolling, marking items read, and recording completion once."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.accounts.models import User
+from app.courses import catalog
+from app.courses import service as course_service
+from app.dbtools import insert_for
+from app.errors import DomainError, NotFound
+from app.i18n import N_
+from app.learning import completion
+from app.learning.models import Enrollment, ItemProgress
+from app.quizzes import grading
+from app.quizzes.models import AttemptState, QuizAttempt
+from app.timeutil import utcnow
+
+
+class NotOpen(DomainError):
+    status_code = 403
+
+
+@dataclass(frozen=True)
+class Progress:
+    enrollment: Enrollment
+    course: catalog.Course
+    facts: completion.Facts
+    outcome: completion.Outcome
+    next_item: catalog.Item | None
+    percent: int
+
+
+def enrollment(session: Session, user: User, slug: str) -> Enrollment | None:
+    return session.exec(select(Enrollment).where(Enrollment.user_id == user.id,
+                                                 Enrollment.course_slug == slug)).first()
+
+
+def enrollments(session: Session, user: User) -> list[Enrollment]:
+    return list(session.exec(select(Enrollment).where(Enrollment.user_id == user.id)
+                             .order_by(col(Enrollment.enrolled_at))))
+
+
+def enroll(session: Session, user: User, slug: str) -> Enrollment:
+    """Self-enrolment in the published version; enrolling twice returns the same enrolment."""
+    existing = enrollment(session, user, slug)
+    if existing is not None:
+        return existing
+    version, course = course_service.published(session, slug)
+    if not course.manifest.self_enrol:
+        raise NotOpen(N_("Este curso no admite inscripción libre: su instructor lo inscribe en una cohorte."))
+    try:
+        with session.begin_nested():
+            created = Enrollment(user_id=user.id or 0, course_slug=slug, version_id=version.id or 0)
+            session.add(created)
+            session.flush()
+            return created
+    except IntegrityError:  # a double click: the other request enrolled first
+        found = enrollment(session, user, slug)
+        assert found is not None
+        return found
+
+
+def enrolled(session: Session, user: User, slug: str) -> Enrollment:
+    found = enrollment(session, user, slug)
+    if found is None:
+        raise NotFound(N_("No está inscrito en este curso."))
+    return found
+
+
+def follow_published(session: Session, found: Enrollment) -> Enrollment:
+    """Move an unfinished enrolment to the newly published version when no attempt is open.
+
+    Progress is keyed by item id, so lessons read stay read; attempts keep their own version.
+    """
+    if found.completed_at is not None:
+        return found
+    version, _ = course_service.published(session, found.course_slug)
+    if version.id == found.version_id:
+        return found
+    open_attempt = session.exec(select(QuizAttempt).where(
+        QuizAttempt.user_id == found.user_id, QuizAttempt.course_slug == found.course_slug,
+        QuizAttempt.state == AttemptState.in_progress)).first()
+    if open_attempt is None:
+        found.version_id = version.id or 0
+        session.add(found)
+    return found
+
+
+def mark_done(session: Session, found: Enrollment, item_id: str) -> None:
+    """Mark a lesson or case read; marking it again changes nothing."""
+    course = course_service.course_of(session, found.version_id)
+    item = course.item(item_id)
+    if item is None or item.kind == "quiz":
+        raise NotFound(N_("No encontramos esta página."))
+    statement = insert_for(session, ItemProgress).values(enrollment_id=found.id, item_id=item_id,
+                                                         completed_at=utcnow())
+    session.execute(statement.on_conflict_do_nothing(index_elements=["enrollment_id", "item_id"]))
+    record_completion(session, found)
+
+
+def facts(session: Session, found: Enrollment, course: catalog.Course) -> completion.Facts:
+    done = frozenset(session.exec(select(ItemProgress.item_id).where(ItemProgress.enrollment_id == found.id)))
+    return completion.Facts(items_done=done, quizzes_passed=passed_quizzes(session, found, course))
+
+
+def passed_quizzes(session: Session, found: Enrollment, course: catalog.Course) -> frozenset[str]:
+    """Quizzes whose final grade (by the quiz's grading method) reaches the pass mark."""
+    finished = session.exec(select(QuizAttempt).where(
+        QuizAttempt.user_id == found.user_id, QuizAttempt.course_slug == found.course_slug,
+        QuizAttempt.state == AttemptState.finished).order_by(col(QuizAttempt.number))).all()
+    passed = set()
+    for item in course.items():
+        if item.quiz is None:
+            continue
+        percents = [a.percent for a in finished if a.quiz_id == item.id and a.percent is not None]
+        if grading.passed(grading.final_grade(item.quiz.grading, percents), item.quiz.pass_mark):
+            passed.add(item.id)
+    return frozenset(passed)
+
+
+def progress(session: Session, found: Enrollment) -> Progress:
+    course = course_service.course_of(session, found.version_id)
+    known = facts(session, found, course)
+    return Progress(found, course, known, completion.evaluate(course, known),
+                    completion.next_item(course, known), completion.percent_done(course, known))
+
+
+def record_completion(session: Session, found: Enrollment) -> None:
+    """Set completed_at the first time every rule holds; never moved afterwards."""
+    if found.completed_at is None and progress(session, found).outcome.complete:
+        found.completed_at = utcnow()
+        session.add(found)

@@ -1,0 +1,73 @@
+"""Open responses wait for an instructor; scoring the last one completes the attempt's grade."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.accounts.models import User
+from app.courses import catalog
+from app.errors import DomainError, NotFound
+from app.i18n import N_
+from app.quizzes import grading
+from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
+from app.timeutil import utcnow
+
+
+class InvalidMark(DomainError):
+    status_code = 422
+
+
+@dataclass(frozen=True)
+class Pending:
+    answer: Answer
+    attempt: QuizAttempt
+    slot: AttemptSlot
+    learner: User
+
+
+def pending(session: Session) -> list[Pending]:
+    """Open responses of finished attempts that no one has scored yet, oldest first."""
+    rows = session.exec(
+        select(Answer, QuizAttempt, AttemptSlot, User)
+        .join(QuizAttempt, col(QuizAttempt.id) == Answer.attempt_id)
+        .join(AttemptSlot, (col(AttemptSlot.attempt_id) == Answer.attempt_id)
+              & (col(AttemptSlot.position) == Answer.position))
+        .join(User, col(User.id) == QuizAttempt.user_id)
+        .where(QuizAttempt.state == AttemptState.finished, col(Answer.fraction).is_(None))
+        .order_by(col(QuizAttempt.finished_at)))
+    return [Pending(*row) for row in rows]
+
+
+def mark(session: Session, answer_id: int, points: float, comment: str, grader: User,
+         course_of: Callable[[int], catalog.Course]) -> QuizAttempt:
+    """Score an open response; when it was the last one pending, the attempt gets its percent."""
+    answer = session.get(Answer, answer_id)
+    if answer is None:
+        raise NotFound(N_("No encontramos esta página."))
+    attempt = session.exec(select(QuizAttempt).where(QuizAttempt.id == answer.attempt_id).with_for_update()).one()
+    slot = session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id,
+                                                  AttemptSlot.position == answer.position)).one()
+    if not 0 <= points <= slot.points:
+        raise InvalidMark(N_("El puntaje debe estar entre 0 y %(max)s."), max=slot.points)
+    answer.fraction, answer.comment = points / slot.points, comment.strip()[:2000]
+    answer.grader_id, answer.graded_at = grader.id, utcnow()
+    session.add(answer)
+    session.flush()
+    _regrade(session, attempt, course_of(attempt.version_id))
+    audit.record(session, grader.id, "answer.mark", answer, points=points, attempt=attempt.id)
+    return attempt
+
+
+def _regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> None:
+    slots = session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id)).all()
+    saved = {a.position: a for a in session.exec(select(Answer).where(Answer.attempt_id == attempt.id))}
+    percent = grading.attempt_percent(
+        [(s.points, saved[s.position].fraction if s.position in saved else 0.0) for s in slots])
+    item = course.item(attempt.quiz_id)
+    assert item is not None and item.quiz is not None
+    passed = grading.passed(percent, item.quiz.pass_mark) if percent is not None else None
+    session.execute(update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id)
+                    .values(percent=percent, passed=passed))

@@ -1,0 +1,158 @@
+"""Taking a quiz: overview, start, one question per page with autosave, finish, review."""
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from app.access import CourseReader, Grader
+from app.web import FormDep
+from app.courses import service as course_service
+from app.db import SessionDep
+from app.errors import NotFound
+from app.i18n import N_, current_language
+from app.learning import service as learning
+from app.quizzes import drawing, grading, marking, player, review, service
+from app.quizzes.models import AttemptState, QuizAttempt
+from app.timeutil import utcnow
+from app.web import is_htmx, redirect, redirect_to, render
+
+router = APIRouter()
+
+
+def _course_and_quiz(session: SessionDep, attempt: QuizAttempt):  # type: ignore[no-untyped-def]
+    course = course_service.course_of(session, attempt.version_id)
+    item = course.item(attempt.quiz_id)
+    assert item is not None and item.quiz is not None
+    return course, item
+
+
+@router.get("/quizzes/{slug}/{quiz_id}", name="quizzes:overview")
+def overview(request: Request, slug: str, quiz_id: str, user: CourseReader, session: SessionDep) -> Response:
+    enrollment = learning.enrolled(session, user, slug)
+    course = course_service.course_of(session, enrollment.version_id)
+    item = course.item(quiz_id)
+    if item is None or item.quiz is None:
+        raise NotFound(N_("No encontramos esta página."))
+    history = service.attempts(session, user.id or 0, slug, quiz_id)
+    for attempt in history:
+        service.finish_if_expired(session, attempt, _course_and_quiz(session, attempt)[0])
+    finished = [a.percent for a in history if a.state == AttemptState.finished and a.percent is not None]
+    final = grading.final_grade(item.quiz.grading, finished)
+    shows_score = {a.id: review.visibility(item.quiz, a, history).score for a in history}
+    context = {"course": course, "item": item, "quiz": item.quiz, "history": history, "final": final,
+               "shows_score": shows_score, "lang": current_language(),
+               "size": len(drawing.question_index(item.quiz, course.banks))}
+    return render(request, "quizzes/overview.html", context)
+
+
+@router.post("/quizzes/{slug}/{quiz_id}/start", name="quizzes:start")
+def start(request: Request, slug: str, quiz_id: str, user: CourseReader, session: SessionDep) -> Response:
+    enrollment = learning.enrolled(session, user, slug)
+    course = course_service.course_of(session, enrollment.version_id)
+    attempt = service.start(session, user, course, enrollment.version_id, quiz_id)
+    return redirect(request, "quizzes:player", attempt_id=attempt.id)
+
+
+@router.get("/attempts/{attempt_id}", name="quizzes:player")
+def play(request: Request, attempt_id: int, user: CourseReader, session: SessionDep,
+         q: Annotated[int, Query(ge=0, le=1000)] = 0) -> Response:
+    attempt = service.owned_attempt(session, attempt_id, user)
+    course, item = _course_and_quiz(session, attempt)
+    if attempt.state == AttemptState.finished or service.finish_if_expired(session, attempt, course):
+        return redirect(request, "quizzes:review", attempt_id=attempt_id)
+    slots = service.slots(session, attempt)
+    slot = slots[min(q, len(slots) - 1)]
+    questions = drawing.question_index(item.quiz, course.banks)
+    secret = request.app.state.secret_key
+    saved = service.answers(session, attempt)
+    answer = saved.get(slot.position)
+    response = json.loads(answer.response) if answer else None
+    context = {
+        "attempt": attempt, "item": item, "course": course, "lang": current_language(), "slots": slots,
+        "question": player.show(questions[slot.question_id], slot, secret),
+        "case": course.item(questions[slot.question_id].case or ""),
+        "saved": player.shown_response(questions[slot.question_id], slot, secret, response),
+        "answered": set(saved), "seconds_left": _seconds_left(attempt)}
+    return render(request, "quizzes/player.html", context)
+
+
+def _seconds_left(attempt: QuizAttempt) -> int | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+
+
+@router.post("/attempts/{attempt_id}/answers/{position}", name="quizzes:save")
+def save(request: Request, attempt_id: int, position: int, user: CourseReader, session: SessionDep,
+         form: FormDep) -> Response:
+    attempt = service.owned_attempt(session, attempt_id, user, lock=True)
+    course, item = _course_and_quiz(session, attempt)
+    slot = next((s for s in service.slots(session, attempt) if s.position == position), None)
+    if slot is None:
+        raise NotFound(N_("No encontramos esta página."))
+    question = drawing.question_index(item.quiz, course.banks)[slot.question_id]
+    response = player.read_response(question, slot, request.app.state.secret_key, form)
+    service.save_answer(session, attempt, course, position, response)
+    if is_htmx(request):
+        return render(request, "quizzes/player.html", {"saved_at": utcnow()}, block="save_status")
+    go = str(form.get("go", ""))
+    if go == "finish":
+        return redirect(request, "quizzes:confirm", attempt_id=attempt_id)
+    target = int(go) if go.isdigit() else position
+    return redirect_to(request, str(request.url_for("quizzes:player", attempt_id=attempt_id)) + f"?q={target}")
+
+
+@router.get("/attempts/{attempt_id}/finish", name="quizzes:confirm")
+def confirm(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
+    attempt = service.owned_attempt(session, attempt_id, user)
+    course, item = _course_and_quiz(session, attempt)
+    if attempt.state == AttemptState.finished:
+        return redirect(request, "quizzes:review", attempt_id=attempt_id)
+    slots = service.slots(session, attempt)
+    unanswered = len(slots) - len(service.answers(session, attempt))
+    return render(request, "quizzes/confirm.html", {"attempt": attempt, "item": item, "lang": current_language(),
+                                                   "unanswered": unanswered, "total": len(slots)})
+
+
+@router.post("/attempts/{attempt_id}/finish", name="quizzes:finish")
+def finish(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
+    attempt = service.owned_attempt(session, attempt_id, user, lock=True)
+    course, _ = _course_and_quiz(session, attempt)
+    if attempt.state == AttemptState.in_progress and not service.finish_if_expired(session, attempt, course):
+        service.finish(session, attempt, course)
+    learning.record_completion(session, learning.enrolled(session, user, attempt.course_slug))
+    return redirect(request, "quizzes:review", attempt_id=attempt_id)
+
+
+@router.get("/attempts/{attempt_id}/review", name="quizzes:review")
+def review_page(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
+    attempt = service.owned_attempt(session, attempt_id, user)
+    course, item = _course_and_quiz(session, attempt)
+    if attempt.state == AttemptState.in_progress and not service.finish_if_expired(session, attempt, course):
+        return redirect(request, "quizzes:player", attempt_id=attempt_id)
+    history = service.attempts(session, user.id or 0, attempt.course_slug, attempt.quiz_id)
+    shown = review.visibility(item.quiz, attempt, history)
+    rows = review.rows(service.slots(session, attempt), service.answers(session, attempt),
+                       drawing.question_index(item.quiz, course.banks), shown)
+    return render(request, "quizzes/review.html", {"attempt": attempt, "item": item, "course": course,
+                                                  "shown": shown, "rows": rows, "lang": current_language()})
+
+
+@router.get("/grading", name="quizzes:grading")
+def grading_queue(request: Request, user: Grader, session: SessionDep) -> Response:
+    items = [(p, _question(session, p)) for p in marking.pending(session)]
+    return render(request, "quizzes/grading.html", {"items": items, "lang": current_language()})
+
+
+def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-untyped-def]
+    course, item = _course_and_quiz(session, entry.attempt)
+    return drawing.question_index(item.quiz, course.banks)[entry.slot.question_id]
+
+
+@router.post("/grading/{answer_id}", name="quizzes:mark")
+def mark(request: Request, answer_id: int, user: Grader, session: SessionDep,
+         points: Annotated[float, Form(ge=0, le=1000)], comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    marking.mark(session, answer_id, points, comment, user, lambda v: course_service.course_of(session, v))
+    return redirect(request, "quizzes:grading")

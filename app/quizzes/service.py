@@ -1,0 +1,182 @@
+"""Quiz attempts: start, save answers, finish exactly once, and the deadline sweep.
+
+The rules that must hold under concurrency are written as database constraints and conditional
+updates (see models.py), not as Python checks that two requests could both pass.
+"""
+
+import json
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from app.accounts.models import User
+from app.courses import catalog
+from app.dbtools import insert_for
+from app.errors import DomainError, NotFound
+from app.i18n import N_
+from app.quizzes import drawing, grading
+from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
+from app.timeutil import utcnow
+
+GRACE = timedelta(seconds=30)  # saves already in flight at the deadline still count
+
+
+class AttemptsExhausted(DomainError):
+    status_code = 409
+
+
+class AttemptClosed(DomainError):
+    status_code = 409
+
+
+def _quiz(course: catalog.Course, quiz_id: str) -> catalog.Item:
+    item = course.item(quiz_id)
+    if item is None or item.quiz is None:
+        raise NotFound(N_("No encontramos esta página."))
+    return item
+
+
+def in_progress(session: Session, user_id: int, slug: str, quiz_id: str) -> QuizAttempt | None:
+    return session.exec(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.course_slug == slug, QuizAttempt.quiz_id == quiz_id,
+        QuizAttempt.state == AttemptState.in_progress)).first()
+
+
+def attempts(session: Session, user_id: int, slug: str, quiz_id: str) -> list[QuizAttempt]:
+    return list(session.exec(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.course_slug == slug, QuizAttempt.quiz_id == quiz_id,
+    ).order_by(col(QuizAttempt.number))))
+
+
+def start(session: Session, user: User, course: catalog.Course, version_id: int, quiz_id: str) -> QuizAttempt:
+    """The officer's attempt in progress, or a new one if the quiz allows another."""
+    quiz = _quiz(course, quiz_id).quiz
+    assert quiz is not None and user.id is not None
+    current = in_progress(session, user.id, course.slug, quiz_id)
+    if current is not None and not finish_if_expired(session, current, course):
+        return current
+    used = session.exec(select(func.max(QuizAttempt.number)).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_slug == course.slug,
+        QuizAttempt.quiz_id == quiz_id)).one() or 0
+    if quiz.attempts and used >= quiz.attempts:
+        raise AttemptsExhausted(N_("Ya usó todos los intentos de este cuestionario."))
+    try:
+        with session.begin_nested():
+            return _create(session, user.id, course, version_id, quiz_id, used + 1)
+    except IntegrityError:
+        # Another request started it first; the database let exactly one of us in.
+        winner = in_progress(session, user.id, course.slug, quiz_id)
+        if winner is None:
+            raise AttemptsExhausted(N_("Ya usó todos los intentos de este cuestionario.")) from None
+        return winner
+
+
+def _create(session: Session, user_id: int, course: catalog.Course, version_id: int, quiz_id: str,
+            number: int) -> QuizAttempt:
+    quiz = _quiz(course, quiz_id).quiz
+    assert quiz is not None
+    now = utcnow()
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    attempt = QuizAttempt(user_id=user_id, course_slug=course.slug, quiz_id=quiz_id, version_id=version_id,
+                          number=number, max_attempts=quiz.attempts, started_at=now, deadline_at=deadline)
+    session.add(attempt)
+    session.flush()
+    questions = drawing.question_index(quiz, course.banks)
+    for position, slot in enumerate(drawing.draw(quiz, course.banks, random.SystemRandom())):
+        session.add(AttemptSlot(attempt_id=attempt.id or 0, position=position, question_id=slot.question_id,
+                                option_order=json.dumps(list(slot.option_order)),
+                                points=questions[slot.question_id].points))
+    session.flush()
+    return attempt
+
+
+def slots(session: Session, attempt: QuizAttempt) -> list[AttemptSlot]:
+    return list(session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id)
+                             .order_by(col(AttemptSlot.position))))
+
+
+def answers(session: Session, attempt: QuizAttempt) -> dict[int, Answer]:
+    return {a.position: a for a in session.exec(select(Answer).where(Answer.attempt_id == attempt.id))}
+
+
+def owned_attempt(session: Session, attempt_id: int, user: User, *, lock: bool = False) -> QuizAttempt:
+    """The attempt, provided it is the user's own (404 otherwise, so ids reveal nothing)."""
+    query = select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+    attempt = session.exec(query.with_for_update() if lock else query).first()
+    if attempt is None or attempt.user_id != user.id:
+        raise NotFound(N_("No encontramos esta página."))
+    return attempt
+
+
+def save_answer(session: Session, attempt: QuizAttempt, course: catalog.Course, position: int,
+                response: Any) -> None:
+    """Keep the latest response at `position`; refused once the attempt is over."""
+    now = utcnow()
+    if attempt.state != AttemptState.in_progress:
+        raise AttemptClosed(N_("Este intento ya terminó: la respuesta no se guardó."))
+    if attempt.deadline_at and now > attempt.deadline_at + GRACE:
+        raise AttemptClosed(N_("Se acabó el tiempo: la respuesta no se guardó."))
+    if session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id,
+                                              AttemptSlot.position == position)).first() is None:
+        raise NotFound(N_("No encontramos esta página."))
+    statement = insert_for(session, Answer).values(attempt_id=attempt.id, position=position,
+                                                   response=json.dumps(response), saved_at=now)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["attempt_id", "position"],
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}))
+
+
+def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
+           at: datetime | None = None) -> bool:
+    """Grade and close the attempt; True only for the one call that actually finished it."""
+    finished_at = at or utcnow()
+    fractions = _grade(session, attempt, course)
+    percent = grading.attempt_percent([(slot.points, fractions[slot.position]) for slot in slots(session, attempt)])
+    quiz = _quiz(course, attempt.quiz_id).quiz
+    assert quiz is not None
+    passed = grading.passed(percent, quiz.pass_mark) if percent is not None else None
+    closed = session.execute(
+        update(QuizAttempt)
+        .where(col(QuizAttempt.id) == attempt.id, col(QuizAttempt.state) == AttemptState.in_progress)
+        .values(state=AttemptState.finished, finished_at=finished_at, percent=percent, passed=passed))
+    if closed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    for position, fraction in fractions.items():
+        session.execute(update(Answer).where(col(Answer.attempt_id) == attempt.id,
+                                             col(Answer.position) == position).values(fraction=fraction))
+    session.refresh(attempt)
+    return True
+
+
+def _grade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> dict[int, float | None]:
+    quiz = _quiz(course, attempt.quiz_id).quiz
+    assert quiz is not None
+    questions = drawing.question_index(quiz, course.banks)
+    saved = answers(session, attempt)
+    fractions: dict[int, float | None] = {}
+    for slot in slots(session, attempt):
+        answer = saved.get(slot.position)
+        response = json.loads(answer.response) if answer else None
+        fractions[slot.position] = grading.score(questions[slot.question_id], response)
+    return fractions
+
+
+def finish_if_expired(session: Session, attempt: QuizAttempt, course: catalog.Course) -> bool:
+    """Past its deadline (and grace), an attempt is finished as of the deadline."""
+    if attempt.state != AttemptState.in_progress or attempt.deadline_at is None:
+        return False
+    if utcnow() <= attempt.deadline_at + GRACE:
+        return False
+    finish(session, attempt, course, at=attempt.deadline_at)
+    return True
+
+
+def overdue(session: Session, now: datetime) -> list[QuizAttempt]:
+    """Attempts still open past their deadline and grace, for the periodic sweep."""
+    return list(session.exec(select(QuizAttempt).where(
+        QuizAttempt.state == AttemptState.in_progress, col(QuizAttempt.deadline_at).is_not(None),
+        col(QuizAttempt.deadline_at) < now - GRACE)))
