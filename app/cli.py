@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("demo", help="seed the demo data set and print its accounts")
     seed.set_defaults(handler=_demo)
 
+    sweep = commands.add_parser("sweep", help="finish quiz attempts left open past their deadline")
+    sweep.set_defaults(handler=_sweep)
+
     courses = commands.add_parser("courses", help="course files")
     course_commands = courses.add_subparsers(required=True, metavar="ACTION")
     check = course_commands.add_parser("check", help="validate course files; print file:line: message")
@@ -113,6 +116,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ["CASCADA_DEMO"] = "true"
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 proxy_headers=True, access_log=False)
+    return 0
+
+
+def _sweep(settings: Settings, args: argparse.Namespace) -> int:
+    from app.quizzes.sweep import sweep
+
+    print(f"finished {sweep(make_engine(settings.resolved_database_url()))} overdue attempts")
     return 0
 
 

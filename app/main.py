@@ -1,6 +1,8 @@
 """create_app(settings): the only place that wires routers, middleware and handlers."""
 
-from collections.abc import Iterator, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
@@ -21,6 +23,7 @@ from app.accounts.passwords import make_hasher
 from app.courses import routes as courses_routes
 from app.learning import routes as learning_routes
 from app.quizzes import routes as quizzes_routes
+from app.quizzes.sweep import run_forever
 from app.config import Settings
 from app.db import make_engine
 from app.errors import DomainError
@@ -38,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_json)
     docs = settings.api_docs
     app = FastAPI(title="Cascada", docs_url="/docs" if docs else None, redoc_url=None,
-                  openapi_url="/openapi.json" if docs else None)
+                  openapi_url="/openapi.json" if docs else None, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url())
     app.state.secret_key = settings.resolved_secret_key()
@@ -51,6 +54,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     _add_error_handlers(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    task = asyncio.create_task(run_forever(app.state.engine))
+    yield
+    task.cancel()
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:

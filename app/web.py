@@ -6,6 +6,7 @@ import logging
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import Depends, Request
@@ -112,9 +113,9 @@ def render_domain_error(request: Request, exc: Exception) -> Response:
 
 
 def _to_login(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    login_url = str(request.url_for("accounts:login_form").include_query_params(next=target))
+    login_url = str(request.url_for("accounts:login_form").include_query_params(next=_return_path(request)))
     if request.method not in ("GET", "HEAD"):
+        # The page (and what is typed on it) stays; the message says how to get back.
         return render(
             request, "errors/error.html",
             {"message": i18n.gettext("Su sesión terminó. Inicie sesión de nuevo."), "status": 401,
@@ -122,6 +123,17 @@ def _to_login(request: Request) -> Response:
             block="message", status_code=401,
         )
     return redirect_to(request, login_url)
+
+
+def _return_path(request: Request) -> str:
+    """Where to come back after logging in: this page, or for a form post the page it was on."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    page = request.headers.get("HX-Current-URL") or request.headers.get("Referer") or ""
+    parsed = urlsplit(page)
+    if parsed.netloc == request.url.netloc and parsed.path.startswith("/"):
+        return parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    return "/"
 
 
 HTTP_MESSAGES = {

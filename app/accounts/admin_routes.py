@@ -25,9 +25,11 @@ def index(request: Request, user: UserManager) -> Response:
 
 @router.get("/users", name="admin:users")
 def users(request: Request, user: UserManager, session: SessionDep, q: str = "", role: str = "",
-          institution_id: Annotated[int | None, Query()] = None, department: str = "", active: str = "",
+          institution_id: str = "", department: str = "", active: str = "",
           page: Annotated[int, Query(ge=1, le=100000)] = 1) -> Response:
-    filters = service.UserFilter(q[:100], role, institution_id, department, active, page)
+    # "" is the form's "all institutions" choice, so the id arrives as text.
+    institution = int(institution_id) if institution_id.isdigit() else None
+    filters = service.UserFilter(q[:100], role, institution, department, active, page)
     context = {"page": service.list_users(session, filters), "filters": filters,
                "institutions": service.list_institutions(session), "roles": list(Role)}
     return render(request, "admin/users.html", context, block="results")

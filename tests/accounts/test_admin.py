@@ -148,3 +148,14 @@ def test_duplicate_institution_name_is_refused(client: TestClient, session: Sess
     response = post(client, "/admin/institutions", {"name": "ministerio público"})
 
     assert response.status_code == 422 and "Ya existe una institución" in response.text
+
+
+def test_user_filter_form_with_all_institutions_selected_searches_normally(client: TestClient, session: Session,
+                                                                          app: FastAPI) -> None:
+    log_in(client, make_user(session, app, role=Role.admin))
+    make_user(session, app, full_name="Lucía Benítez")
+
+    response = client.get("/admin/users", params={"q": "lucía", "role": "", "institution_id": "", "department": "",
+                                                  "active": ""})
+
+    assert response.status_code == 200 and "Lucía Benítez" in response.text

@@ -172,13 +172,7 @@ def test_admin_user_search_link_shows_only_the_matching_users(page: Page) -> Non
     expect(page.locator("#results [role=status]")).to_have_text("0 usuarios")
 
 
-SEARCH_FORM_BUG = ("app bug: the filter form always sends institution_id= (the 'Todas' option) and "
-                   "GET /admin/users refuses the empty value with 422, so the search form finds nothing")
-
-
-@pytest.mark.xfail(reason=SEARCH_FORM_BUG, strict=True)
 def test_admin_searches_the_user_list_as_they_type(page: Page, page_problems: PageProblems) -> None:
-    page_problems.allow("status of 422")  # while the bug lasts; the assertions below still fail on it
     log_in(page, "admin")
     page.goto("/admin/users")
     rows = page.locator("#results tbody tr")
@@ -192,7 +186,6 @@ def test_admin_searches_the_user_list_as_they_type(page: Page, page_problems: Pa
     assert_accessible(page)
 
 
-@pytest.mark.xfail(reason=SEARCH_FORM_BUG, strict=True)
 def test_admin_searches_the_user_list_with_the_filter_button(page: Page, page_problems: PageProblems) -> None:
     page_problems.allow("status of 422")
     log_in(page, "admin")
