@@ -1,6 +1,7 @@
 """Who is asking, and in which language: resolved once per request before any route runs."""
 
 import secrets
+from datetime import datetime
 from http.cookies import CookieError, SimpleCookie
 
 import anyio
@@ -8,8 +9,8 @@ from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts import auth
-from app.accounts.models import User
-from app.db import transaction
+from app.accounts.models import User, UserSession
+from app.db import transaction, write_turn
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate, set_language
 from app.security import CSRF_COOKIE
 from app.timeutil import utcnow
@@ -30,7 +31,7 @@ class SessionMiddleware:
             return
         cookies = _cookies(scope)
         token = cookies.get(SESSION_COOKIE)
-        user = await anyio.to_thread.run_sync(self._load_user, token) if token else None
+        user = await self._load_user(token) if token else None
         state = scope.setdefault("state", {})
         state["user"], state["session_token"] = user, token if user else None
         state["csrf_id"] = cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(16)
@@ -39,21 +40,28 @@ class SessionMiddleware:
             send = self._setting_csrf_cookie(send, state["csrf_id"])
         await self.app(scope, receive, send)
 
-    def _load_user(self, token: str) -> User | None:
-        with transaction(self.engine) as session:
-            found = auth.find_session(session, token)
+    async def _load_user(self, token: str) -> User | None:
+        found = await anyio.to_thread.run_sync(self._find, token)
         if found is None:
             return None
         user_session, user = found
         now = utcnow()
-        if auth.is_expired(user_session, user, self.policy, now):
-            with transaction(self.engine, write=True) as session:
-                auth.delete_session(session, user_session.id or 0)
-            return None
-        if auth.needs_touch(user_session, now):
-            with transaction(self.engine, write=True) as session:
-                auth.touch_session(session, user_session.id or 0, now)
-        return user
+        expired = auth.is_expired(user_session, user, self.policy, now)
+        if expired or auth.needs_touch(user_session, now):
+            async with write_turn(self.engine):
+                await anyio.to_thread.run_sync(self._update, user_session.id or 0, expired, now)
+        return None if expired else user
+
+    def _find(self, token: str) -> tuple[UserSession, User] | None:
+        with transaction(self.engine) as session:
+            return auth.find_session(session, token)
+
+    def _update(self, session_id: int, expired: bool, now: datetime) -> None:
+        with transaction(self.engine, write=True) as session:
+            if expired:
+                auth.delete_session(session, session_id)
+            else:
+                auth.touch_session(session, session_id, now)
 
     def _setting_csrf_cookie(self, send: Send, csrf_id: str) -> Send:
         cookie = cookie_header(CSRF_COOKIE, csrf_id, secure=self.secure, max_age=None)

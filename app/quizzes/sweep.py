@@ -11,7 +11,7 @@ import anyio
 from sqlalchemy import Engine
 
 from app.courses import service as course_service
-from app.db import transaction
+from app.db import transaction, write_turn
 from app.quizzes import service
 from app.timeutil import utcnow
 
@@ -33,7 +33,8 @@ async def run_forever(engine: Engine) -> None:
     while True:
         await asyncio.sleep(INTERVAL_SECONDS)
         try:
-            count = await anyio.to_thread.run_sync(sweep, engine)
+            async with write_turn(engine):
+                count = await anyio.to_thread.run_sync(sweep, engine)
             if count:
                 log.info("finished overdue attempts", extra={"fields": {"count": count}})
         except Exception:  # a failed sweep must not stop the next one
