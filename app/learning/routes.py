@@ -20,8 +20,7 @@ def enroll(request: Request, slug: str, user: CourseReader, session: SessionDep)
 @router.get("/{slug}/continue", name="learning:continue")
 def continue_course(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     """The next unfinished lesson, case or quiz; the course page once everything is done."""
-    found = service.follow_published(session, service.enrolled(session, user, slug))
-    step = service.progress(session, found).next_item
+    step = service.progress(session, service.enrolled(session, user, slug)).next_item
     if step is None:
         return redirect(request, "courses:course", slug=slug)
     if step.kind == "quiz":
@@ -32,5 +31,6 @@ def continue_course(request: Request, slug: str, user: CourseReader, session: Se
 @router.post("/{slug}/{item_id}/done", name="learning:mark_done")
 def mark_done(request: Request, slug: str, item_id: str, user: CourseReader, session: SessionDep) -> Response:
     """Mark as read, then move on."""
-    service.mark_done(session, service.enrolled(session, user, slug), item_id)
+    found = service.follow_published(session, service.enrolled(session, user, slug))
+    service.mark_done(session, found, item_id)
     return redirect(request, "learning:continue", slug=slug)

@@ -13,7 +13,7 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, current_language
 from app.learning import service as learning
-from app.quizzes import drawing, grading, marking, player, review, service
+from app.quizzes import drawing, grading, marking, player, review, service, sweep
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
 from app.web import is_htmx, redirect, redirect_to, render
@@ -36,8 +36,10 @@ def overview(request: Request, slug: str, quiz_id: str, user: CourseReader, sess
     if item is None or item.quiz is None:
         raise NotFound(N_("No encontramos esta página."))
     history = service.attempts(session, user.id or 0, slug, quiz_id)
-    for attempt in history:
-        service.finish_if_expired(session, attempt, _course_and_quiz(session, attempt)[0])
+    overdue = [a.id or 0 for a in history if service.is_overdue(a)]
+    if overdue:
+        sweep.finish_overdue(request.app.state.engine, overdue)
+        return redirect_to(request, str(request.url))
     finished = [a.percent for a in history if a.state == AttemptState.finished and a.percent is not None]
     final = grading.final_grade(item.quiz.grading, finished)
     shows_score = {a.id: review.visibility(item.quiz, a, history).score for a in history}
@@ -49,7 +51,7 @@ def overview(request: Request, slug: str, quiz_id: str, user: CourseReader, sess
 
 @router.post("/quizzes/{slug}/{quiz_id}/start", name="quizzes:start")
 def start(request: Request, slug: str, quiz_id: str, user: CourseReader, session: SessionDep) -> Response:
-    enrollment = learning.enrolled(session, user, slug)
+    enrollment = learning.follow_published(session, learning.enrolled(session, user, slug))
     course = course_service.course_of(session, enrollment.version_id)
     attempt = service.start(session, user, course, enrollment.version_id, quiz_id)
     return redirect(request, "quizzes:player", attempt_id=attempt.id)
@@ -60,7 +62,9 @@ def play(request: Request, attempt_id: int, user: CourseReader, session: Session
          q: Annotated[int, Query(ge=0, le=1000)] = 0) -> Response:
     attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
-    if attempt.state == AttemptState.finished or service.finish_if_expired(session, attempt, course):
+    if service.is_overdue(attempt):
+        sweep.finish_overdue(request.app.state.engine, [attempt_id])
+    if attempt.state == AttemptState.finished or service.is_overdue(attempt):
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     slots = service.slots(session, attempt)
     slot = slots[min(q, len(slots) - 1)]
@@ -130,7 +134,10 @@ def finish(request: Request, attempt_id: int, user: CourseReader, session: Sessi
 def review_page(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
     attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
-    if attempt.state == AttemptState.in_progress and not service.finish_if_expired(session, attempt, course):
+    if service.is_overdue(attempt):
+        sweep.finish_overdue(request.app.state.engine, [attempt_id])
+        return redirect(request, "quizzes:review", attempt_id=attempt_id)
+    if attempt.state == AttemptState.in_progress:
         return redirect(request, "quizzes:player", attempt_id=attempt_id)
     history = service.attempts(session, user.id or 0, attempt.course_slug, attempt.quiz_id)
     shown = review.visibility(item.quiz, attempt, history)

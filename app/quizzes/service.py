@@ -165,6 +165,12 @@ def _grade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> di
     return fractions
 
 
+def is_overdue(attempt: QuizAttempt) -> bool:
+    """Still open, and past its deadline plus the grace for saves in flight."""
+    return (attempt.state == AttemptState.in_progress and attempt.deadline_at is not None
+            and utcnow() > attempt.deadline_at + GRACE)
+
+
 def finish_if_expired(session: Session, attempt: QuizAttempt, course: catalog.Course) -> bool:
     """Past its deadline (and grace), an attempt is finished as of the deadline."""
     if attempt.state != AttemptState.in_progress or attempt.deadline_at is None:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from app.courses import service as course_service
 from app.db import transaction, write_turn
 from app.quizzes import service
+from app.quizzes.models import QuizAttempt
 from app.timeutil import utcnow
 
 log = logging.getLogger("cascada.sweep")
@@ -27,6 +28,19 @@ def sweep(engine: Engine) -> int:
             course = course_service.course_of(session, attempt.version_id)
             finished += service.finish(session, attempt, course, at=attempt.deadline_at)
     return finished
+
+
+def finish_overdue(engine: Engine, attempt_ids: list[int]) -> None:
+    """Finish these overdue attempts in a write transaction of their own.
+
+    Pages that notice an overdue attempt are GET requests, whose read transaction must not write.
+    """
+    with transaction(engine, write=True) as session:
+        for attempt_id in attempt_ids:
+            attempt = session.get(QuizAttempt, attempt_id)
+            if attempt is not None and service.is_overdue(attempt):
+                service.finish(session, attempt, course_service.course_of(session, attempt.version_id),
+                               at=attempt.deadline_at)
 
 
 async def run_forever(engine: Engine) -> None:
