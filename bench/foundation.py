@@ -50,6 +50,16 @@ def transfer_size(base: str, path: str) -> tuple[int, list[tuple[str, int]]]:
     return sum(size for _, size in parts), parts
 
 
+def lesson_page(base: str, path: str) -> tuple[int, float]:
+    """A later page: only its HTML travels (CSS and JS are cached, immutable, from the first visit)."""
+    client = log_in(base)
+    client.headers["Accept-Encoding"] = "gzip"
+    client.get(path)  # warm the server's render cache, as any earlier reader would have
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.num_bytes_downloaded, float(response.headers["server-timing"].split("dur=")[1])
+
+
 def log_in(base: str) -> httpx.Client:
     client = httpx.Client(base_url=base)
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/login").text).group(1)
@@ -84,6 +94,11 @@ def main() -> None:
             print(f"login page first visit: {total / 1024:.1f} KB compressed (budget 40 KB)")
             for path, size in parts:
                 print(f"  {size / 1024:6.1f} KB  {path}")
+            for path in ("/courses/trata-de-personas/palermo-definicion",
+                         "/courses/trabajo-infantil/conceptos-basicos", "/courses/trabajo-forzoso/once-indicadores"):
+                size, server_ms = lesson_page(base, path)
+                print(f"lesson page, assets cached: {size / 1024:.1f} KB compressed (budget 15 KB), "
+                      f"server {server_ms:.1f} ms  {path}")
             started = time.perf_counter()
             times = time_home(base, args.requests, args.concurrency)
             rate = args.requests / (time.perf_counter() - started)

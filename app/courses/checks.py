@@ -70,9 +70,10 @@ def _duplicate_ids(reader: Reader, course: "Course", node: Any) -> None:
         reader.problem(path, find_line(path, f"id: {value}", n), f"duplicate source id `{value}`")
     located = list(_question_files(course, folder))
     for value, n in _duplicates([question.id for question, _ in located]):
-        path = [p for q, p in located if q.id == value][n - 1]
-        reader.problem(path, find_line(path, f"id: {value}") if path.suffix == ".yaml" else
-                       find_line(path, f"::{value}"), f"duplicate question id `{value}` in this course")
+        paths = [p for q, p in located if q.id == value]
+        path, nth_in_file = paths[n - 1], paths[:n].count(paths[n - 1])
+        line = find_line(path, f"id: {value}", nth_in_file) if path.suffix == ".yaml" else 1
+        reader.problem(path, line, f"duplicate question id `{value}` in this course")
 
 
 def _question_files(course: "Course", folder: Path) -> Any:

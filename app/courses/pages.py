@@ -39,12 +39,12 @@ def _labels() -> dict[str, str]:
     return {"note": gettext("Nota"), "warning": gettext("Atención"), "legal": gettext("Texto legal")}
 
 
-_rendered: dict[tuple[int, str, str], Markup] = {}
+_rendered: dict[tuple[str, int, str, str], Markup] = {}
 
 
 def render(source: str, course: catalog.Course, version_id: int) -> Markup:
     """Sanitised HTML for a Markdown body of the course (memoised: versions never change)."""
-    key = (version_id, current_language(), source)
+    key = (course.content_hash, version_id, current_language(), source)
     if key not in _rendered:
         # Markup is safe here: markdown.render escapes raw HTML and allows only vetted links.
         _rendered[key] = Markup(markdown.render(source, CourseLinks(course, version_id), labels=_labels()))

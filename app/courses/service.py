@@ -14,8 +14,9 @@ from app.courses.models import CourseAsset, CourseVersion
 from app.errors import NotFound
 from app.i18n import N_
 
-# Versions never change once written, so parsed copies can be kept for the life of the process.
-_parsed: dict[int, catalog.Course] = {}
+# Versions never change once written, so parsed copies can be kept for the life of the process,
+# keyed by content (not by id: ids are per database).
+_parsed: dict[str, catalog.Course] = {}
 
 
 @dataclass(frozen=True)
@@ -79,14 +80,16 @@ def publish(session: Session, version_id: int, *, actor: User) -> CourseVersion:
 
 def course_of(session: Session, version_id: int) -> catalog.Course:
     """The parsed content of a version (cached: versions are immutable)."""
-    if version_id not in _parsed:
+    content_hash = session.exec(select(CourseVersion.content_hash).where(CourseVersion.id == version_id)).first()
+    if content_hash is None:
+        raise NotFound(N_("No encontramos esta página."))
+    if content_hash not in _parsed:
         version = session.get(CourseVersion, version_id)
-        if version is None:
-            raise NotFound(N_("No encontramos esta página."))
+        assert version is not None
         images = {asset.path: asset.data for asset in
                   session.exec(select(CourseAsset).where(CourseAsset.version_id == version_id))}
-        _parsed[version_id] = catalog.from_document(json.loads(version.document), images)
-    return _parsed[version_id]
+        _parsed[content_hash] = catalog.from_document(json.loads(version.document), images)
+    return _parsed[content_hash]
 
 
 def published_versions(session: Session) -> list[CourseVersion]:

@@ -99,3 +99,22 @@ def test_admin_republishes_an_earlier_version_with_audit(client: TestClient, ses
 
     assert re.search(r"mini</td><td>1</td>", page)
     assert response.status_code == 303
+
+
+def test_hostile_markup_in_a_course_file_never_reaches_the_page(client: TestClient, session: Session, app: FastAPI,
+                                                                tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    shutil.copytree(FIXTURES / "courses" / "mini", tmp_path / "mini")
+    lesson = tmp_path / "mini" / "basico" / "segunda.es.md"
+    lesson.write_text("# Segunda lección\n\n<script>alert(1)</script> <img src=x onerror=alert(2)>\n"
+                      '<div hx-get="/logout" hx-trigger="load">x</div>\n')  # a javascript: link is refused by the checker
+    service.load_directory(session, tmp_path)
+    session.commit()
+    log_in(client, make_user(session, app))
+
+    page = client.get("/courses/mini/segunda").text
+
+    assert "Segunda lección" in page
+    assert "<script>alert" not in page and "<img src=x" not in page and "<div hx-get" not in page
+    assert "&lt;script&gt;" in page  # shown as text, harmlessly
