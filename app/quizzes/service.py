@@ -63,6 +63,10 @@ def start(session: Session, user: User, course: catalog.Course, version_id: int,
         QuizAttempt.user_id == user.id, QuizAttempt.course_slug == course.slug,
         QuizAttempt.quiz_id == quiz_id)).one() or 0
     if quiz.attempts and used >= quiz.attempts:
+        # Under READ COMMITTED a concurrent start may have committed since the check above.
+        winner = in_progress(session, user.id, course.slug, quiz_id)
+        if winner is not None:
+            return winner
         raise AttemptsExhausted(N_("Ya usó todos los intentos de este cuestionario."))
     try:
         with session.begin_nested():
