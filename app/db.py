@@ -1,6 +1,8 @@
 """Engines and the per-request session: the only place that commits."""
 
 import asyncio
+import contextlib
+import threading
 import weakref
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -59,6 +61,21 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         session.commit()
 
 
+_short_writers: dict[str, threading.Lock] = {}
+
+
+@contextmanager
+def short_write(engine: Engine) -> Iterator[Session]:
+    """A brief write transaction; on SQLite these queue on a lock instead of SQLite's sleep-polling.
+
+    Safe only because the lock is taken and released in one thread with no await in between.
+    """
+    lock = _short_writers.setdefault(str(engine.url), threading.Lock()) if engine.dialect.name == "sqlite" \
+        else contextlib.nullcontext()
+    with lock, transaction(engine, write=True) as session:
+        yield session
+
+
 _write_turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = weakref.WeakKeyDictionary()
 
 
@@ -94,4 +111,11 @@ def get_session(
         yield session
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A read transaction for a POST whose only write is short and made by its service in its own."""
+    with transaction(request.app.state.engine) as session:
+        yield session
+
+
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]

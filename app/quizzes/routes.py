@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from app.access import CourseReader, Grader
 from app.web import FormDep
 from app.courses import service as course_service
-from app.db import SessionDep
+from app.db import ReadSessionDep, SessionDep
 from app.errors import NotFound
 from app.i18n import N_, current_language
 from app.learning import service as learning
@@ -89,16 +89,16 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
 
 
 @router.post("/attempts/{attempt_id}/answers/{position}", name="quizzes:save")
-def save(request: Request, attempt_id: int, position: int, user: CourseReader, session: SessionDep,
+def save(request: Request, attempt_id: int, position: int, user: CourseReader, session: ReadSessionDep,
          form: FormDep) -> Response:
-    attempt = service.owned_attempt(session, attempt_id, user, lock=True)
+    attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
     slot = next((s for s in service.slots(session, attempt) if s.position == position), None)
     if slot is None:
         raise NotFound(N_("No encontramos esta página."))
     question = drawing.question_index(item.quiz, course.banks)[slot.question_id]
     response = player.read_response(question, slot, request.app.state.secret_key, form)
-    service.save_answer(session, attempt, course, position, response)
+    service.store_answer(request.app.state.engine, attempt_id, position, response)
     if is_htmx(request):
         return render(request, "quizzes/player.html", {"saved_at": utcnow()}, block="save_status")
     go = str(form.get("go", ""))

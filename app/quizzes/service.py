@@ -9,12 +9,13 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
 from app.courses import catalog
+from app.db import short_write
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
 from app.i18n import N_
@@ -132,6 +133,18 @@ def save_answer(session: Session, attempt: QuizAttempt, course: catalog.Course, 
     session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "position"],
         set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}))
+
+
+def store_answer(engine: Engine, attempt_id: int, position: int, response: Any) -> None:
+    """Save one answer in a short write transaction of its own.
+
+    The hot path of exam day: the page work (loading the attempt, reading the form) happens
+    before, outside the write, so SQLite's single writer is held for a millisecond, not a request.
+    The attempt row is locked (FOR UPDATE on PostgreSQL) so a concurrent finish grades after it.
+    """
+    with short_write(engine) as session:
+        attempt = session.exec(select(QuizAttempt).where(QuizAttempt.id == attempt_id).with_for_update()).one()
+        save_answer(session, attempt, None, position, response)
 
 
 def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
