@@ -47,13 +47,14 @@ class Rule:
         self.permission = permission  # None: public
 
     async def __call__(self, request: Request) -> User | None:
+        user: User | None = request.scope["state"].get("user")
+        if self.permission is not None and user is None:
+            # Before CSRF: a page whose login expired should say so, not that its form is stale.
+            raise LoginRequired(N_("Inicie sesión para continuar."))
         if request.method not in SAFE_METHODS:
             await _check_csrf(request)
-        user: User | None = request.scope["state"].get("user")
         if self.permission is None:
             return user
-        if user is None:
-            raise LoginRequired(N_("Inicie sesión para continuar."))
         if not can(user, self.permission):
             raise Forbidden(N_("No tiene permiso para ver esta página."))
         return user

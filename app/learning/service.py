@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -128,7 +129,14 @@ def progress(session: Session, found: Enrollment) -> Progress:
 
 
 def record_completion(session: Session, found: Enrollment) -> None:
-    """Set completed_at the first time every rule holds; never moved afterwards."""
+    """Set completed_at the first time every rule holds; never moved afterwards.
+
+    A conditional update: of two requests completing the course at once (PostgreSQL runs them
+    side by side), the later one finds the time already set and leaves it.
+    """
     if found.completed_at is None and progress(session, found).outcome.complete:
-        found.completed_at = utcnow()
-        session.add(found)
+        session.flush()  # pending changes to `found` (a version move) are kept by the refresh below
+        session.execute(update(Enrollment).where(col(Enrollment.id) == found.id,
+                                                 col(Enrollment.completed_at).is_(None))
+                        .values(completed_at=utcnow()))
+        session.refresh(found)

@@ -1,114 +1,212 @@
 """Scoring, on the server only: each question type's fraction of points, and the grade that counts."""
 
+import math
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.courses import schema
 from app.courses.schema import GradingMethod, Text
 
 EPSILON = 1e-9
+# A plain decimal number ("12", "-12.5", ".5"); Python's float() would also take "1_8", "1e3", "nan", "inf".
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+Choice = schema.SingleChoice | schema.MultipleResponse
 
 
-def _choice_weights(question: schema.SingleChoice | schema.MultipleResponse) -> list[float]:
+def _choice_weights(question: Choice) -> list[float]:
     """Percent per option: explicit weights, else single 100/0, multiple +100/k and -100/(n-k)."""
-    options = question.options
-    correct = sum(1 for o in options if o.correct)
-    wrong = len(options) - correct
-    weights = []
-    for option in options:
-        if option.weight is not None:
-            weights.append(option.weight)
-        elif isinstance(question, schema.SingleChoice):
-            weights.append(100.0 if option.correct else 0.0)
-        else:
-            weights.append(100 / correct if option.correct else (-100 / wrong if wrong else 0.0))
-    return weights
+    correct = sum(1 for option in question.options if option.correct)
+    wrong = len(question.options) - correct
+    return [
+        _default_weight(question, option.correct, correct, wrong) if option.weight is None else option.weight
+        for option in question.options
+    ]
+
+
+def _default_weight(question: Choice, is_correct: bool, correct: int, wrong: int) -> float:
+    """One option's percent when the course file gives no explicit weight."""
+    if isinstance(question, schema.SingleChoice):
+        return 100.0 if is_correct else 0.0
+    if is_correct:
+        return 100 / correct
+    return -100 / wrong if wrong else 0.0
 
 
 def normalize(text: str) -> str:
-    """Trimmed, case-folded, without accents and with single spaces: "Ñeembucú " == "neembucu"."""
+    """Trimmed, case-folded, without accents and with single spaces: " Ñeembucú " == "neembucu"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def parse_number(text: Any) -> float | None:
-    try:
-        return float(str(text).strip().replace(",", "."))
-    except ValueError:
+    """A typed number with a decimal point or comma ("12", "12.5", "12,5"); None for anything else."""
+    if not isinstance(text, str | int | float) or isinstance(text, bool):
         return None
+    cleaned = str(text).strip().replace(",", ".")
+    if not _NUMBER.fullmatch(cleaned):
+        return None
+    value = float(cleaned)
+    return value if math.isfinite(value) else None
+
+
+def _is_index(value: Any, size: int) -> bool:
+    """An index in range (JSON true/false are not indexes, though Python counts them as ints)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < size
 
 
 def _clamp(value: float) -> float:
+    """The value limited to [0, 1]."""
     return max(0.0, min(1.0, value))
 
 
-def score(question: schema.Question, response: Any) -> float | None:
-    """Fraction of the question's points in [0, 1]; None for an answered open response (pending)."""
-    if isinstance(question, schema.OpenResponse):
-        return None if isinstance(response, str) and response.strip() else 0.0
-    if response is None or response == "" or response == [] or response == {}:
+def _is_empty(response: Any) -> bool:
+    """Whether nothing was answered: None, blank text, or an empty list or mapping."""
+    if isinstance(response, str):
+        return not response.strip()
+    return response is None or response == [] or response == {}
+
+
+def _score_single(question: schema.SingleChoice, response: Any) -> float:
+    """The chosen option's weight as a fraction."""
+    weights = _choice_weights(question)
+    return _clamp(weights[response] / 100) if _is_index(response, len(weights)) else 0.0
+
+
+def _score_multiple(question: schema.MultipleResponse, response: Any) -> float:
+    """The sum of the chosen options' weights (each counted once) as a fraction, never negative."""
+    if not isinstance(response, list):
         return 0.0
-    if isinstance(question, schema.SingleChoice):
-        weights = _choice_weights(question)
-        return _clamp(weights[response] / 100) if isinstance(response, int) and 0 <= response < len(weights) else 0.0
-    if isinstance(question, schema.MultipleResponse):
-        weights = _choice_weights(question)
-        chosen = {i for i in response if isinstance(i, int) and 0 <= i < len(weights)}
-        return _clamp(sum(weights[i] for i in chosen) / 100)
-    if isinstance(question, schema.TrueFalse):
-        return 1.0 if response is question.answer else 0.0
-    if isinstance(question, schema.Matching):
-        right = sum(1 for i in range(len(question.pairs)) if response.get(str(i)) == i)
-        return right / len(question.pairs)
-    if isinstance(question, schema.ShortAnswer):
-        given = normalize(str(response))
-        return max((a.weight / 100 for a in question.answers if normalize(a.text) == given), default=0.0)
-    return _numeric(question, response)
+    weights = _choice_weights(question)
+    chosen = {i for i in response if _is_index(i, len(weights))}
+    return _clamp(sum(weights[i] for i in chosen) / 100)
 
 
-def _numeric(question: schema.Numeric, response: Any) -> float:
+def _score_true_false(question: schema.TrueFalse, response: Any) -> float:
+    """Full points for the stated answer, as a JSON boolean."""
+    return 1.0 if isinstance(response, bool) and response is question.answer else 0.0
+
+
+def _matched_right(response: dict[Any, Any], left: int) -> Any:
+    """The right-hand index given for a left-hand index, whether the key is an int or its string."""
+    return response[left] if left in response else response.get(str(left))
+
+
+def _score_matching(question: schema.Matching, response: Any) -> float:
+    """The share of left-hand items matched to their own right-hand item."""
+    if not isinstance(response, dict):
+        return 0.0
+    size = len(question.pairs)
+    right = sum(
+        1 for i in range(size) if _is_index(given := _matched_right(response, i), size) and given == i
+    )
+    return right / size
+
+
+def _short_matches(question: schema.ShortAnswer, response: Any) -> list[schema.AcceptedAnswer]:
+    """The accepted answers equal to the typed text once both are normalised."""
+    if not isinstance(response, str):
+        return []
+    typed = normalize(response)
+    return [answer for answer in question.answers if normalize(answer.text) == typed]
+
+
+def _numeric_matches(question: schema.Numeric, response: Any) -> list[schema.NumericAnswer]:
+    """The numeric answers whose tolerance includes the typed number."""
     value = parse_number(response)
     if value is None:
+        return []
+    return [a for a in question.answers if abs(value - a.value) <= a.tolerance + EPSILON]
+
+
+def _best_match(question: schema.ShortAnswer | schema.Numeric, response: Any) -> Any:
+    """The matched answer with the highest weight (the first on ties), or None."""
+    if isinstance(question, schema.ShortAnswer):
+        matches: Sequence[Any] = _short_matches(question, response)
+    else:
+        matches = _numeric_matches(question, response)
+    return max(matches, key=lambda answer: answer.weight, default=None)
+
+
+def _score_typed(question: schema.ShortAnswer | schema.Numeric, response: Any) -> float:
+    """The best matched answer's weight as a fraction."""
+    best = _best_match(question, response)
+    return best.weight / 100 if best else 0.0
+
+
+_SCORERS: dict[str, Callable[[Any, Any], float]] = {
+    "single": _score_single,
+    "multiple": _score_multiple,
+    "true_false": _score_true_false,
+    "matching": _score_matching,
+    "short": _score_typed,
+    "numeric": _score_typed,
+}
+
+
+def score(question: schema.Question, response: Any) -> float | None:
+    """The fraction of points earned in [0, 1], None for an answered open response; never raises."""
+    if _is_empty(response):
         return 0.0
-    return max((a.weight / 100 for a in question.answers if abs(value - a.value) <= a.tolerance + EPSILON),
-               default=0.0)
+    if isinstance(question, schema.OpenResponse):
+        return None
+    return _SCORERS[question.type](question, response)
+
+
+def _choice_feedback(question: Choice, response: Any) -> list[Text | None]:
+    """The feedback of each chosen option, in the order chosen, each once."""
+    chosen = (
+        response
+        if isinstance(question, schema.MultipleResponse) and isinstance(response, list)
+        else [response]
+    )
+    indexes = dict.fromkeys(i for i in chosen if _is_index(i, len(question.options)))
+    return [question.options[i].feedback for i in indexes]
 
 
 def feedback_for(question: schema.Question, response: Any) -> list[Text]:
     """The option or answer feedback that applies to this response, for the review page."""
     found: list[Text | None] = []
-    if isinstance(question, schema.SingleChoice) and isinstance(response, int) and 0 <= response < len(
-            question.options):
-        found.append(question.options[response].feedback)
-    elif isinstance(question, schema.MultipleResponse) and isinstance(response, list):
-        found += [question.options[i].feedback for i in response if 0 <= i < len(question.options)]
+    if isinstance(question, Choice):
+        found = _choice_feedback(question, response)
     elif isinstance(question, schema.TrueFalse) and isinstance(response, bool):
-        found.append(question.feedback_true if response else question.feedback_false)
-    elif isinstance(question, schema.ShortAnswer) and isinstance(response, str):
-        found += [a.feedback for a in question.answers if normalize(a.text) == normalize(response)]
-    elif isinstance(question, schema.Numeric) and (value := parse_number(response)) is not None:
-        found += [a.feedback for a in question.answers if abs(value - a.value) <= a.tolerance + EPSILON]
+        found = [question.feedback_true if response else question.feedback_false]
+    elif isinstance(question, schema.ShortAnswer | schema.Numeric):
+        best = _best_match(question, response)
+        found = [best.feedback] if best else []
     return [text for text in found if text is not None]
+
+
+def _top(answers: Sequence[schema.AcceptedAnswer | schema.NumericAnswer]) -> list[Any]:
+    """The answers with the highest weight: those of weight 100 whenever there is one."""
+    top = max(answer.weight for answer in answers)
+    return [answer for answer in answers if answer.weight == top]
 
 
 def correct_answer(question: schema.Question) -> dict[str, Any]:
     """What the right answer is, in JSON terms, for the review page."""
-    if isinstance(question, schema.SingleChoice | schema.MultipleResponse):
+    if isinstance(question, schema.SingleChoice):
+        weights = _choice_weights(
+            question
+        )  # the full-credit option; one with partial credit is not "correct"
+        return {"options": [i for i, w in enumerate(weights) if w > 0 and w == max(weights)]}
+    if isinstance(question, schema.MultipleResponse):
         return {"options": [i for i, w in enumerate(_choice_weights(question)) if w > 0]}
     if isinstance(question, schema.TrueFalse):
         return {"value": question.answer}
     if isinstance(question, schema.Matching):
         return {"pairs": [[i, i] for i in range(len(question.pairs))]}
     if isinstance(question, schema.ShortAnswer):
-        return {"answers": [a.text for a in question.answers if a.weight == 100]}
+        return {"answers": [answer.text for answer in _top(question.answers)]}
     if isinstance(question, schema.Numeric):
-        return {"values": [[a.value, a.tolerance] for a in question.answers if a.weight == 100]}
+        return {"values": [[answer.value, answer.tolerance] for answer in _top(question.answers)]}
     return {}
 
 
 def attempt_percent(scores: Sequence[tuple[float, float | None]]) -> float | None:
-    """Percent of points earned, or None while any question waits for an instructor."""
+    """Percent of points earned (2 decimals), or None while any question waits for an instructor."""
     if any(fraction is None for _, fraction in scores):
         return None
     total = sum(points for points, _ in scores)
@@ -117,7 +215,7 @@ def attempt_percent(scores: Sequence[tuple[float, float | None]]) -> float | Non
 
 
 def final_grade(method: GradingMethod, percents: Sequence[float]) -> float | None:
-    """The grade that counts over finished attempts, in the order they were made."""
+    """The grade that counts over finished attempts in the order made; None without any."""
     if not percents:
         return None
     if method is GradingMethod.highest:
@@ -128,4 +226,5 @@ def final_grade(method: GradingMethod, percents: Sequence[float]) -> float | Non
 
 
 def passed(percent: float | None, pass_mark: float) -> bool:
+    """Whether a grade reaches the pass mark (float noise at the mark still passes)."""
     return percent is not None and percent + EPSILON >= pass_mark

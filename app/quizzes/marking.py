@@ -11,7 +11,8 @@ from app.accounts.models import User
 from app.courses import catalog
 from app.errors import DomainError, NotFound
 from app.i18n import N_
-from app.quizzes import grading
+from app.learning import service as learning
+from app.quizzes import drawing, grading
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 from app.timeutil import utcnow
 
@@ -43,22 +44,44 @@ def pending(session: Session) -> list[Pending]:
 
 def mark(session: Session, answer_id: int, points: float, comment: str, grader: User,
          course_of: Callable[[int], catalog.Course]) -> QuizAttempt:
-    """Score an open response; when it was the last one pending, the attempt gets its percent."""
+    """Score an open response; when it was the last one pending, the attempt gets its percent.
+
+    Only open responses of finished attempts are marked here: the server's own scores of the
+    other question types, and answers an officer may still change, are not the grader's to set.
+    """
     answer = session.get(Answer, answer_id)
     if answer is None:
         raise NotFound(N_("No encontramos esta página."))
     attempt = session.exec(select(QuizAttempt).where(QuizAttempt.id == answer.attempt_id).with_for_update()).one()
     slot = session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id,
                                                   AttemptSlot.position == answer.position)).one()
+    course = course_of(attempt.version_id)
+    if attempt.state != AttemptState.finished or _question_type(course, attempt, slot) != "open":
+        raise NotFound(N_("No encontramos esta página."))
     if not 0 <= points <= slot.points:
         raise InvalidMark(N_("El puntaje debe estar entre 0 y %(max)s."), max=slot.points)
     answer.fraction, answer.comment = points / slot.points, comment.strip()[:2000]
     answer.grader_id, answer.graded_at = grader.id, utcnow()
     session.add(answer)
     session.flush()
-    _regrade(session, attempt, course_of(attempt.version_id))
+    _regrade(session, attempt, course)
     audit.record(session, grader.id, "answer.mark", answer, points=points, attempt=attempt.id)
+    _record_completion(session, attempt)
     return attempt
+
+
+def _question_type(course: catalog.Course, attempt: QuizAttempt, slot: AttemptSlot) -> str:
+    item = course.item(attempt.quiz_id)
+    assert item is not None and item.quiz is not None
+    return drawing.question_index(item.quiz, course.banks)[slot.question_id].type
+
+
+def _record_completion(session: Session, attempt: QuizAttempt) -> None:
+    """The last mark may be what completes the learner's course (not only their own next click)."""
+    learner = session.get(User, attempt.user_id)
+    found = learning.enrollment(session, learner, attempt.course_slug) if learner else None
+    if found is not None and attempt.passed:
+        learning.record_completion(session, found)
 
 
 def _regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> None:
@@ -71,3 +94,4 @@ def _regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> 
     passed = grading.passed(percent, item.quiz.pass_mark) if percent is not None else None
     session.execute(update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id)
                     .values(percent=percent, passed=passed))
+    session.refresh(attempt)  # the caller, and completion, read the new grade

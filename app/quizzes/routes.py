@@ -40,9 +40,11 @@ def overview(request: Request, slug: str, quiz_id: str, user: CourseReader, sess
     if overdue:
         sweep.finish_overdue(request.app.state.engine, overdue)
         return redirect_to(request, str(request.url))
-    finished = [a.percent for a in history if a.state == AttemptState.finished and a.percent is not None]
-    final = grading.final_grade(item.quiz.grading, finished)
+    finished = [a for a in history if a.state == AttemptState.finished and a.percent is not None]
     shows_score = {a.id: review.visibility(item.quiz, a, history).score for a in history}
+    # The grade that counts is made of the attempts' scores: shown only when each of them may be.
+    final = grading.final_grade(item.quiz.grading, [a.percent for a in finished if a.percent is not None]) \
+        if all(shows_score[a.id] for a in finished) else None
     context = {"course": course, "item": item, "quiz": item.quiz, "history": history, "final": final,
                "shows_score": shows_score, "lang": current_language(),
                "size": len(drawing.question_index(item.quiz, course.banks))}

@@ -149,19 +149,26 @@ def store_answer(engine: Engine, attempt_id: int, position: int, response: Any) 
 
 def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
            at: datetime | None = None) -> bool:
-    """Grade and close the attempt; True only for the one call that actually finished it."""
+    """Grade and close the attempt; True only for the one call that actually finished it.
+
+    The attempt is closed first and graded afterwards: the closing update waits for a save still
+    holding the attempt's row, so the grading reads every answer that was accepted (PostgreSQL
+    reads each statement afresh). Grading first could miss a save committed meanwhile.
+    """
     finished_at = at or utcnow()
+    closed = session.execute(
+        update(QuizAttempt)
+        .where(col(QuizAttempt.id) == attempt.id, col(QuizAttempt.state) == AttemptState.in_progress)
+        .values(state=AttemptState.finished, finished_at=finished_at))
+    if closed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
     fractions = _grade(session, attempt, course)
     percent = grading.attempt_percent([(slot.points, fractions[slot.position]) for slot in slots(session, attempt)])
     quiz = _quiz(course, attempt.quiz_id).quiz
     assert quiz is not None
     passed = grading.passed(percent, quiz.pass_mark) if percent is not None else None
-    closed = session.execute(
-        update(QuizAttempt)
-        .where(col(QuizAttempt.id) == attempt.id, col(QuizAttempt.state) == AttemptState.in_progress)
-        .values(state=AttemptState.finished, finished_at=finished_at, percent=percent, passed=passed))
-    if closed.rowcount != 1:  # type: ignore[attr-defined]
-        return False
+    session.execute(update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id)
+                    .values(percent=percent, passed=passed))
     for position, fraction in fractions.items():
         session.execute(update(Answer).where(col(Answer.attempt_id) == attempt.id,
                                              col(Answer.position) == position).values(fraction=fraction))
