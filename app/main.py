@@ -6,8 +6,8 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
 from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -20,15 +20,15 @@ from app.accounts import auth
 from app.accounts import routes as accounts_routes
 from app.accounts.middleware import SessionMiddleware
 from app.accounts.passwords import make_hasher
-from app.courses import routes as courses_routes
-from app.learning import routes as learning_routes
-from app.quizzes import routes as quizzes_routes
-from app.quizzes.sweep import run_forever
 from app.config import Settings
+from app.courses import routes as courses_routes
 from app.db import make_engine
 from app.errors import DomainError
 from app.health import router as health_router
+from app.learning import routes as learning_routes
 from app.logs import RequestLogMiddleware, configure_logging
+from app.quizzes import routes as quizzes_routes
+from app.quizzes.sweep import run_forever
 from app.security import SecurityHeadersMiddleware
 
 ROUTERS = (health_router, accounts_routes.router, accounts_admin.router, courses_routes.router,

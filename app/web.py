@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import Depends, Request
-from starlette.datastructures import FormData
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import i18n

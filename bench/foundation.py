@@ -5,7 +5,6 @@ Starts `cascada serve --demo` on a temporary SQLite database, measures, and stop
 """
 
 import argparse
-import gzip
 import os
 import re
 import socket
@@ -15,7 +14,6 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 

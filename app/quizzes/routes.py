@@ -7,7 +7,6 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.access import CourseReader, Grader
-from app.web import FormDep
 from app.courses import service as course_service
 from app.db import ReadSessionDep, SessionDep
 from app.errors import NotFound
@@ -16,7 +15,7 @@ from app.learning import service as learning
 from app.quizzes import drawing, grading, marking, player, review, service, sweep
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
-from app.web import is_htmx, redirect, redirect_to, render
+from app.web import FormDep, is_htmx, redirect, redirect_to, render
 
 router = APIRouter()
 
