@@ -1,72 +1,99 @@
 """Course folders as frozen data: `load_course` validates every file, `to_document` freezes a version.
 
 A course with any problem is not loaded at all (None, problems), so a half-valid course never
-replaces a running version.
+replaces a running version. Reading files is in `sourcefiles`, checks across files in `checks`.
 """
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter
 
-from app.courses import checks, schema
-from app.courses.sourcefiles import Problem, Reader
+from app.courses import bankfiles, checks, imagefiles, markdown, schema
+from app.courses.sourcefiles import Located, Problem, Reader
+from app.courses.yamlerrors import SLUG_PATTERN
 
-__all__ = ["Course", "Item", "Module", "Problem", "check", "from_document", "load_all", "load_course",
-           "to_document"]
+__all__ = [
+    "Course",
+    "Item",
+    "Module",
+    "Problem",
+    "check",
+    "from_document",
+    "load_all",
+    "load_course",
+    "to_document",
+]
 LANGUAGES = ("es", "en")
-IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
-MAX_IMAGE_BYTES = 200 * 1024
+LANGUAGE_NAMES = {"es": "Spanish", "en": "English"}
+SLUG = re.compile(SLUG_PATTERN)
+KIND_NAMES = {"lesson": "lesson", "case": "case study", "facilitator": "facilitator notes"}
 
 
 @dataclass(frozen=True)
 class Item:
+    """A step of a module: a lesson or case (Markdown in both languages) or a quiz."""
+
     kind: str  # "lesson" | "case" | "quiz"
     id: str
     module_id: str
     minutes: int | None
     required: bool
-    title: schema.Text
-    body: dict[str, str]
-    quiz: schema.Quiz | None
+    title: schema.Text  # lesson/case: the "# Title" of each language; quiz: quiz.title
+    body: dict[str, str]  # lesson/case: {"es": markdown, "en": markdown}; quiz: {}
+    quiz: schema.Quiz | None  # quiz only
 
 
 @dataclass(frozen=True)
 class Module:
+    """A module of a course with its items in study order and its facilitator notes."""
+
     id: str
     title: schema.Text
     summary: schema.Text | None
     items: tuple[Item, ...]
-    facilitator: dict[str, str]
+    facilitator: dict[str, str]  # {"es": markdown, "en": markdown}
 
 
 @dataclass(frozen=True)
 class Course:
+    """Everything in one course folder, validated."""
+
     slug: str
     manifest: schema.Course
     modules: tuple[Module, ...]
-    banks: dict[str, tuple[schema.Question, ...]]
+    banks: dict[str, tuple[schema.Question, ...]]  # YAML banks and GIFT banks (es/en merged)
     glossary: tuple[schema.GlossaryTerm, ...]
     sources: tuple[schema.Source, ...]
-    images: dict[str, bytes]
-    content_hash: str
+    images: dict[str, bytes]  # "images/x.svg" -> bytes
+    content_hash: str  # sha256 of the canonical document: same files, same hash
 
     def items(self) -> list[Item]:
+        """Return every item of every module in study order."""
         return [item for module in self.modules for item in module.items]
 
     def item(self, item_id: str) -> Item | None:
+        """Return the lesson, case or quiz with this id, or None."""
         return next((item for item in self.items() if item.id == item_id), None)
 
     def question_count(self) -> int:
+        """Return the number of distinct questions in the banks and the quizzes."""
         ids = {q.id for bank in self.banks.values() for q in bank}
         ids |= {q.id for item in self.items() if item.quiz for q in item.quiz.questions}
         return len(ids)
 
 
+# --- loading -----------------------------------------------------------------------------
+
+
 def load_all(root: Path) -> tuple[list[Course], list[Problem]]:
+    """Load every subfolder of `root` holding a course.yaml; problems sorted by file and line."""
+    if not root.is_dir():
+        return [], [Problem(root, 1, "no such folder")]
     courses, problems = [], []
     for folder in sorted(p for p in root.iterdir() if (p / "course.yaml").is_file()):
         course, found = load_course(folder)
@@ -78,151 +105,230 @@ def load_all(root: Path) -> tuple[list[Course], list[Problem]]:
 
 def load_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     """Read and check a whole course folder; the course only when nothing is wrong."""
+    folder = folder.resolve() if folder.name in ("", ".", "..") else folder
     reader = Reader(folder)
-    manifest, manifest_node = reader.model(folder / "course.yaml", schema.Course)
+    manifest = reader.model(folder / "course.yaml", schema.Course)
     glossary = _optional(reader, folder / "glossary.yaml", schema.Glossary)
     sources = _optional(reader, folder / "sources.yaml", schema.Sources)
-    banks = _banks(reader, folder)
-    images = _images(reader, folder)
+    banks, questions = bankfiles.load(reader, folder / "banks")
+    course_images = imagefiles.load(reader, folder / "images")
+    _check_slug(reader, folder)
     if manifest is None:
         return None, sorted(reader.problems)
-    modules = tuple(_module(reader, folder, module, manifest_node, index)
-                    for index, module in enumerate(manifest.modules))
-    course = _build(folder.name, manifest, modules, banks, glossary, sources, images)
-    checks.run(reader, course, manifest_node)
-    if reader.problems:
-        return None, sorted(reader.problems)
-    return course, []
+    modules = tuple(
+        _module(reader, folder, module, i, questions) for i, module in enumerate(manifest.modules)
+    )
+    course = _with_hash(
+        Course(
+            folder.name,
+            manifest,
+            modules,
+            banks,
+            tuple(glossary.terms) if glossary else (),
+            tuple(sources.sources) if sources else (),
+            course_images,
+            "",
+        )
+    )
+    checks.run(reader, course, questions)
+    return (None, sorted(reader.problems)) if reader.problems else (course, [])
+
+
+def _check_slug(reader: Reader, folder: Path) -> None:
+    """The folder name is the course slug, used in URLs."""
+    if not SLUG.match(folder.name):
+        message = (
+            "the folder name is the course's id in URLs: rename the folder to lowercase words joined by `-`"
+        )
+        reader.problem(folder / "course.yaml", 1, message)
 
 
 def _optional(reader: Reader, path: Path, model: Any) -> Any:
-    return reader.model(path, model)[0] if path.exists() else None
+    """Return an optional YAML file validated as `model`, or None when it is absent."""
+    return reader.model(path, model) if path.exists() else None
 
 
-def _banks(reader: Reader, folder: Path) -> dict[str, tuple[schema.Question, ...]]:
-    banks: dict[str, tuple[schema.Question, ...]] = {}
-    for path in sorted((folder / "banks").glob("*.yaml")):
-        bank, _ = reader.model(path, schema.Bank)
-        banks[path.stem] = tuple(bank.questions) if bank else ()
-    for path in sorted((folder / "banks").glob("*.es.gift")):
-        banks[path.name.removesuffix(".es.gift")] = tuple(reader.gift_bank(path))
-    return banks
-
-
-def _images(reader: Reader, folder: Path) -> dict[str, bytes]:
-    images = {}
-    for path in sorted((folder / "images").glob("*")):
-        data = path.read_bytes()
-        if path.suffix.lower() not in IMAGE_TYPES:
-            reader.problem(path, 1, f"images must be {', '.join(IMAGE_TYPES)}")
-        elif len(data) > MAX_IMAGE_BYTES:
-            reader.problem(path, 1, f"image is {len(data) // 1024} KB; keep images under 200 KB for phones")
-        elif path.suffix.lower() == ".svg" and _unsafe_svg(data):
-            reader.problem(path, 1, "SVG contains script, an event handler or a javascript: link")
-        else:
-            images[f"images/{path.name}"] = data
-    return images
-
-
-def _unsafe_svg(data: bytes) -> bool:
-    lowered = data.decode("utf-8", "replace").lower()
-    return "<script" in lowered or "javascript:" in lowered or any(
-        f" on{event}" in lowered for event in ("load", "click", "error", "mouse", "focus", "begin", "end"))
-
-
-def _module(reader: Reader, folder: Path, module: schema.Module, node: Any, index: int) -> Module:
-    manifest_path = folder / "course.yaml"
+def _module(
+    reader: Reader, folder: Path, module: schema.Module, index: int, located: list[Located]
+) -> Module:
+    """Build a module: its items in order and its facilitator notes."""
+    manifest = folder / "course.yaml"
     items = []
     for position, entry in enumerate(module.items):
-        line = checks.manifest_line(node, ("modules", index, "items", position))
-        items.append(_item(reader, folder / module.id, module.id, entry, (manifest_path, line)))
-    facilitator = _pair(reader, folder / module.id / "facilitator", (manifest_path,
-                        checks.manifest_line(node, ("modules", index))))
+        at = (manifest, reader.line(manifest, ("modules", index, "items", position)))
+        items.append(_item(reader, folder / module.id, module.id, entry, at, located))
+    at = (manifest, reader.line(manifest, ("modules", index, "id")))
+    facilitator = _markdown_pair(reader, folder / module.id / "facilitator", "facilitator", at)
     return Module(module.id, module.title, module.summary, tuple(items), facilitator)
 
 
-def _item(reader: Reader, folder: Path, module_id: str, entry: schema.ModuleItem,
-          at: tuple[Path, int]) -> Item:
+def _item(
+    reader: Reader,
+    folder: Path,
+    module_id: str,
+    entry: schema.ModuleItem,
+    at: tuple[Path, int],
+    located: list[Located],
+) -> Item:
+    """Build one lesson, case or quiz from its files."""
     if entry.kind == "quiz":
-        path = folder / f"{entry.id}.quiz.yaml"
-        quiz = reader.model(path, schema.Quiz)[0] if path.exists() else reader.text(path, at=at)
-        if not isinstance(quiz, schema.Quiz):
-            quiz = None
+        quiz = _quiz(reader, folder / f"{entry.id}.quiz.yaml", at, located)
         title = quiz.title if quiz else schema.Text(es=entry.id, en=entry.id)
         return Item("quiz", entry.id, module_id, entry.minutes, entry.required, title, {}, quiz)
-    body = _pair(reader, folder / entry.id, at)
-    titles = {lang: checks.markdown_title(reader, folder / f"{entry.id}.{lang}.md", body.get(lang)) for lang in
-              LANGUAGES}
-    return Item(entry.kind, entry.id, module_id, entry.minutes, entry.required,
-                schema.Text(es=titles["es"] or entry.id, en=titles["en"] or entry.id), body, None)
+    body = _markdown_pair(reader, folder / entry.id, entry.kind, at)
+    titles = {lang: (markdown.title(body[lang]) if lang in body else None) or entry.id for lang in LANGUAGES}
+    return Item(
+        entry.kind, entry.id, module_id, entry.minutes, entry.required, schema.Text(**titles), body, None
+    )
 
 
-def _pair(reader: Reader, stem: Path, at: tuple[Path, int]) -> dict[str, str]:
-    """A Markdown file in Spanish and its English twin."""
+def _quiz(reader: Reader, path: Path, at: tuple[Path, int], located: list[Located]) -> schema.Quiz | None:
+    """Read a quiz file listed in the manifest, placing its questions for later checks."""
+    if not path.is_file():
+        reader.problem(*at, f"missing file {reader.relative(path)}: the quiz listed here has no file")
+        return None
+    quiz = reader.model(path, schema.Quiz)
+    located += reader.located(path, quiz.questions) if quiz else []
+    return quiz
+
+
+def _markdown_pair(reader: Reader, stem: Path, kind: str, at: tuple[Path, int]) -> dict[str, str]:
+    """Read `<stem>.es.md` and its English twin, reporting a missing file or title."""
+    paths = {lang: stem.with_name(f"{stem.name}.{lang}.md") for lang in LANGUAGES}
+    missing = [lang for lang, path in paths.items() if not path.is_file()]
+    if len(missing) == 2:
+        needed = (
+            "every module needs facilitator notes in Spanish and English"
+            if kind == "facilitator"
+            else f"the {KIND_NAMES[kind]} listed here has no Markdown files"
+        )
+        both = f"{reader.relative(paths['es'])} and its English twin {paths['en'].name}"
+        reader.problem(*at, f"missing file {both}: {needed}")
+    elif missing:
+        lang, other = missing[0], next(lang for lang in LANGUAGES if lang not in missing)
+        reader.problem(
+            *at,
+            f"missing file {reader.relative(paths[lang])}: the {LANGUAGE_NAMES[lang]} "
+            f"translation of {paths[other].name}",
+        )
     texts = {}
-    for lang in LANGUAGES:
-        path = stem.with_name(f"{stem.name}.{lang}.md")
-        text = reader.text(path, at=at)
+    for lang, path in paths.items():
+        text = reader.read(path) if lang not in missing else None
         if text is not None:
             texts[lang] = text
+            if not markdown.title(text):
+                starts = "start with their" if kind == "facilitator" else "starts with its"
+                reader.problem(path, 1, f"{_article(KIND_NAMES[kind])} {starts} title: `# Title`")
     return texts
 
 
-def _build(slug: str, manifest: schema.Course, modules: tuple[Module, ...],
-           banks: dict[str, tuple[schema.Question, ...]], glossary: Any, sources: Any,
-           images: dict[str, bytes]) -> Course:
-    course = Course(slug, manifest, modules, banks, tuple(glossary.terms) if glossary else (),
-                    tuple(sources.sources) if sources else (), images, "")
-    digest = hashlib.sha256(json.dumps(to_document(course), sort_keys=True, ensure_ascii=False).encode())
-    return Course(**{**course.__dict__, "content_hash": digest.hexdigest()})
+def _article(name: str) -> str:
+    """Return the name with an article where English needs one."""
+    return name if name.endswith("notes") else f"a {name}"
+
+
+# --- documents ---------------------------------------------------------------------------
+
+
+def _with_hash(course: Course) -> Course:
+    """Return the course with the sha256 of its canonical document."""
+    canonical = json.dumps(to_document(course), sort_keys=True, ensure_ascii=False)
+    return replace(course, content_hash=hashlib.sha256(canonical.encode()).hexdigest())
 
 
 def to_document(course: Course) -> dict[str, Any]:
-    """Everything but the images' bytes, as JSON-ready data (the images by path and SHA-256)."""
+    """Return everything but the images' bytes as JSON-ready data (images by path and sha256)."""
     return {
         "slug": course.slug,
         "manifest": course.manifest.model_dump(mode="json"),
-        "modules": [{"id": m.id, "title": m.title.model_dump(), "summary": m.summary.model_dump() if m.summary
-                     else None, "facilitator": m.facilitator, "items": [_item_document(i) for i in m.items]}
-                    for m in course.modules],
-        "banks": {bank: [q.model_dump(mode="json") for q in questions] for bank, questions in course.banks.items()},
+        "modules": [_module_document(module) for module in course.modules],
+        "banks": {bank: [q.model_dump(mode="json") for q in qs] for bank, qs in course.banks.items()},
         "glossary": [t.model_dump(mode="json") for t in course.glossary],
         "sources": [s.model_dump(mode="json") for s in course.sources],
         "images": {path: hashlib.sha256(data).hexdigest() for path, data in course.images.items()},
     }
 
 
+def _module_document(module: Module) -> dict[str, Any]:
+    """Return a module as JSON-ready data."""
+    return {
+        "id": module.id,
+        "title": module.title.model_dump(),
+        "summary": module.summary.model_dump() if module.summary else None,
+        "facilitator": module.facilitator,
+        "items": [_item_document(item) for item in module.items],
+    }
+
+
 def _item_document(item: Item) -> dict[str, Any]:
-    return {"kind": item.kind, "id": item.id, "module_id": item.module_id, "minutes": item.minutes,
-            "required": item.required, "title": item.title.model_dump(), "body": item.body,
-            "quiz": item.quiz.model_dump(mode="json") if item.quiz else None}
+    """Return an item as JSON-ready data."""
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "module_id": item.module_id,
+        "minutes": item.minutes,
+        "required": item.required,
+        "title": item.title.model_dump(),
+        "body": item.body,
+        "quiz": item.quiz.model_dump(mode="json") if item.quiz else None,
+    }
 
 
-_QUESTIONS = TypeAdapter(list[schema.Question])
+_QUESTIONS: TypeAdapter[list[schema.Question]] = TypeAdapter(list[schema.Question])
 
 
 def from_document(document: dict[str, Any], images: dict[str, bytes]) -> Course:
-    """The inverse of to_document: a stored version back as a Course."""
-    modules = tuple(Module(
-        m["id"], schema.Text(**m["title"]), schema.Text(**m["summary"]) if m["summary"] else None,
-        tuple(Item(i["kind"], i["id"], i["module_id"], i["minutes"], i["required"], schema.Text(**i["title"]),
-                   i["body"], schema.Quiz.model_validate(i["quiz"]) if i["quiz"] else None) for i in m["items"]),
-        m["facilitator"]) for m in document["modules"])
+    """Rebuild the Course that to_document stored, validating it with the schema models."""
+    expected = document["images"]
+    if {path: hashlib.sha256(data).hexdigest() for path, data in images.items()} != expected:
+        raise ValueError("the images given do not match the images listed in the document")
     course = Course(
-        document["slug"], schema.Course.model_validate(document["manifest"]), modules,
+        document["slug"],
+        schema.Course.model_validate(document["manifest"]),
+        tuple(_module_from(m) for m in document["modules"]),
         {bank: tuple(_QUESTIONS.validate_python(qs)) for bank, qs in document["banks"].items()},
         tuple(schema.GlossaryTerm.model_validate(t) for t in document["glossary"]),
-        tuple(schema.Source.model_validate(s) for s in document["sources"]), images, "")
-    digest = hashlib.sha256(json.dumps(to_document(course), sort_keys=True, ensure_ascii=False).encode())
-    return Course(**{**course.__dict__, "content_hash": digest.hexdigest()})
+        tuple(schema.Source.model_validate(s) for s in document["sources"]),
+        dict(images),
+        "",
+    )
+    return _with_hash(course)
+
+
+def _module_from(data: dict[str, Any]) -> Module:
+    """Rebuild a module from its document."""
+    summary = schema.Text.model_validate(data["summary"]) if data["summary"] else None
+    items = tuple(_item_from(item) for item in data["items"])
+    return Module(
+        data["id"], schema.Text.model_validate(data["title"]), summary, items, dict(data["facilitator"])
+    )
+
+
+def _item_from(data: dict[str, Any]) -> Item:
+    """Rebuild an item from its document."""
+    quiz = schema.Quiz.model_validate(data["quiz"]) if data["quiz"] else None
+    return Item(
+        data["kind"],
+        data["id"],
+        data["module_id"],
+        data["minutes"],
+        data["required"],
+        schema.Text.model_validate(data["title"]),
+        dict(data["body"]),
+        quiz,
+    )
+
+
+# --- command line ------------------------------------------------------------------------
 
 
 def check(path: Path) -> tuple[int, list[str]]:
-    """(0, []) when every course under `path` (a courses folder or one course) is valid."""
+    """Return (0, []) when every course under `path` (a courses root or one course) is valid."""
+    path = path.resolve() if path.name in ("", ".", "..") else path
+    if not path.is_dir():
+        return 1, [f"{path}: no such folder"]
     if (path / "course.yaml").is_file():
-        _, problems = load_course(path)
-        root = path.parent
+        root, (_, problems) = path.parent, load_course(path)
     else:
-        _, problems = load_all(path)
-        root = path
-    return (1 if problems else 0), [f"{root / p.path}:{p.line}: {p.message}" for p in problems]
+        root, (_, problems) = path, load_all(path)
+    return (1 if problems else 0), [str(replace(p, path=root / p.path)) for p in problems]

@@ -1,23 +1,27 @@
 """Reading course files with line numbers: YAML validated by the schema, Markdown and GIFT banks.
 
-Every problem becomes a `Problem(path, line, message)` an author can act on.
+Every problem becomes a `Problem(path, line, message)` an author can act on; nothing here raises
+on bad course content.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from app.courses import gift, schema
+from app.courses import schema
+from app.courses.yamlerrors import describe, line_of
 
 M = TypeVar("M", bound=BaseModel)
-QUESTION = TypeAdapter(schema.Question)
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """A mistake in a course file, at a 1-based line (1 when it is about the whole file)."""
+
     path: Path  # relative to the courses root, starting with the course folder
     line: int
     message: str
@@ -26,111 +30,115 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Located:
+    """A question with the file and lines where its id and its `case` are written."""
+
+    question: schema.Question
+    path: Path
+    id_line: int
+    case_line: int
+
+
 @dataclass
 class Reader:
-    """Reads files of one course folder, collecting problems instead of raising."""
+    """Reads the files of one course folder, collecting problems instead of raising."""
 
     folder: Path
     problems: list[Problem] = field(default_factory=list)
+    nodes: dict[Path, Any] = field(default_factory=dict)  # YAML node trees, for line numbers
 
     def relative(self, path: Path) -> Path:
-        return path.relative_to(self.folder.parent)
+        """Return the path relative to the courses root (the course folder's parent)."""
+        try:
+            return path.relative_to(self.folder.parent)
+        except ValueError:
+            return path
 
     def problem(self, path: Path, line: int, message: str) -> None:
+        """Record a problem in `path` at `line`."""
         self.problems.append(Problem(self.relative(path), line, message))
 
-    def text(self, path: Path, *, at: tuple[Path, int] | None = None) -> str | None:
-        if not path.is_file():
-            where = at or (path, 1)
-            self.problem(where[0], where[1], f"missing file {self.relative(path)}")
-            return None
+    def line(self, path: Path, loc: Sequence[int | str]) -> int:
+        """Return the line of the key or item at `loc` in a YAML file read earlier."""
+        return line_of(self.nodes.get(path), loc)
+
+    def read(self, path: Path) -> str | None:
+        """Return the text of an existing file, or None (with a problem) if it is not UTF-8."""
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            self.problem(path, 1, "not UTF-8 text; save the file as UTF-8")
+            self.problem(path, 1, "this file is not UTF-8 text; save it as UTF-8")
+        except OSError as error:
+            self.problem(path, 1, f"cannot read this file ({error.strerror or error})")
+        return None
+
+    def model(self, path: Path, model: type[M]) -> M | None:
+        """Return the YAML file validated as `model`, or None after recording its problems."""
+        if not path.is_file():
+            self.problem(path, 1, f"missing file {self.relative(path)}")
+            return None
+        source = self.read(path)
+        parsed = self._yaml(path, source) if source is not None else None
+        if parsed is None:
+            return None
+        node, data = parsed
+        try:
+            return model.model_validate(data if data is not None else {})
+        except ValidationError as error:
+            for detail in error.errors():
+                self.problem(path, line_of(node, detail["loc"]), describe(detail))
             return None
 
-    def model(self, path: Path, model: type[M]) -> tuple[M | None, Any]:
-        """The file validated as `model`, and its YAML node tree (for line numbers of later checks)."""
-        source = self.text(path)
-        if source is None:
-            return None, None
+    def _yaml(self, path: Path, source: str) -> tuple[Any, Any] | None:
+        """Return the node tree and the data of a YAML file, or None after a syntax error."""
         try:
             node = yaml.compose(source, Loader=yaml.SafeLoader)
             data = yaml.safe_load(source)
         except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            self.problem(path, (mark.line + 1) if mark else 1, f"YAML syntax: {error.problem or error}")
-            return None, None
-        try:
-            return model.model_validate(data if data is not None else {}), node
-        except ValidationError as error:
-            for detail in error.errors():
-                self.problem(path, line_of(node, detail["loc"]), describe(detail))
-            return None, node
-
-    def question(self, path: Path, line: int, data: dict[str, Any]) -> schema.Question | None:
-        try:
-            return QUESTION.validate_python(data)
-        except ValidationError as error:
-            for detail in error.errors():
-                self.problem(path, line, describe(detail))
+            self.problem(path, *_syntax_error(error, source.count("\n")))
             return None
+        except yaml.YAMLError as error:
+            self.problem(path, 1, f"YAML syntax error: {error}")
+            return None
+        self.nodes[path] = node
+        self._duplicate_keys(path, node)
+        return node, data
 
-    def gift_bank(self, es_path: Path) -> list[schema.Question]:
-        """A GIFT bank and its optional English twin, as schema questions."""
-        es = self._gift(es_path)
-        en_path = es_path.with_name(es_path.name.replace(".es.gift", ".en.gift"))
-        en = self._gift(en_path) if en_path.exists() else []
-        twins = {q.title: q for q in en}
-        questions = []
-        for index, question in enumerate(es, start=1):
-            twin = twins.get(question.title)
-            if en and twin is None:
-                self.problem(es_path, question.line, f"no question titled ::{question.title}:: in {en_path.name}")
-            data = gift.to_schema_question(question, twin, question_id=gift.question_id_for(question, index))
-            parsed = self.question(es_path, question.line, data)
-            if parsed is not None:
-                questions.append(parsed)
-        return questions
+    def _duplicate_keys(self, path: Path, node: Any) -> None:
+        """Report a key written twice in one mapping (YAML would silently keep the last)."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    self.problem(path, key.start_mark.line + 1, f"duplicate key `{key.value}`; write it once")
+                seen.add(key.value if isinstance(key, yaml.ScalarNode) else "")
+        for child in _children(node):
+            self._duplicate_keys(path, child)
 
-    def _gift(self, path: Path) -> list[gift.GiftQuestion]:
-        source = self.text(path)
-        if source is None:
-            return []
-        result = gift.parse(source)
-        for error in result.errors:
-            self.problem(path, error.line, error.message)
-        return [q for q in result.questions if q.type != "description"]
-
-
-def line_of(node: Any, loc: tuple[int | str, ...]) -> int:
-    """The 1-based line of the YAML key or item that a pydantic error location points at."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    for segment in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(segment, str):
-            match = next(((k, v) for k, v in node.value if k.value == segment), None)
-            if match is None:
-                continue  # a discriminator tag or a missing key: stay on the mapping
-            line, node = match[0].start_mark.line + 1, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(segment, int) and segment < len(node.value):
-            node = node.value[segment]
-            line = node.start_mark.line + 1
-    return line
+    def located(self, path: Path, questions: Sequence[schema.Question]) -> list[Located]:
+        """Place the `questions` list of a YAML bank or quiz at the lines of their ids."""
+        return [
+            Located(
+                q, path, self.line(path, ("questions", i, "id")), self.line(path, ("questions", i, "case"))
+            )
+            for i, q in enumerate(questions)
+        ]
 
 
-def describe(detail: Any) -> str:
-    """A pydantic error in course-author words."""
-    loc = [str(part) for part in detail["loc"] if not str(part) in _TYPE_TAGS]
-    where = ".".join(loc)
-    if detail["type"] == "extra_forbidden":
-        return f"unknown key `{loc[-1]}`" + (f" in {'.'.join(loc[:-1])}" if len(loc) > 1 else "")
-    if detail["type"] == "missing":
-        if loc and loc[-1] == "en":
-            return f"missing English translation (`en`) of {'.'.join(loc[:-1]) or 'this text'}"
-        return f"missing required key `{loc[-1]}`" if loc else "missing required key"
-    message = str(detail["msg"]).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
+def _syntax_error(error: yaml.MarkedYAMLError, last_line: int) -> tuple[int, str]:
+    """Return the line and message of a YAML syntax error; at the end of a file, where the open part began."""
+    problem, context = error.problem_mark, error.context_mark
+    at_end = problem is not None and problem.line >= last_line and context is not None
+    mark = context if at_end else problem or context
+    where = f" ({error.context}, line {context.line + 1})" if error.context and context else ""
+    return (mark.line + 1 if mark else 1), f"YAML syntax error: {error.problem or error}{where}"
 
 
-_TYPE_TAGS = {"single", "multiple", "true_false", "matching", "short", "numeric", "open"}
+def _children(node: Any) -> list[Any]:
+    """Return the child nodes of a YAML mapping (values only) or sequence."""
+    if isinstance(node, yaml.MappingNode):
+        return [value for _, value in node.value]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

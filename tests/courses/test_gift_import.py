@@ -1,0 +1,164 @@
+"""`cascada questions import`: a GIFT file is checked, shown on a dry run, or added to a course as a bank."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.courses import gift
+from app.courses.gift_import import bank_file_name, import_gift
+from tests.conftest import FIXTURES
+
+GIFT = FIXTURES / "gift"
+SPANISH = "::Edad mínima::¿Desde qué edad se permite el trabajo adolescente? {#14}\n"
+ENGLISH = "::Edad mínima::From what age is adolescent work allowed? {#14}\n"
+
+
+@pytest.fixture
+def courses(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "courses" / "mini", tmp_path / "courses" / "mini")
+    return tmp_path / "courses"
+
+
+def _file(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_file_with_errors_is_refused_with_each_error_at_its_line(courses: Path) -> None:
+    file = GIFT / "errors.gift"
+
+    code, output = import_gift(file, courses, "mini", dry_run=False, fmt="text")
+
+    assert code == 1
+    assert output.splitlines()[:2] == [
+        f"{file}:4: no closing }} for the answer block opened here (a blank line ends a question)",
+        f"{file}:10: the weight %abc% is not a number; write a percent such as %50% or %-25%",
+    ]
+    assert len(output.splitlines()) == 6 and not (courses / "mini" / "banks" / "errors.es.gift").exists()
+
+
+def test_a_json_dry_run_prints_the_parsed_questions(courses: Path) -> None:
+    file = GIFT / "banco.es.gift"
+
+    code, output = import_gift(file, courses, "mini", dry_run=True, fmt="json")
+
+    assert code == 0
+    assert json.loads(output) == gift.to_json(gift.parse(file.read_text(encoding="utf-8")))
+    assert "¿Cuántos elementos" in output  # not escaped
+
+
+def test_a_text_dry_run_prints_one_line_per_question_and_imports_nothing(courses: Path) -> None:
+    file = GIFT / "banco.es.gift"
+    before = sorted((courses / "mini" / "banks").iterdir())
+
+    code, output = import_gift(file, courses, "mini", dry_run=True, fmt="text")
+
+    lines = output.splitlines()
+    assert code == 0 and len(lines) == 9
+    assert lines[0].startswith(f"{file}:4: single ::Elementos de la trata:: ¿Cuántos elementos")
+    description = "description (ignored: not a question) Las siguientes preguntas tratan de la entrevista."
+    assert lines[7] == f"{file}:30: {description}"
+    assert (
+        lines[8] == "7 questions (1 matching, 1 multiple, 1 numeric, 1 open, 1 short, 1 single, 1 true_false)"
+    )
+    assert sorted((courses / "mini" / "banks").iterdir()) == before
+
+
+def test_a_spanish_file_is_copied_as_an_es_gift_bank_and_its_missing_twin_reported(
+    courses: Path, tmp_path: Path
+) -> None:
+    file = _file(tmp_path, "Edades Mínimas.gift", SPANISH)
+
+    code, output = import_gift(file, courses, "mini", dry_run=False, fmt="text")
+
+    target = courses / "mini" / "banks" / "edades-minimas.es.gift"
+    assert code == 1 and target.read_text(encoding="utf-8") == SPANISH
+    assert output.splitlines() == [
+        f"imported {file} as {target}",
+        f"{target}:1: no English twin edades-minimas.en.gift: write the English text of every question "
+        "there, with the same ::titles::",
+        "note: the bank is only used once a quiz draws from it: "
+        "add `draw: [{bank: edades-minimas, count: N}]` to a <quiz-id>.quiz.yaml of the course",
+    ]
+
+
+def test_importing_both_twins_leaves_a_valid_course_and_says_no_quiz_draws_from_it_yet(
+    courses: Path, tmp_path: Path
+) -> None:
+    import_gift(_file(tmp_path, "edades.es.gift", SPANISH), courses, "mini", dry_run=False, fmt="text")
+
+    code, output = import_gift(
+        _file(tmp_path, "edades.en.gift", ENGLISH), courses, "mini", dry_run=False, fmt="text"
+    )
+
+    assert code == 0, output
+    assert (courses / "mini" / "banks" / "edades.en.gift").read_text(encoding="utf-8") == ENGLISH
+    assert "the bank is only used once a quiz draws from it" in output.splitlines()[-1]
+
+
+def test_importing_the_same_file_again_changes_nothing_and_names_the_quizzes_that_draw_from_it(
+    courses: Path,
+) -> None:
+    code, output = import_gift(GIFT / "banco.es.gift", courses, "mini", dry_run=False, fmt="text")
+
+    target = courses / "mini" / "banks" / "banco.es.gift"
+    assert code == 0
+    assert output.splitlines() == [f"{target} already holds this file", "bank `banco` is drawn by: final"]
+
+
+def test_a_different_file_never_overwrites_an_existing_bank(courses: Path, tmp_path: Path) -> None:
+    target = courses / "mini" / "banks" / "banco.es.gift"
+    before = target.read_bytes()
+
+    code, output = import_gift(
+        _file(tmp_path, "banco.es.gift", SPANISH), courses, "mini", dry_run=False, fmt="text"
+    )
+
+    assert code == 1 and "exists with other content" in output and str(target) in output
+    assert target.read_bytes() == before
+
+
+def test_an_unknown_course_is_refused(courses: Path) -> None:
+    code, output = import_gift(GIFT / "banco.es.gift", courses, "no-existe", dry_run=False, fmt="text")
+
+    assert (code, output) == (2, f"no course `no-existe` in {courses} (courses: mini)")
+
+
+def test_a_slug_that_leaves_the_courses_folder_is_refused(courses: Path) -> None:
+    code, output = import_gift(GIFT / "banco.es.gift", courses, "../courses/mini", dry_run=False, fmt="text")
+
+    assert code == 2 and output.startswith("no course `../courses/mini`")
+
+
+def test_a_missing_file_or_unknown_format_is_refused(courses: Path, tmp_path: Path) -> None:
+    assert import_gift(tmp_path / "nada.gift", courses, "mini", dry_run=True, fmt="text") == (
+        2,
+        f"{tmp_path / 'nada.gift'}: no such file",
+    )
+    assert import_gift(GIFT / "banco.es.gift", courses, "mini", dry_run=True, fmt="xml")[0] == 2
+
+
+def test_a_file_of_descriptions_only_is_not_imported(courses: Path, tmp_path: Path) -> None:
+    file = _file(tmp_path, "notas.gift", "Solo un texto.\n")
+
+    code, output = import_gift(file, courses, "mini", dry_run=False, fmt="text")
+
+    assert code == 1 and "no questions to import" in output
+    assert not (courses / "mini" / "banks" / "notas.es.gift").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "bank"),
+    [
+        ("palermo.gift", "palermo.es.gift"),
+        ("palermo.es.gift", "palermo.es.gift"),
+        ("palermo.en.gift", "palermo.en.gift"),
+        ("Banco Trata 2024.txt", "banco-trata-2024.es.gift"),
+        ("Ñandutí.EN.gift", "nanduti.en.gift"),
+    ],
+)
+def test_the_bank_file_name_keeps_a_language_suffix_and_is_an_id(name: str, bank: str) -> None:
+    assert bank_file_name(Path(name)) == bank
