@@ -26,12 +26,18 @@ class Permission(StrEnum):
     manage_users = "manage_users"
     manage_institutions = "manage_institutions"
     view_audit = "view_audit"
+    lead_cohorts = "lead_cohorts"  # officers gain it per course through an active trainer certification
+    manage_cohorts = "manage_cohorts"  # every cohort: create for anyone, reassign the lead
+    certify_trainers = "certify_trainers"  # revoke a trainer certification
+    manage_certificates = "manage_certificates"  # issue and revoke certificates
+    view_reports = "view_reports"  # the whole cascade, department reports
 
 
 _EVERYONE = {Permission.use_account, Permission.read_courses}
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.officer: frozenset(_EVERYONE),
-    Role.instructor: frozenset(_EVERYONE | {Permission.view_facilitator_notes, Permission.grade_responses}),
+    Role.instructor: frozenset(_EVERYONE | {Permission.view_facilitator_notes, Permission.grade_responses,
+                                            Permission.lead_cohorts}),
     Role.admin: frozenset(Permission),
 }
 
@@ -83,3 +89,7 @@ CourseReader = Annotated[User, Depends(Rule(Permission.read_courses))]
 Facilitator = Annotated[User, Depends(Rule(Permission.view_facilitator_notes))]
 CourseManager = Annotated[User, Depends(Rule(Permission.manage_courses))]
 Grader = Annotated[User, Depends(Rule(Permission.grade_responses))]
+CohortAdmin = Annotated[User, Depends(Rule(Permission.manage_cohorts))]
+TrainerCertifier = Annotated[User, Depends(Rule(Permission.certify_trainers))]
+CertificateManager = Annotated[User, Depends(Rule(Permission.manage_certificates))]
+ReportReader = Annotated[User, Depends(Rule(Permission.view_reports))]

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -21,15 +22,27 @@ CATALOG_DIR = Path(__file__).parent / "translations"
 _current: ContextVar[str] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
+def po_files(language: str) -> list[Path]:
+    """The language's catalogs: messages.po plus one file per domain (cohorts.po, ...), merged."""
+    return sorted((CATALOG_DIR / language / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalog(language: str) -> Catalog:
+    merged = Catalog(locale=language)
+    for path in po_files(language):
+        with path.open("rb") as po_file:
+            for message in read_po(po_file, locale=language):
+                if message.id:
+                    merged[message.id] = message
+    return merged
+
+
 @cache
 def catalog(language: str) -> NullTranslations:
-    po_path = CATALOG_DIR / language / "LC_MESSAGES" / "messages.po"
-    if language == DEFAULT_LANGUAGE or not po_path.exists():
+    if language == DEFAULT_LANGUAGE or not po_files(language):
         return NullTranslations()
-    with po_path.open("rb") as po_file:
-        messages = read_po(po_file, locale=language)
     buffer = io.BytesIO()
-    write_mo(buffer, messages)
+    write_mo(buffer, read_catalog(language))
     buffer.seek(0)
     return Translations(fp=buffer)
 

@@ -15,11 +15,19 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from app import access, web
+from app.accounts import activation_routes as accounts_activation
 from app.accounts import admin_routes as accounts_admin
 from app.accounts import auth
 from app.accounts import routes as accounts_routes
 from app.accounts.middleware import SessionMiddleware
 from app.accounts.passwords import make_hasher
+from app.cascade import routes as cascade_routes
+from app.certificates import routes as certificates_routes
+from app.cohorts import dashboard_routes as cohorts_dashboard
+from app.cohorts import practicum_routes as cohorts_practicum
+from app.cohorts import roster_routes as cohorts_roster
+from app.cohorts import routes as cohorts_routes
+from app.cohorts import sessions_routes as cohorts_sessions
 from app.config import Settings
 from app.courses import routes as courses_routes
 from app.db import make_engine
@@ -31,8 +39,9 @@ from app.quizzes import routes as quizzes_routes
 from app.quizzes.sweep import run_forever
 from app.security import SecurityHeadersMiddleware
 
-ROUTERS = (health_router, accounts_routes.router, accounts_admin.router, courses_routes.router,
-           learning_routes.router, quizzes_routes.router)
+ROUTERS = (health_router, accounts_routes.router, accounts_activation.router, accounts_admin.router, courses_routes.router,
+           learning_routes.router, quizzes_routes.router, cohorts_roster.router, cohorts_dashboard.router,
+           cohorts_sessions.router, cohorts_practicum.router, cohorts_routes.router, cascade_routes.router, certificates_routes.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

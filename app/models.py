@@ -2,12 +2,24 @@
 
 from sqlmodel import SQLModel
 
-from app.accounts.models import Institution, LoginThrottle, Role, User, UserSession
+from app.accounts.models import ActivationCode, Institution, LoginThrottle, Role, User, UserSession
 from app.audit import AuditEntry
+from app.cohorts.models import (
+    Attendance,
+    Cohort,
+    CohortCourse,
+    CohortInstitution,
+    CohortMember,
+    CohortSession,
+    CoTrainer,
+    PracticumScore,
+    TrainerCertification,
+)
 from app.courses.models import CourseAsset, CourseVersion
 from app.learning.models import Enrollment, ItemProgress
 from app.quizzes.models import Answer, AttemptSlot, QuizAttempt
 
 metadata = SQLModel.metadata
 
-__all__ = ["Answer", "AttemptSlot", "AuditEntry", "CourseAsset", "CourseVersion", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]
+__all__ = ["ActivationCode", "Attendance", "Cohort", "CohortCourse", "CohortInstitution", "CohortMember",
+           "CohortSession", "CoTrainer", "PracticumScore", "TrainerCertification", "Answer", "AttemptSlot", "AuditEntry", "CourseAsset", "CourseVersion", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import i18n
 from app.access import Permission, can
 from app.accounts.departments import DEPARTMENTS, department_name
+from app.courses import pages
 from app.errors import DomainError, LoginRequired
 from app.security import csrf_token
 from app.timeutil import local
@@ -42,6 +43,7 @@ def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
         can=can,
         role_name=lambda role: i18n.gettext(ROLE_NAMES[role]),
         Permission=Permission,
+        text=pages.text,  # a course's bilingual Text in the given language
         static_url=lambda path: f"/static/{path}?v={_asset_version(static_dir / path)}",
     )
     env.filters["fromjson"] = json.loads

@@ -2,6 +2,8 @@
 
 import itertools
 import re
+from collections.abc import Sequence
+from datetime import date
 from typing import TypeVar
 
 from fastapi import FastAPI
@@ -11,6 +13,11 @@ from sqlmodel import Session
 
 from app.accounts.models import Institution, Role, User
 from app.accounts.passwords import hash_password
+from app.cohorts import service as cohort_service
+from app.cohorts import trainers
+from app.cohorts.models import Cohort, CohortKind, MemberSource, TrainerCertification
+from app.courses import service as course_service
+from tests.conftest import FIXTURES
 
 PASSWORD = "correct horse battery"
 T = TypeVar("T")
@@ -60,3 +67,34 @@ def reload(session: Session, obj: T) -> T:
     session.rollback()
     session.refresh(obj)
     return obj
+
+
+def load_fixture_courses(session: Session) -> None:
+    """Publish the fixture courses: `mini` (an officer course) and `mini-formadores` (a ToT course)."""
+    for root in (FIXTURES / "courses", FIXTURES / "tot"):
+        _, problems = course_service.load_directory(session, root)
+        assert not problems, problems
+    session.commit()
+
+
+def make_cohort(session: Session, lead: User, *, courses: Sequence[str] = ("mini",),
+                kind: CohortKind | None = None, department: str = "boqueron", members: Sequence[User] = (),
+                name: str | None = None, co_trainers: Sequence[User] = ()) -> Cohort:
+    """A cohort made by the service, as the lead would (so the lead must be entitled to lead it)."""
+    if kind is None:
+        kind = CohortKind.training_of_trainers if "mini-formadores" in courses else CohortKind.officer_course
+    form = cohort_service.CohortForm(
+        name=name or f"Cohorte {next(_seq)}", kind=kind, department=department, starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 6, 30), courses=dict.fromkeys(courses), co_trainer_ids=[u.id or 0 for u in co_trainers])
+    cohort = cohort_service.create(session, form, actor=lead)
+    for member in members:
+        cohort_service.add_member(session, cohort, member, MemberSource.manual)
+    session.commit()
+    return cohort
+
+
+def certify_trainer(session: Session, trainee: User, tot_cohort: Cohort, actor: User) -> list[TrainerCertification]:
+    """Record `trainee` as a certified trainer from `tot_cohort` (as a successful practicum would)."""
+    made = trainers.certify(session, trainee.id or 0, tot_cohort, actor=actor)
+    session.commit()
+    return made

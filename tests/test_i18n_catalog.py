@@ -1,8 +1,9 @@
 """The English catalog covers every Spanish string in the code and templates, and keeps placeholders intact.
 
-When a test here fails after adding a string, update the catalog and translate the new entries:
-    pybabel extract -F babel.cfg -k N_ -o app/translations/messages.pot --no-location .
-    pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
+The English catalog is messages.po plus one .po per newer domain (cohorts.po, ...), merged at
+start-up. When a test here fails after adding a string, add the entry to the .po of the domain
+that uses it and translate it (pybabel extract -F babel.cfg -k N_ -o /tmp/messages.pot . lists
+every msgid).
 """
 
 import re
@@ -12,13 +13,12 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
 
-from app.i18n import catalog
+from app.i18n import catalog, read_catalog
 
 ROOT = Path(__file__).parent.parent
 BABEL_CFG = ROOT / "babel.cfg"
-ENGLISH_PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+ENGLISH_PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES"
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}  # the same keywords as `pybabel extract -k N_`
 
 # %(name)s, %(num)d, ... and the escaped percent sign %%
@@ -42,8 +42,7 @@ def extracted_msgids() -> dict[str, list[str]]:
 
 @cache
 def english_po() -> Catalog:
-    with ENGLISH_PO.open("rb") as po_file:
-        return read_po(po_file, locale="en")
+    return read_catalog("en")
 
 
 def translations() -> list[Message]:

@@ -18,12 +18,14 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'empty.db'}"
     assert PG_URL
-    engine = make_engine(PG_URL.replace("/test", "/postgres"))
+    server, test_database = PG_URL.rsplit("/", 1)
+    scratch = f"{test_database}_migrations"  # beside the test database, so parallel runs don't collide
+    engine = make_engine(f"{server}/postgres")
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS cascada_migrations"))
-        connection.execute(text("CREATE DATABASE cascada_migrations"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+        connection.execute(text(f'CREATE DATABASE "{scratch}"'))
     engine.dispose()
-    return PG_URL.rsplit("/", 1)[0] + "/cascada_migrations"
+    return f"{server}/{scratch}"
 
 
 def test_upgrade_builds_every_table_on_an_empty_database(empty_database: str) -> None:

@@ -52,3 +52,13 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     window_started_at: datetime = Field(default_factory=utcnow)
     locked_until: datetime | None = None
+
+
+class ActivationCode(SQLModel, table=True):
+    """A one-time code that lets a user created from a roster choose a password; only its hash is kept."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

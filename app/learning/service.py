@@ -1,12 +1,14 @@
 """Enrolling, marking items read, and recording completion once."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.cohorts import facts as cohort_facts
 from app.courses import catalog
 from app.courses import service as course_service
 from app.dbtools import insert_for
@@ -63,6 +65,22 @@ def enroll(session: Session, user: User, slug: str) -> Enrollment:
         return found
 
 
+def assign(session: Session, user: User, slug: str, *, due_at: datetime | None = None) -> Enrollment:
+    """Enrolment by a cohort (self-enrolment rules do not apply); keeps the earliest due date."""
+    found = enrollment(session, user, slug)
+    if found is None:
+        version, _ = course_service.published(session, slug)
+        statement = insert_for(session, Enrollment).values(user_id=user.id, course_slug=slug,
+                                                           version_id=version.id, enrolled_at=utcnow())
+        session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "course_slug"]))
+        found = enrollment(session, user, slug)
+        assert found is not None
+    if due_at is not None and (found.due_at is None or due_at < found.due_at):
+        found.due_at = due_at
+        session.add(found)
+    return found
+
+
 def enrolled(session: Session, user: User, slug: str) -> Enrollment:
     found = enrollment(session, user, slug)
     if found is None:
@@ -103,7 +121,11 @@ def mark_done(session: Session, found: Enrollment, item_id: str) -> None:
 
 def facts(session: Session, found: Enrollment, course: catalog.Course) -> completion.Facts:
     done = frozenset(session.exec(select(ItemProgress.item_id).where(ItemProgress.enrollment_id == found.id)))
-    return completion.Facts(items_done=done, quizzes_passed=passed_quizzes(session, found, course))
+    rules = course.manifest.completion
+    hours = cohort_facts.attendance_hours(session, found.user_id, found.course_slug) if rules.attendance_hours else 0
+    practicum = rules.practicum and cohort_facts.practicum_passed(session, found.user_id, found.course_slug)
+    return completion.Facts(items_done=done, quizzes_passed=passed_quizzes(session, found, course),
+                            attendance_hours=hours, practicum_passed=practicum)
 
 
 def passed_quizzes(session: Session, found: Enrollment, course: catalog.Course) -> frozenset[str]:

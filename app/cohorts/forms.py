@@ -1,0 +1,126 @@
+"""The cohort form: what an instructor types, checked field by field with messages they can act on."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+from starlette.datastructures import FormData
+
+from app.accounts.departments import DEPARTMENTS
+from app.accounts.models import Institution, Role, User
+from app.cohorts import trainers
+from app.cohorts.models import CohortKind
+from app.cohorts.service import CohortForm
+from app.courses import service as course_service
+from app.errors import DomainError
+from app.i18n import N_
+
+
+class InvalidCohort(DomainError):
+    status_code = 422
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CourseChoice:
+    slug: str
+    title: object  # schema.Text
+    kind: str
+
+
+def course_choices(session: Session, user: User) -> list[CourseChoice]:
+    """Published courses the user may put in a cohort (all for staff; certified ones for trainers)."""
+    entries = {v.slug: course_service.course_of(session, v.id or 0) for v in course_service.published_versions(session)}
+    allowed = trainers.leadable_courses(session, user, list(entries))
+    return [CourseChoice(slug, entries[slug].manifest.title, str(entries[slug].manifest.kind)) for slug in allowed]
+
+
+def parse(session: Session, data: FormData, actor: User) -> CohortForm:
+    """The submitted cohort form as a CohortForm, or InvalidCohort naming the first bad field."""
+    name = _text(data, "name", 200)
+    if not name:
+        raise InvalidCohort("name", N_("Escriba un nombre para la cohorte."))
+    kind = _text(data, "kind", 40)
+    if kind not in CohortKind.__members__:
+        raise InvalidCohort("kind", N_("Elija el tipo de cohorte."))
+    department = _text(data, "department", 40)
+    if department not in DEPARTMENTS:
+        raise InvalidCohort("department", N_("Elija un departamento de la lista."))
+    starts_on, ends_on = _date(data, "starts_on"), _date(data, "ends_on")
+    if starts_on is None or ends_on is None:
+        raise InvalidCohort("starts_on", N_("Indique las fechas de inicio y de fin (AAAA-MM-DD)."))
+    if ends_on < starts_on:
+        raise InvalidCohort("ends_on", N_("La fecha de fin es anterior a la de inicio."))
+    return CohortForm(name=name, kind=CohortKind(kind), department=department, starts_on=starts_on,
+                      ends_on=ends_on, courses=_courses(session, data, actor, CohortKind(kind)),
+                      institution_ids=_institutions(session, data),
+                      co_trainer_ids=_usernames(session, data, "co_trainers"),
+                      lead_id=_lead(session, data, actor))
+
+
+def _text(data: FormData, name: str, limit: int) -> str:
+    value = data.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _date(data: FormData, name: str) -> date | None:
+    try:
+        return date.fromisoformat(_text(data, name, 10))
+    except ValueError:
+        return None
+
+
+def _courses(session: Session, data: FormData, actor: User, kind: CohortKind) -> dict[str, date | None]:
+    choices = {c.slug: c for c in course_choices(session, actor)}
+    chosen = [v for v in data.getlist("course") if isinstance(v, str)]
+    if not chosen:
+        raise InvalidCohort("course", N_("Elija al menos un curso."))
+    unknown = [slug for slug in chosen if slug not in choices]
+    if unknown:
+        raise InvalidCohort("course", N_("No puede incluir el curso «%(slug)s».", slug=unknown[0][:80]))
+    has_tot = any(choices[slug].kind == "training_of_trainers" for slug in chosen)
+    if (kind == CohortKind.training_of_trainers) != has_tot:
+        raise InvalidCohort("course", N_("Una cohorte de formación de formadores incluye el curso de formación de formadores; una de oficiales, no."))
+    courses: dict[str, date | None] = {}
+    for slug in chosen:
+        raw = _text(data, f"due_{slug}", 10)
+        due = _date(data, f"due_{slug}")
+        if raw and due is None:
+            raise InvalidCohort(f"due_{slug}", N_("La fecha límite no es válida (AAAA-MM-DD)."))
+        courses[slug] = due
+    return courses
+
+
+def _institutions(session: Session, data: FormData) -> list[int]:
+    ids = [int(v) for v in data.getlist("institution_id") if isinstance(v, str) and v.isdigit()]
+    found = set(session.exec(select(Institution.id).where(col(Institution.id).in_(ids))).all()) if ids else set()
+    if set(ids) - found:
+        raise InvalidCohort("institution_id", N_("Una de las instituciones elegidas no existe."))
+    return ids
+
+
+def _usernames(session: Session, data: FormData, name: str) -> list[int]:
+    names = [n.strip().lower() for n in _text(data, name, 1000).replace(";", ",").split(",") if n.strip()]
+    ids = []
+    for username in names:
+        found = session.exec(select(User).where(User.username == username, col(User.active).is_(True))).first()
+        if found is None:
+            raise InvalidCohort(name, N_("No existe el usuario «%(username)s».", username=username[:64]))
+        if not trainers.is_trainer(session, found):
+            raise InvalidCohort(name, N_("«%(username)s» no es instructor/a ni formador/a certificado/a.",
+                                         username=username[:64]))
+        ids.append(found.id or 0)
+    return ids
+
+
+def _lead(session: Session, data: FormData, actor: User) -> int | None:
+    username = _text(data, "lead", 64).lower()
+    if actor.role != Role.admin or not username:
+        return None
+    found = session.exec(select(User).where(User.username == username, col(User.active).is_(True))).first()
+    if found is None:
+        raise InvalidCohort("lead", N_("No existe el usuario «%(username)s».", username=username))
+    return found.id

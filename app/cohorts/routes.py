@@ -1,0 +1,56 @@
+"""Cohorts: the list a trainer leads, creating one, and a cohort's page."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+
+from app.access import CurrentUser
+from app.accounts import service as accounts_service
+from app.accounts.models import User
+from app.cohorts import forms, service, trainers
+from app.cohorts.deps import CohortLeader, LedCohort
+from app.cohorts.models import Cohort, CohortKind, CohortMember
+from app.db import SessionDep
+from app.web import FormDep, redirect, render, translate
+
+router = APIRouter(prefix="/cohorts")
+
+
+@router.get("", name="cohorts:index")
+def index(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    """Cohorts the user leads or co-trains, and those they take part in."""
+    joined = session.exec(select(Cohort).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
+                          .where(CohortMember.user_id == user.id).order_by(col(Cohort.starts_on).desc())).all()
+    context = {"led": service.cohorts_for(session, user), "joined": joined,
+               "is_trainer": trainers.is_trainer(session, user),
+               "certifications": trainers.active_certifications(session, user.id or 0)}
+    return render(request, "cohorts/index.html", context)
+
+
+def _form_context(session: Session, user: User, **extra: object) -> dict[str, object]:
+    return {"courses": forms.course_choices(session, user), "kinds": list(CohortKind),
+            "institutions": accounts_service.list_institutions(session, active_only=True), **extra}
+
+
+@router.get("/new", name="cohorts:new")
+def new(request: Request, user: CohortLeader, session: SessionDep) -> Response:
+    return render(request, "cohorts/form.html", _form_context(session, user, values={}))
+
+
+@router.post("/new", name="cohorts:create")
+def create(request: Request, user: CohortLeader, session: SessionDep, data: FormDep) -> Response:
+    try:
+        cohort = service.create(session, forms.parse(session, data, user), actor=user)
+    except (forms.InvalidCohort, trainers.NotCertified) as error:
+        context = _form_context(session, user, values=data, error=translate(error),
+                                error_field=getattr(error, "field", "course"))
+        return render(request, "cohorts/form.html", context, status_code=422)
+    return redirect(request, "cohorts:detail", cohort_id=cohort.id)
+
+
+@router.get("/{cohort_id}", name="cohorts:detail")
+def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
+    context = {"cohort": cohort, "courses": service.courses(session, cohort),
+               "members": service.members(session, cohort), "co_trainers": service.co_trainers(session, cohort),
+               "lead": session.get(User, cohort.lead_id)}
+    return render(request, "cohorts/detail.html", context)

@@ -1,0 +1,141 @@
+"""Cohorts: creating them, who is in them, and which cohorts a user may see (scoped in the query)."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Select, exists, not_, or_
+from sqlmodel import Session, col, select
+
+from app import audit
+from app.accounts.models import Role, User
+from app.cohorts import trainers
+from app.cohorts.models import (
+    Cohort,
+    CohortCourse,
+    CohortInstitution,
+    CohortKind,
+    CohortMember,
+    CoTrainer,
+    MemberSource,
+    TrainerCertification,
+)
+from app.dbtools import insert_for
+from app.errors import NotFound
+from app.i18n import N_
+from app.learning import service as learning
+from app.timeutil import LOCAL_TZ
+
+JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
+
+
+@dataclass
+class CohortForm:
+    name: str
+    kind: CohortKind
+    department: str
+    starts_on: date
+    ends_on: date
+    courses: dict[str, date | None]  # course slug -> due date
+    institution_ids: list[int] = field(default_factory=list)
+    co_trainer_ids: list[int] = field(default_factory=list)
+    lead_id: int | None = None  # admins may name another lead; others lead what they create
+
+
+def visible_cohorts(user: User) -> Select:
+    """Cohorts `user` may see and change, as a query: admins all; others those they lead or co-train.
+
+    An officer-trainer keeps a cohort only while certified for every one of its courses, so a
+    revocation takes effect on the next request.
+    """
+    query = select(Cohort)
+    if user.role == Role.admin:
+        return query
+    co_trains = exists().where(CoTrainer.cohort_id == Cohort.id, CoTrainer.user_id == user.id)
+    query = query.where(or_(col(Cohort.lead_id) == user.id, co_trains))
+    if user.role == Role.officer:
+        certified = select(TrainerCertification.course_slug).where(
+            TrainerCertification.user_id == user.id, col(TrainerCertification.revoked_at).is_(None))
+        uncovered = exists().where(CohortCourse.cohort_id == Cohort.id,
+                                   col(CohortCourse.course_slug).not_in(certified))
+        no_courses = not_(exists().where(CohortCourse.cohort_id == Cohort.id))
+        query = query.where(not_(uncovered), not_(no_courses))
+    return query
+
+
+def cohorts_for(session: Session, user: User) -> list[Cohort]:
+    return list(session.exec(visible_cohorts(user).order_by(col(Cohort.starts_on).desc(), col(Cohort.id).desc())))
+
+
+def led_cohort(session: Session, user: User, cohort_id: int) -> Cohort:
+    """The cohort, if `user` may see it; otherwise 404, so other cohorts' ids reveal nothing."""
+    found = session.exec(visible_cohorts(user).where(Cohort.id == cohort_id)).first()
+    if found is None:
+        raise NotFound(N_("No encontramos esta cohorte."))
+    return found
+
+
+def create(session: Session, form: CohortForm, *, actor: User) -> Cohort:
+    """A new cohort; its lead is the actor (or, for admins, whoever they name) and must be entitled."""
+    lead = actor if form.lead_id is None or actor.role != Role.admin else session.get(User, form.lead_id)
+    if lead is None:
+        raise NotFound(N_("No encontramos a la persona indicada como formadora principal."))
+    certification = trainers.certification_to_lead(session, lead, list(form.courses))
+    cohort = Cohort(name=form.name.strip(), kind=form.kind, department=form.department,
+                    starts_on=form.starts_on, ends_on=form.ends_on, lead_id=lead.id or 0,
+                    lead_certification_id=certification.id if certification else None,
+                    join_code=new_join_code(), created_by_id=actor.id or 0)
+    session.add(cohort)
+    session.flush()
+    for slug, due_on in form.courses.items():
+        session.add(CohortCourse(cohort_id=cohort.id or 0, course_slug=slug, due_on=due_on))
+    for institution_id in dict.fromkeys(form.institution_ids):
+        session.add(CohortInstitution(cohort_id=cohort.id or 0, institution_id=institution_id))
+    for user_id in dict.fromkeys(form.co_trainer_ids):
+        if user_id != cohort.lead_id:
+            session.add(CoTrainer(cohort_id=cohort.id or 0, user_id=user_id))
+    if actor.role == Role.admin:
+        audit.record(session, actor.id, "create_cohort", cohort, name=cohort.name, lead_id=cohort.lead_id)
+    return cohort
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(8))
+
+
+def courses(session: Session, cohort: Cohort) -> list[CohortCourse]:
+    return list(session.exec(select(CohortCourse).where(CohortCourse.cohort_id == cohort.id)
+                             .order_by(col(CohortCourse.course_slug))))
+
+
+def members(session: Session, cohort: Cohort) -> list[User]:
+    return list(session.exec(select(User).join(CohortMember, col(CohortMember.user_id) == User.id)
+                             .where(CohortMember.cohort_id == cohort.id).order_by(col(User.full_name))))
+
+
+def co_trainers(session: Session, cohort: Cohort) -> list[User]:
+    return list(session.exec(select(User).join(CoTrainer, col(CoTrainer.user_id) == User.id)
+                             .where(CoTrainer.cohort_id == cohort.id).order_by(col(User.full_name))))
+
+
+def is_member(session: Session, cohort: Cohort, user_id: int) -> bool:
+    return session.get(CohortMember, (cohort.id, user_id)) is not None
+
+
+def add_member(session: Session, cohort: Cohort, user: User, source: MemberSource) -> bool:
+    """Put an officer in the cohort and enrol them in its courses; adding them again changes nothing.
+
+    Returns whether they were new to the cohort.
+    """
+    statement = insert_for(session, CohortMember).values(cohort_id=cohort.id, user_id=user.id, source=source)
+    added = session.execute(statement.on_conflict_do_nothing(index_elements=["cohort_id", "user_id"])).rowcount
+    for course in courses(session, cohort):
+        learning.assign(session, user, course.course_slug, due_at=end_of_day(course.due_on))
+    return bool(added)
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """A due date means the whole day in Paraguay."""
+    if day is None:
+        return None
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
