@@ -3,8 +3,9 @@
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, exists, not_, or_
+from sqlalchemy import ColumnElement, Select, exists, not_, or_, true
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -139,3 +140,18 @@ def end_of_day(day: date | None) -> datetime | None:
     if day is None:
         return None
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
+
+
+def teaches(user: User, learner_id: Any, course_slug: Any, cohort_id: int | None = None) -> ColumnElement[bool]:
+    """SQL condition: `user` teaches this learner in this course (through a cohort they may see).
+
+    For grading queues and marks: admins grade everyone; others only members of their cohorts,
+    in those cohorts' courses; `cohort_id` narrows it to one cohort.
+    """
+    cohorts = visible_cohorts(user).with_only_columns(col(Cohort.id))
+    if cohort_id is not None:
+        cohorts = cohorts.where(Cohort.id == cohort_id)
+    elif user.role == Role.admin:
+        return true()
+    return exists().where(CohortMember.user_id == learner_id, col(CohortMember.cohort_id).in_(cohorts),
+                          CohortCourse.cohort_id == CohortMember.cohort_id, CohortCourse.course_slug == course_slug)

@@ -150,7 +150,7 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
 
 @router.get("/grading", name="quizzes:grading")
 def grading_queue(request: Request, user: Grader, session: SessionDep) -> Response:
-    items = [(p, _question(session, p)) for p in marking.pending(session)]
+    items = [(p, _question(session, p)) for p in marking.pending(session, marking.in_scope(user))]
     return render(request, "quizzes/grading.html", {"items": items, "lang": current_language()})
 
 
