@@ -42,7 +42,7 @@ def create(request: Request, user: CohortLeader, session: SessionDep, data: Form
     try:
         cohort = service.create(session, forms.parse(session, data, user), actor=user)
     except (forms.InvalidCohort, trainers.NotCertified) as error:
-        context = _form_context(session, user, values=data, error=translate(error),
+        context = _form_context(session, user, values=forms.submitted(data), error=translate(error),
                                 error_field=getattr(error, "field", "course"))
         return render(request, "cohorts/form.html", context, status_code=422)
     return redirect(request, "cohorts:detail", cohort_id=cohort.id)
