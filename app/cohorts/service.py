@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, not_, or_, true
+from sqlalchemy import ColumnElement, Select, delete, exists, not_, or_, true
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -155,3 +155,18 @@ def teaches(user: User, learner_id: Any, course_slug: Any, cohort_id: int | None
         return true()
     return exists().where(CohortMember.user_id == learner_id, col(CohortMember.cohort_id).in_(cohorts),
                           CohortCourse.cohort_id == CohortMember.cohort_id, CohortCourse.course_slug == course_slug)
+
+
+def reassign_lead(session: Session, cohort: Cohort, username: str, *, actor: User) -> Cohort:
+    """An admin hands a cohort to another lead, who must be entitled to lead its courses."""
+    lead = session.exec(select(User).where(User.username == username.strip().lower(), col(User.active).is_(True))).first()
+    if lead is None:
+        raise NotFound(N_("No encontramos a la persona indicada como formadora principal."))
+    slugs = [c.course_slug for c in courses(session, cohort)]
+    certification = trainers.certification_to_lead(session, lead, slugs)
+    previous = cohort.lead_id
+    cohort.lead_id, cohort.lead_certification_id = lead.id or 0, certification.id if certification else None
+    session.add(cohort)
+    session.execute(delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id, col(CoTrainer.user_id) == lead.id))
+    audit.record(session, actor.id, "reassign_cohort_lead", cohort, previous_lead_id=previous, lead_id=lead.id)
+    return cohort

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from app.accounts.models import Role
 from app.audit import AuditEntry
 from app.cohorts.models import Cohort, CohortCourse, CoTrainer
-from tests.factories import load_fixture_courses, log_in, make_user, post
+from tests.factories import load_fixture_courses, log_in, make_user, post, reload
 
 VALID = {"name": "Taller Boquerón 2026", "kind": "officer_course", "department": "boqueron",
          "starts_on": "2026-03-02", "ends_on": "2026-03-20", "course": "mini", "due_mini": "2026-04-30"}
@@ -115,3 +115,25 @@ def test_members_are_enrolled_in_the_cohorts_courses_with_its_due_date(
     assert (first, again) == (True, False)
     assert enrolment.course_slug == "mini" and enrolment.due_at is not None
     assert enrolment.due_at.isoformat().startswith("2026-05-01T03:00")  # end of 30 April in Asunción, in UTC
+
+
+def test_an_admin_reassigns_the_lead_who_must_be_entitled_and_the_old_lead_loses_the_cohort(
+        client: TestClient, session: Session, app: FastAPI) -> None:
+    from tests.factories import make_cohort
+
+    old = make_user(session, app, role=Role.instructor)
+    new = make_user(session, app, role=Role.instructor, username="nueva")
+    make_user(session, app, username="agente")
+    admin = make_user(session, app, role=Role.admin)
+    cohort = make_cohort(session, old)
+    log_in(client, admin)
+
+    refused = post(client, f"/cohorts/{cohort.id}/lead", {"username": "agente"})
+    moved = post(client, f"/cohorts/{cohort.id}/lead", {"username": "nueva"})
+
+    assert refused.status_code == 403 and moved.status_code == 303
+    assert reload(session, cohort).lead_id == new.id
+    assert session.exec(select(AuditEntry).where(AuditEntry.action == "reassign_cohort_lead")).one()
+    log_in(client, old)
+    assert client.get(f"/cohorts/{cohort.id}").status_code == 404
+    assert post(client, f"/cohorts/{cohort.id}/lead", {"username": "nueva"}).status_code == 403
