@@ -129,10 +129,12 @@ def add_member(session: Session, cohort: Cohort, user: User, source: MemberSourc
     Returns whether they were new to the cohort.
     """
     statement = insert_for(session, CohortMember).values(cohort_id=cohort.id, user_id=user.id, source=source)
-    added = session.execute(statement.on_conflict_do_nothing(index_elements=["cohort_id", "user_id"])).rowcount
+    inserted = statement.on_conflict_do_nothing(index_elements=["cohort_id", "user_id"]).returning(
+        col(CohortMember.user_id))
+    added = session.execute(inserted).first() is not None  # (the ORM reports rowcount -1 on PostgreSQL)
     for course in courses(session, cohort):
         learning.assign(session, user, course.course_slug, due_at=end_of_day(course.due_on))
-    return bool(added)
+    return added
 
 
 def end_of_day(day: date | None) -> datetime | None:
