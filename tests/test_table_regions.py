@@ -26,4 +26,5 @@ def test_each_table_scroll_box_is_a_focusable_region_named_by_a_heading_of_its_p
     labelled_by = re.search(r'aria-labelledby="([^"]+)"', attributes)
 
     assert 'tabindex="0"' in attributes and 'role="region"' in attributes, name
-    assert labelled_by and labelled_by.group(1) in IDS.findall((TEMPLATES / name).read_text(encoding="utf-8")), name
+    ids = IDS.findall((TEMPLATES / name).read_text(encoding="utf-8"))
+    assert labelled_by and labelled_by.group(1) in ids, name

@@ -71,8 +71,8 @@ def _copy_into(file: Path, courses_dir: Path, slug: str, result: gift.GiftResult
     target.parent.mkdir(exist_ok=True)
     target.write_bytes(data)
     loaded, problems = catalog.load_course(course)
-    lines = [done, *(str(replace(p, path=courses_dir / p.path)) for p in problems), *_missing_twin(target, slug),
-             _usage(loaded, target)]
+    located = [str(replace(p, path=courses_dir / p.path)) for p in problems]
+    lines = [done, *located, *_missing_twin(target, slug), _usage(loaded, target)]
     return (1 if problems else 0), "\n".join(lines)
 
 

@@ -6,8 +6,14 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import (DEMO_PASSWORD, SPARE_USER, PageProblems, assert_accessible, axe_violations,
-                                    log_in)
+from tests.browser.conftest import (
+    DEMO_PASSWORD,
+    SPARE_USER,
+    PageProblems,
+    assert_accessible,
+    axe_violations,
+    log_in,
+)
 
 HOME = re.compile(r"^http://127\.0\.0\.1:\d+/$")
 LOGIN = re.compile(r"^http://127\.0\.0\.1:\d+/login(\?.*)?$")
@@ -247,7 +253,8 @@ def test_admin_tables_are_accessible_on_a_phone(new_context: Callable[..., Brows
     expect(region.get_by_role("table")).to_have_count(1)
 
 
-def test_a_missing_page_has_a_level_one_heading_and_passes_axe(page: Page, page_problems: PageProblems) -> None:
+def test_a_missing_page_has_a_level_one_heading_and_passes_axe(page: Page,
+                                                               page_problems: PageProblems) -> None:
     page_problems.allow("status of 404")
     log_in(page, "oficial")
     response = page.goto("/no-existe")

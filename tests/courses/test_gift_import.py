@@ -84,8 +84,9 @@ def test_a_spanish_file_is_copied_as_an_es_gift_bank_and_its_missing_twin_report
         f"{target}:1: no English twin edades-minimas.en.gift: write the English text of every question "
         "there, with the same ::titles::",
         "the English twin edades-minimas.en.gift is missing: every question needs its English text. Write a "
-        "GIFT file with each question's English text under the same ::title::, its answers in the same order, "
-        "then run: cascada questions import edades-minimas.en.gift --course mini",
+        "GIFT file with each question's English text under the same ::title::, "
+        "its answers in the same order, then run: "
+        "cascada questions import edades-minimas.en.gift --course mini",
         "note: the bank is only used once a quiz draws from it: "
         "add `draw: [{bank: edades-minimas, count: N}]` to a <quiz-id>.quiz.yaml of the course",
     ]
@@ -123,9 +124,10 @@ def test_the_cli_names_the_missing_english_twin_and_exits_1(courses: Path, tmp_p
     env = {**os.environ, "CASCADA_COURSES_DIR": str(courses), "CASCADA_DATA_DIR": str(tmp_path / "data"),
            "CASCADA_SECRET_KEY": "k" * 48}
 
-    done = subprocess.run([sys.executable, "-m", "app.cli", "questions", "import", str(file), "--course", "mini"],
-                          capture_output=True, text=True, env=env, check=False, timeout=60, cwd=tmp_path,
-                          stdin=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "app.cli", "questions", "import", str(file), "--course", "mini"]
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=60,
+                          cwd=tmp_path, stdin=subprocess.DEVNULL)
 
     assert done.returncode == 1, done.stderr
     assert "the English twin edades.en.gift is missing" in done.stderr

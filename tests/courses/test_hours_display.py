@@ -13,7 +13,8 @@ from tests.factories import load_fixture_courses, log_in, make_user
 
 def shown(app: FastAPI, hours: float, language: str) -> str:
     """The hours as the course templates show them, rendered by the app's own template environment."""
-    template = app.state.templates.env.from_string('{% from "courses/_hours.html" import hours %}{{ hours(h) }}')
+    source = '{% from "courses/_hours.html" import hours %}{{ hours(h) }}'
+    template = app.state.templates.env.from_string(source)
 
     def render() -> str:
         i18n.set_language(language)
@@ -30,7 +31,8 @@ def shown(app: FastAPI, hours: float, language: str) -> str:
     (2, "2 horas", "2 hours"),
     (4.0, "4 horas", "4 hours"),
 ])
-def test_hours_are_singular_only_when_exactly_one(app: FastAPI, hours: float, spanish: str, english: str) -> None:
+def test_hours_are_singular_only_when_exactly_one(app: FastAPI, hours: float, spanish: str,
+                                                  english: str) -> None:
     assert (shown(app, hours, "es"), shown(app, hours, "en")) == (spanish, english)
 
 
