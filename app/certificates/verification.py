@@ -117,3 +117,8 @@ def _revocation(document: Mapping[str, Any], status: Mapping[str, Any] | None,
     if revoked:
         return Check("revocation", FAILED, "REVOKED by the issuer")
     return Check("revocation", PASSED, f"not revoked in the list issued {status.get('validFrom')}")
+
+
+def proof_is_valid_any(document: Mapping[str, Any], known_keys: Mapping[str, Ed25519PublicKey]) -> bool:
+    """Whether any of the known keys signed exactly this document."""
+    return any(credentials.proof_is_valid(document, key) for key in known_keys.values())
