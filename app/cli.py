@@ -68,8 +68,10 @@ def _parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check a certificate's signed credential offline")
     verify.add_argument("file", type=Path, help="the credential (.json) downloaded from the verification page")
-    verify.add_argument("--key", type=Path, help="the issuer's did.json or public key (default: this data dir's keys)")
-    verify.add_argument("--status-list", type=Path, help="a downloaded revocation list, to check revocation offline")
+    verify.add_argument("--key", type=Path,
+                        help="the issuer's did.json or public key (default: this data dir's keys)")
+    verify.add_argument("--status-list", type=Path,
+                        help="a downloaded revocation list, to check revocation offline")
     verify.set_defaults(handler=_verify)
 
     questions = commands.add_parser("questions", help="question banks")

@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 65536
     log_json: bool = True
     # Certificates: who issues them, how serials start, who signs, and how hard /verify may be probed.
-    certificate_issuer: str = "Instituto Superior de Educación Policial (ISEPOL), Policía Nacional del Paraguay"
+    certificate_issuer: str = ("Instituto Superior de Educación Policial (ISEPOL), "
+                               "Policía Nacional del Paraguay")
     certificate_prefix: str = "ISEPOL"
     certificate_signatories: list[str] = ["Director/a del ISEPOL", "Coordinación académica"]  # "Name|Title"
     verify_max_misses: int = 30  # unknown ids per client and window before /verify answers 429

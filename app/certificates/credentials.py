@@ -53,8 +53,14 @@ def open_badge(details: Details, *, base_url: str) -> dict[str, Any]:
         "validFrom": iso(details.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False,
-                            "identityHash": details.holder_name}],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": details.holder_name,
+                }
+            ],
             "activityEndDate": iso(details.completed_at),
             "achievement": {
                 "id": f"{base}/courses/{details.course_slug}",
@@ -62,8 +68,10 @@ def open_badge(details: Details, *, base_url: str) -> dict[str, Any]:
                 "achievementType": "Certification" if trainer else "CertificateOfCompletion",
                 "name": title,
                 "description": f"{title} ({details.hours_text} horas)",
-                "criteria": {"narrative": "Cumplió las reglas de aprobación del curso: lecciones, evaluaciones, "
-                                          "asistencia y práctica, según corresponda."},
+                "criteria": {
+                    "narrative": "Cumplió las reglas de aprobación del curso: lecciones, evaluaciones, "
+                    "asistencia y práctica, según corresponda."
+                },
             },
         },
         "credentialStatus": {
@@ -80,14 +88,22 @@ def open_badge(details: Details, *, base_url: str) -> dict[str, Any]:
 
 
 def _hash_data(options: Mapping[str, Any], unsecured: Mapping[str, Any]) -> bytes:
-    return hashlib.sha256(rfc8785.dumps(dict(options))).digest() + hashlib.sha256(rfc8785.dumps(dict(unsecured))).digest()
+    return (
+        hashlib.sha256(rfc8785.dumps(dict(options))).digest()
+        + hashlib.sha256(rfc8785.dumps(dict(unsecured))).digest()
+    )
 
 
 def sign(document: Mapping[str, Any], key: SigningKey, *, did: str, created: datetime) -> dict[str, Any]:
     """Add a DataIntegrityProof (eddsa-jcs-2022) made with `key`, published as `<did>#<multibase>`."""
     unsecured = {name: value for name, value in document.items() if name != "proof"}
-    options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE, "created": iso(created),
-                               "verificationMethod": f"{did}#{key.multibase}", "proofPurpose": "assertionMethod"}
+    options: dict[str, Any] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": CRYPTOSUITE,
+        "created": iso(created),
+        "verificationMethod": f"{did}#{key.multibase}",
+        "proofPurpose": "assertionMethod",
+    }
     if "@context" in unsecured:
         options["@context"] = unsecured["@context"]
     signature = key.private.sign(_hash_data(options, unsecured))
@@ -95,18 +111,25 @@ def sign(document: Mapping[str, Any], key: SigningKey, *, did: str, created: dat
 
 
 def proof_is_valid(secured: Mapping[str, Any], public_key: Ed25519PublicKey) -> bool:
-    """Whether the document's proof is an eddsa-jcs-2022 signature by `public_key` over exactly this content."""
+    """Whether the proof is an eddsa-jcs-2022 signature by `public_key` over exactly this content."""
     proof = secured.get("proof")
-    if not isinstance(proof, dict) or proof.get("type") != "DataIntegrityProof" \
-            or proof.get("cryptosuite") != CRYPTOSUITE or not isinstance(proof.get("proofValue"), str):
+    if (
+        not isinstance(proof, dict)
+        or proof.get("type") != "DataIntegrityProof"
+        or proof.get("cryptosuite") != CRYPTOSUITE
+        or not isinstance(proof.get("proofValue"), str)
+    ):
         return False
     options = {name: value for name, value in proof.items() if name != "proofValue"}
     unsecured = {name: value for name, value in secured.items() if name != "proof"}
     if "@context" in options:
         context = options["@context"]
         document_context = unsecured.get("@context")
-        if not isinstance(context, list) or not isinstance(document_context, list) \
-                or document_context[:len(context)] != context:
+        if (
+            not isinstance(context, list)
+            or not isinstance(document_context, list)
+            or document_context[: len(context)] != context
+        ):
             return False
         unsecured["@context"] = context
     try:
@@ -118,7 +141,18 @@ def proof_is_valid(secured: Mapping[str, Any], public_key: Ed25519PublicKey) -> 
 
 def did_document(did: str, keys: list[SigningKey]) -> dict[str, Any]:
     """The did:web document listing every key this issuer has used (rotated keys stay)."""
-    methods = [{"id": f"{did}#{key.multibase}", "type": "Multikey", "controller": did,
-                "publicKeyMultibase": key.multibase} for key in keys]
-    return {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"], "id": did,
-            "verificationMethod": methods, "assertionMethod": [method["id"] for method in methods]}
+    methods = [
+        {
+            "id": f"{did}#{key.multibase}",
+            "type": "Multikey",
+            "controller": did,
+            "publicKeyMultibase": key.multibase,
+        }
+        for key in keys
+    ]
+    return {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
+    }

@@ -1,4 +1,4 @@
-"""`cascada verify FILE.json [--key KEYFILE] [--status-list FILE]`: what was checked, and what could not be."""
+"""`cascada verify FILE.json [--key KEYFILE] [--status-list FILE]`: what was checked, what could not be."""
 
 import json
 from pathlib import Path
@@ -9,8 +9,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from app.certificates import keys, verification
 
 
-def verify_file(path: Path, key_file: Path | None, status_file: Path | None,
-                data_dir: Path) -> tuple[int, list[str]]:
+def verify_file(
+    path: Path, key_file: Path | None, status_file: Path | None, data_dir: Path
+) -> tuple[int, list[str]]:
     """Exit code (0 trustworthy, 1 not, 2 unreadable input) and the report lines."""
     try:
         document = _json(path)
@@ -21,7 +22,9 @@ def verify_file(path: Path, key_file: Path | None, status_file: Path | None,
     results = verification.check(document, known, status=status)
     lines = [f"{r.name:<11} {r.outcome:<12} {r.message}" for r in results]
     verdict = verification.trustworthy(results)
-    lines.append("result      " + ("the credential is genuine" if verdict else "do NOT trust this credential"))
+    lines.append(
+        "result      " + ("the credential is genuine" if verdict else "do NOT trust this credential")
+    )
     return (0 if verdict else 1), lines
 
 

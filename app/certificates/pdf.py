@@ -34,8 +34,11 @@ def clean(text: str) -> str:
     """Composed (NFC), without control characters, '?' for what the font cannot draw."""
     known = _known_codepoints()
     text = unicodedata.normalize("NFC", text)
-    return "".join(c if ord(c) in known else "?" for c in text
-                   if unicodedata.category(c) not in ("Cc", "Cf") or c in "\u200e\u200f")
+    return "".join(
+        c if ord(c) in known else "?"
+        for c in text
+        if unicodedata.category(c) not in ("Cc", "Cf") or c in "\u200e\u200f"
+    )
 
 
 def spanish_date(moment: datetime) -> str:
@@ -70,8 +73,16 @@ def _frame(pdf: FPDF) -> None:
     pdf.rect(11, 11, WIDTH - 22, HEIGHT - 22)
 
 
-def _line(pdf: FPDF, text: str, size: float, *, bold: bool = False, color: tuple[int, int, int] = INK,
-          gap: float = 2.0, max_lines: int = 1) -> None:
+def _line(
+    pdf: FPDF,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    color: tuple[int, int, int] = INK,
+    gap: float = 2.0,
+    max_lines: int = 1,
+) -> None:
     """A centred line of plain text, shrunk (down to 9 pt) so that it fits in `max_lines` lines."""
     text = clean(text)
     pdf.set_font("DejaVu", "B" if bold else "", size)
@@ -96,11 +107,20 @@ def _body(pdf: FPDF, details: Details) -> None:
     intro = "ha sido certificado/a como formador/a del curso" if trainer else "ha completado el curso"
     _line(pdf, intro, 13, color=MUTED)
     _line(pdf, details.title("es"), 18, bold=True, gap=3, max_lines=2)
-    _line(pdf, f"con una carga horaria de {details.hours_text} horas, finalizado el "
-               f"{spanish_date(details.completed_at)}.", 12)
-    cohort = " · ".join(part for part in (f"Cohorte: {details.cohort_name}" if details.cohort_name else "",
-                                          f"Departamento: {details.department}" if details.department else "")
-                        if part)
+    _line(
+        pdf,
+        f"con una carga horaria de {details.hours_text} horas, finalizado el "
+        f"{spanish_date(details.completed_at)}.",
+        12,
+    )
+    cohort = " · ".join(
+        part
+        for part in (
+            f"Cohorte: {details.cohort_name}" if details.cohort_name else "",
+            f"Departamento: {details.department}" if details.department else "",
+        )
+        if part
+    )
     if cohort:
         _line(pdf, cohort, 11, color=MUTED, max_lines=2)
 
@@ -138,8 +158,13 @@ def _verification(pdf: FPDF, details: Details) -> None:
     pdf.set_xy(MARGIN, HEIGHT - 15)
     pdf.set_font("DejaVu", "", 6.5)
     pdf.set_text_color(*MUTED)
-    pdf.cell(WIDTH - 2 * MARGIN, 3, clean(f"Verifique este certificado en {details.verify_url}"),
-             align=Align.C, markdown=False)
+    pdf.cell(
+        WIDTH - 2 * MARGIN,
+        3,
+        clean(f"Verifique este certificado en {details.verify_url}"),
+        align=Align.C,
+        markdown=False,
+    )
 
 
 def draw_qr(pdf: FPDF, url: str, left: float, top: float, size: float) -> None:

@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.accounts.models import User
 from app.accounts.departments import department_name
+from app.accounts.models import User
 from app.certificates.details import Details
 from app.certificates.models import Certificate, CertificateCounter, CertificateKind, VerifyThrottle
 from app.cohorts import service as cohort_service
@@ -53,12 +53,16 @@ def eligibility(session: Session, user: User, course_slug: str) -> Eligibility:
 
 
 def find(session: Session, user_id: int, version_id: int, kind: CertificateKind) -> Certificate | None:
-    return session.exec(select(Certificate).where(Certificate.user_id == user_id, Certificate.version_id == version_id,
-                                                  Certificate.kind == kind)).first()
+    return session.exec(
+        select(Certificate).where(
+            Certificate.user_id == user_id, Certificate.version_id == version_id, Certificate.kind == kind
+        )
+    ).first()
 
 
-def issue(session: Session, user: User, course_slug: str, *, actor: User, prefix: str,
-          cohort: Cohort | None = None) -> Certificate:
+def issue(
+    session: Session, user: User, course_slug: str, *, actor: User, prefix: str, cohort: Cohort | None = None
+) -> Certificate:
     """Issue a course certificate once per officer and course version; later calls return the same one."""
     judged = eligibility(session, user, course_slug)
     if not judged.eligible or judged.version_id is None:
@@ -66,30 +70,49 @@ def issue(session: Session, user: User, course_slug: str, *, actor: User, prefix
     existing = find(session, user.id or 0, judged.version_id, CertificateKind.course)
     if existing is not None:
         return existing
-    certificate = Certificate(user_id=user.id or 0, course_slug=course_slug, version_id=judged.version_id,
-                              cohort_id=cohort.id if cohort else None, kind=CertificateKind.course,
-                              completed_at=judged.completed_at or utcnow(), issued_by_id=actor.id or 0,
-                              serial="", public_id="", status_index=0)
+    certificate = Certificate(
+        user_id=user.id or 0,
+        course_slug=course_slug,
+        version_id=judged.version_id,
+        cohort_id=cohort.id if cohort else None,
+        kind=CertificateKind.course,
+        completed_at=judged.completed_at or utcnow(),
+        issued_by_id=actor.id or 0,
+        serial="",
+        public_id="",
+        status_index=0,
+    )
     return _insert(session, certificate, prefix=prefix, actor=actor)
 
 
-def issue_trainer(session: Session, certification: TrainerCertification, *, actor: User,
-                  prefix: str) -> Certificate:
-    """The certified-trainer certificate that goes with a trainer certification (the practicum flow calls it)."""
+def issue_trainer(
+    session: Session, certification: TrainerCertification, *, actor: User, prefix: str
+) -> Certificate:
+    """The certified-trainer certificate that goes with a trainer certification (for the practicum flow)."""
     if certification.revoked_at is not None:
         raise NotEligible(N_("Esta certificación de formador fue revocada."))
     holder = session.get(User, certification.user_id)
     assert holder is not None
     found = learning.enrollment(session, holder, certification.course_slug)
-    version_id = found.version_id if found else course_service.published(session, certification.course_slug)[0].id
+    version_id = (
+        found.version_id if found else course_service.published(session, certification.course_slug)[0].id
+    )
     existing = find(session, certification.user_id, version_id or 0, CertificateKind.trainer)
     if existing is not None:
         return existing
-    certificate = Certificate(user_id=certification.user_id, course_slug=certification.course_slug,
-                              version_id=version_id or 0, cohort_id=certification.cohort_id,
-                              trainer_certification_id=certification.id, kind=CertificateKind.trainer,
-                              completed_at=certification.certified_at, issued_by_id=actor.id or 0,
-                              serial="", public_id="", status_index=0)
+    certificate = Certificate(
+        user_id=certification.user_id,
+        course_slug=certification.course_slug,
+        version_id=version_id or 0,
+        cohort_id=certification.cohort_id,
+        trainer_certification_id=certification.id,
+        kind=CertificateKind.trainer,
+        completed_at=certification.certified_at,
+        issued_by_id=actor.id or 0,
+        serial="",
+        public_id="",
+        status_index=0,
+    )
     return _insert(session, certificate, prefix=prefix, actor=actor)
 
 
@@ -114,16 +137,25 @@ def _insert(session: Session, certificate: Certificate, *, prefix: str, actor: U
         if existing is None:
             raise
         return existing
-    audit.record(session, actor.id, "certificate.issue", certificate, serial=certificate.serial,
-                 user_id=certificate.user_id, course=certificate.course_slug, kind=str(certificate.kind))
+    audit.record(
+        session,
+        actor.id,
+        "certificate.issue",
+        certificate,
+        serial=certificate.serial,
+        user_id=certificate.user_id,
+        course=certificate.course_slug,
+        kind=str(certificate.kind),
+    )
     return certificate
 
 
 def next_number(session: Session, prefix: str, year: int) -> int:
     """Increment and return the counter; the row stays locked until the transaction ends."""
     statement = insert_for(session, CertificateCounter).values(prefix=prefix, year=year, last=1)
-    statement = statement.on_conflict_do_update(index_elements=["prefix", "year"],
-                                                set_={"last": CertificateCounter.last + 1})
+    statement = statement.on_conflict_do_update(
+        index_elements=["prefix", "year"], set_={"last": CertificateCounter.last + 1}
+    )
     return int(session.execute(statement.returning(CertificateCounter.last)).scalar_one())
 
 
@@ -149,7 +181,9 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=min(moment.day, 28))
 
 
-def revoke(session: Session, certificate_id: int, reason: str, *, public_reason: bool, actor: User) -> Certificate:
+def revoke(
+    session: Session, certificate_id: int, reason: str, *, public_reason: bool, actor: User
+) -> Certificate:
     """Withdraw a certificate; the verification page and the status list say so on the next request."""
     certificate = session.get(Certificate, certificate_id)
     if certificate is None:
@@ -163,8 +197,15 @@ def revoke(session: Session, certificate_id: int, reason: str, *, public_reason:
         certificate.revoke_reason = reason
         certificate.reason_public = public_reason
         session.add(certificate)
-        audit.record(session, actor.id, "certificate.revoke", certificate, serial=certificate.serial,
-                     reason=reason, reason_public=public_reason)
+        audit.record(
+            session,
+            actor.id,
+            "certificate.revoke",
+            certificate,
+            serial=certificate.serial,
+            reason=reason,
+            reason_public=public_reason,
+        )
     return certificate
 
 
@@ -175,8 +216,13 @@ def by_public_id(session: Session, public_id: str) -> Certificate | None:
 
 
 def of_user(session: Session, user: User) -> list[Certificate]:
-    return list(session.exec(select(Certificate).where(Certificate.user_id == user.id)
-                             .order_by(col(Certificate.issued_at).desc())))
+    return list(
+        session.exec(
+            select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .order_by(col(Certificate.issued_at).desc())
+        )
+    )
 
 
 def recent(session: Session, limit: int = 50) -> list[Certificate]:
@@ -184,7 +230,9 @@ def recent(session: Session, limit: int = 50) -> list[Certificate]:
 
 
 def revoked_indexes(session: Session) -> list[int]:
-    return list(session.exec(select(Certificate.status_index).where(col(Certificate.revoked_at).is_not(None))))
+    return list(
+        session.exec(select(Certificate.status_index).where(col(Certificate.revoked_at).is_not(None)))
+    )
 
 
 def status_list_size(session: Session) -> int:
@@ -192,25 +240,39 @@ def status_list_size(session: Session) -> int:
     return last.last if last else 0
 
 
-def details(session: Session, certificate: Certificate, *, base_url: str, issuer: str,
-            signatories: list[str]) -> Details:
+def details(
+    session: Session, certificate: Certificate, *, base_url: str, issuer: str, signatories: list[str]
+) -> Details:
     """What the certificate says, for the PDF, the verification page and the credential."""
     holder = session.get(User, certificate.user_id)
     assert holder is not None
     manifest = course_service.course_of(session, certificate.version_id).manifest
     cohort = session.get(Cohort, certificate.cohort_id) if certificate.cohort_id else None
     return Details(
-        serial=certificate.serial, public_id=certificate.public_id, kind=str(certificate.kind),
-        holder_name=holder.full_name, holder_id=holder.national_id or "", course_slug=certificate.course_slug,
-        course_title={"es": manifest.title.es, "en": manifest.title.en}, hours=manifest.hours,
-        completed_at=certificate.completed_at, issued_at=certificate.issued_at, expires_at=certificate.expires_at,
-        cohort_name=cohort.name if cohort else "", department=department_name(cohort.department) if cohort else "",
-        issuer=issuer, verify_url=f"{base_url.rstrip('/')}/verify/{certificate.public_id}",
+        serial=certificate.serial,
+        public_id=certificate.public_id,
+        kind=str(certificate.kind),
+        holder_name=holder.full_name,
+        holder_id=holder.national_id or "",
+        course_slug=certificate.course_slug,
+        course_title={"es": manifest.title.es, "en": manifest.title.en},
+        hours=manifest.hours,
+        completed_at=certificate.completed_at,
+        issued_at=certificate.issued_at,
+        expires_at=certificate.expires_at,
+        cohort_name=cohort.name if cohort else "",
+        department=department_name(cohort.department) if cohort else "",
+        issuer=issuer,
+        verify_url=f"{base_url.rstrip('/')}/verify/{certificate.public_id}",
         status_index=certificate.status_index,
-        signatories=[(line.partition("|")[0].strip(), line.partition("|")[2].strip()) for line in signatories])
+        signatories=[
+            (line.partition("|")[0].strip(), line.partition("|")[2].strip()) for line in signatories
+        ],
+    )
 
 
 # --- cohorts ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -230,8 +292,15 @@ def cohort_grid(session: Session, cohort: Cohort) -> list[list[Cell]]:
     """Members × courses, with the issued certificate or the eligibility of each pair."""
     slugs = [c.course_slug for c in cohort_service.courses(session, cohort)]
     members = cohort_service.members(session, cohort)
-    issued = {(c.user_id, c.course_slug): c for c in session.exec(select(Certificate).where(
-        col(Certificate.user_id).in_([m.id for m in members]), Certificate.kind == CertificateKind.course))}
+    issued = {
+        (c.user_id, c.course_slug): c
+        for c in session.exec(
+            select(Certificate).where(
+                col(Certificate.user_id).in_([m.id for m in members]),
+                Certificate.kind == CertificateKind.course,
+            )
+        )
+    }
     rows = []
     for member in members:
         row = []
@@ -251,7 +320,9 @@ class BulkResult:
     remaining: int  # eligible pairs still without a certificate
 
 
-def issue_cohort(session: Session, cohort: Cohort, *, actor: User, prefix: str, limit: int | None = None) -> BulkResult:
+def issue_cohort(
+    session: Session, cohort: Cohort, *, actor: User, prefix: str, limit: int | None = None
+) -> BulkResult:
     """Issue every eligible member's certificates (at most `limit` in this call, for a progress bar)."""
     cells = [cell for row in cohort_grid(session, cohort) for cell in row]
     trainers = trainer_rows(session, cohort)
@@ -263,25 +334,48 @@ def issue_cohort(session: Session, cohort: Cohort, *, actor: User, prefix: str, 
             issue(session, item.user, item.course_slug, actor=actor, prefix=prefix, cohort=cohort)
         else:
             issue_trainer(session, item, actor=actor, prefix=prefix)
-    held = sum(1 for cell in cells if cell.certificate is not None) + sum(1 for *_, c in trainers if c is not None)
+    held = sum(1 for cell in cells if cell.certificate is not None) + sum(
+        1 for *_, c in trainers if c is not None
+    )
     return BulkResult(issued=len(batch), done=held + len(batch), remaining=len(pending) - len(batch))
 
 
-def trainer_rows(session: Session, cohort: Cohort) -> list[tuple[TrainerCertification, User, Certificate | None]]:
+def trainer_rows(
+    session: Session, cohort: Cohort
+) -> list[tuple[TrainerCertification, User, Certificate | None]]:
     """A ToT cohort's active trainer certifications, each with its trainer certificate if issued."""
     if cohort.kind != CohortKind.training_of_trainers:
         return []
-    certifications = session.exec(select(TrainerCertification).where(
-        TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.revoked_at).is_(None))
-        .order_by(col(TrainerCertification.id))).all()
-    held = {(c.user_id, c.course_slug): c for c in session.exec(select(Certificate).where(
-        col(Certificate.user_id).in_([c.user_id for c in certifications]), Certificate.kind == CertificateKind.trainer))}
-    holders = {u.id: u for u in session.exec(select(User).where(col(User.id).in_([c.user_id for c in certifications])))}
-    return [(certification, holders[certification.user_id], held.get((certification.user_id, certification.course_slug)))
-            for certification in certifications]
+    certifications = session.exec(
+        select(TrainerCertification)
+        .where(TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.revoked_at).is_(None))
+        .order_by(col(TrainerCertification.id))
+    ).all()
+    held = {
+        (c.user_id, c.course_slug): c
+        for c in session.exec(
+            select(Certificate).where(
+                col(Certificate.user_id).in_([c.user_id for c in certifications]),
+                Certificate.kind == CertificateKind.trainer,
+            )
+        )
+    }
+    holders = {
+        u.id: u
+        for u in session.exec(select(User).where(col(User.id).in_([c.user_id for c in certifications])))
+    }
+    return [
+        (
+            certification,
+            holders[certification.user_id],
+            held.get((certification.user_id, certification.course_slug)),
+        )
+        for certification in certifications
+    ]
 
 
 # --- the /verify throttle -----------------------------------------------------------------------
+
 
 def throttled(session: Session, client: str, *, limit: int, window: timedelta) -> bool:
     row = session.get(VerifyThrottle, client)
@@ -291,8 +385,11 @@ def throttled(session: Session, client: str, *, limit: int, window: timedelta) -
 def record_miss(session: Session, client: str, *, window: timedelta) -> None:
     """Count an unknown id against the client (in its own short write transaction)."""
     now = utcnow()
-    session.execute(insert_for(session, VerifyThrottle).values(client=client, misses=0, window_started_at=now)
-                    .on_conflict_do_nothing(index_elements=["client"]))
+    session.execute(
+        insert_for(session, VerifyThrottle)
+        .values(client=client, misses=0, window_started_at=now)
+        .on_conflict_do_nothing(index_elements=["client"])
+    )
     row = session.get(VerifyThrottle, client, with_for_update=True, populate_existing=True)
     assert row is not None
     if row.window_started_at <= now - window:

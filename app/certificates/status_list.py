@@ -42,6 +42,10 @@ def credential(base_url: str, did: str, encoded: str, now: datetime) -> dict[str
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": did,
         "validFrom": iso(now),
-        "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": encoded},
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded,
+        },
     }

@@ -29,11 +29,17 @@ def load_keys(path: Path) -> dict[str, Ed25519PublicKey]:
     if text.startswith("{"):
         document = json.loads(text)
         methods = document.get("verificationMethod", [])
-        return {m["publicKeyMultibase"]: keys.public_from_multibase(m["publicKeyMultibase"])
-                for m in methods if isinstance(m, dict) and "publicKeyMultibase" in m}
+        return {
+            m["publicKeyMultibase"]: keys.public_from_multibase(m["publicKeyMultibase"])
+            for m in methods
+            if isinstance(m, dict) and "publicKeyMultibase" in m
+        }
     if text.startswith("-----BEGIN"):
-        loaded: Any = (serialization.load_pem_private_key(text.encode(), password=None) if "PRIVATE" in text
-                       else serialization.load_pem_public_key(text.encode()))
+        loaded: Any = (
+            serialization.load_pem_private_key(text.encode(), password=None)
+            if "PRIVATE" in text
+            else serialization.load_pem_public_key(text.encode())
+        )
         public = loaded.public_key() if isinstance(loaded, Ed25519PrivateKey) else loaded
         if not isinstance(public, Ed25519PublicKey):
             raise ValueError("the key file does not hold an Ed25519 key")
@@ -42,12 +48,21 @@ def load_keys(path: Path) -> dict[str, Ed25519PublicKey]:
     return {text: keys.public_from_multibase(text)}
 
 
-def check(document: Mapping[str, Any], known_keys: Mapping[str, Ed25519PublicKey], *,
-          now: datetime | None = None, status: Mapping[str, Any] | None = None) -> list[Check]:
+def check(
+    document: Mapping[str, Any],
+    known_keys: Mapping[str, Ed25519PublicKey],
+    *,
+    now: datetime | None = None,
+    status: Mapping[str, Any] | None = None,
+) -> list[Check]:
     """Every check made on `document`; it is trustworthy when none failed."""
     now = now or datetime.now(UTC)
-    return [_signature(document, known_keys), _issuer(document), _dates(document, now),
-            _revocation(document, status, known_keys)]
+    return [
+        _signature(document, known_keys),
+        _issuer(document),
+        _dates(document, now),
+        _revocation(document, status, known_keys),
+    ]
 
 
 def trustworthy(results: list[Check]) -> bool:
@@ -65,10 +80,16 @@ def _signature(document: Mapping[str, Any], known_keys: Mapping[str, Ed25519Publ
     if not method:
         return Check("signature", FAILED, "the document has no eddsa-jcs-2022 proof")
     if key is None:
-        return Check("signature", NOT_CHECKED, f"no public key for {method} (pass the issuer's did.json with --key)")
+        return Check(
+            "signature", NOT_CHECKED, f"no public key for {method} (pass the issuer's did.json with --key)"
+        )
     if credentials.proof_is_valid(document, key):
         return Check("signature", PASSED, f"Ed25519 signature by {method} matches every field")
-    return Check("signature", FAILED, "the signature does not match: the document was changed or not signed by this key")
+    return Check(
+        "signature",
+        FAILED,
+        "the signature does not match: the document was changed or not signed by this key",
+    )
 
 
 def _issuer(document: Mapping[str, Any]) -> Check:
@@ -91,7 +112,9 @@ def _parse(value: Any) -> datetime | None:
 def _dates(document: Mapping[str, Any], now: datetime) -> Check:
     valid_from, valid_until = _parse(document.get("validFrom")), document.get("validUntil")
     if valid_from is None or valid_from > now:
-        return Check("expiry", FAILED, f"not valid yet or no issue date (validFrom {document.get('validFrom')!r})")
+        return Check(
+            "expiry", FAILED, f"not valid yet or no issue date (validFrom {document.get('validFrom')!r})"
+        )
     if valid_until is None:
         return Check("expiry", PASSED, "issued " + valid_from.date().isoformat() + "; does not expire")
     until = _parse(valid_until)
@@ -100,18 +123,25 @@ def _dates(document: Mapping[str, Any], now: datetime) -> Check:
     return Check("expiry", PASSED, f"valid until {valid_until}")
 
 
-def _revocation(document: Mapping[str, Any], status: Mapping[str, Any] | None,
-                known_keys: Mapping[str, Ed25519PublicKey]) -> Check:
+def _revocation(
+    document: Mapping[str, Any], status: Mapping[str, Any] | None, known_keys: Mapping[str, Ed25519PublicKey]
+) -> Check:
     entry = document.get("credentialStatus")
     if not isinstance(entry, dict):
         return Check("revocation", NOT_CHECKED, "the credential names no status list")
     url = entry.get("statusListCredential")
     if status is None:
-        return Check("revocation", NOT_CHECKED, f"needs a connection: fetch {url} (or pass it with --status-list)")
+        return Check(
+            "revocation", NOT_CHECKED, f"needs a connection: fetch {url} (or pass it with --status-list)"
+        )
     if status.get("id") != url or _signature(status, known_keys).outcome != PASSED:
-        return Check("revocation", FAILED, "the status list given is not the issuer's signed list " + str(url))
+        return Check(
+            "revocation", FAILED, "the status list given is not the issuer's signed list " + str(url)
+        )
     try:
-        revoked = status_list.is_set(status["credentialSubject"]["encodedList"], int(entry["statusListIndex"]))
+        revoked = status_list.is_set(
+            status["credentialSubject"]["encodedList"], int(entry["statusListIndex"])
+        )
     except (KeyError, TypeError, ValueError) as error:
         return Check("revocation", FAILED, f"the status list cannot be read: {error}")
     if revoked:

@@ -29,15 +29,31 @@ def _arrange(server: Server) -> tuple[int, str]:
     engine = make_engine(f"sqlite:///{server.log_path.parent / 'data' / 'cascada.db'}")
     password_hash = hash_password(make_hasher(1, 64), DEMO_PASSWORD)
     with transaction(engine, write=True) as session:
-        admin = User(username="emisora", full_name="Emisora de Certificados", role=Role.admin,
-                     password_hash=password_hash)
-        officers = [User(username=f"certificado{n}", full_name=f"Ñandutí Güemes {n}", role=Role.officer,
-                         password_hash=password_hash) for n in range(OFFICERS)]
+        admin = User(
+            username="emisora",
+            full_name="Emisora de Certificados",
+            role=Role.admin,
+            password_hash=password_hash,
+        )
+        officers = [
+            User(
+                username=f"certificado{n}",
+                full_name=f"Ñandutí Güemes {n}",
+                role=Role.officer,
+                password_hash=password_hash,
+            )
+            for n in range(OFFICERS)
+        ]
         session.add_all([admin, *officers])
         session.flush()
-        form = cohort_service.CohortForm(name="Cohorte Certificados", kind=CohortKind.officer_course,
-                                         department="itapua", starts_on=date(2026, 3, 2), ends_on=date(2026, 6, 30),
-                                         courses={COURSE: None})
+        form = cohort_service.CohortForm(
+            name="Cohorte Certificados",
+            kind=CohortKind.officer_course,
+            department="itapua",
+            starts_on=date(2026, 3, 2),
+            ends_on=date(2026, 6, 30),
+            courses={COURSE: None},
+        )
         cohort = cohort_service.create(session, form, actor=admin)
         for officer in officers:
             cohort_service.add_member(session, cohort, officer, MemberSource.manual)
@@ -54,9 +70,13 @@ def arranged(cascada_server: Server) -> tuple[int, str]:
     return _arrange(cascada_server)
 
 
-def test_bulk_issue_download_and_verify_from_the_qr(page: Page, base_url: str, arranged: tuple[int, str],
-                                                    new_context: Callable[..., BrowserContext],
-                                                    tmp_path: Path) -> None:
+def test_bulk_issue_download_and_verify_from_the_qr(
+    page: Page,
+    base_url: str,
+    arranged: tuple[int, str],
+    new_context: Callable[..., BrowserContext],
+    tmp_path: Path,
+) -> None:
     cohort_id, officer = arranged
     log_in(page, "emisora")
     page.goto(f"/admin/certificates/cohorts/{cohort_id}")

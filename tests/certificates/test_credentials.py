@@ -45,8 +45,10 @@ def download(client: TestClient, certificate: Certificate) -> dict[str, Any]:
 
 
 def published_keys(client: TestClient) -> dict[str, Any]:
-    return {m["publicKeyMultibase"]: keys.public_from_multibase(m["publicKeyMultibase"])
-            for m in client.get("/.well-known/did.json").json()["verificationMethod"]}
+    return {
+        m["publicKeyMultibase"]: keys.public_from_multibase(m["publicKeyMultibase"])
+        for m in client.get("/.well-known/did.json").json()["verificationMethod"]
+    }
 
 
 def outcomes(document: dict[str, Any], known: dict[str, Any], **kwargs: Any) -> dict[str, str]:
@@ -54,12 +56,18 @@ def outcomes(document: dict[str, Any], known: dict[str, Any], **kwargs: Any) -> 
 
 
 def test_a_downloaded_credential_verifies_offline_and_says_what_it_could_not_check(
-        client: TestClient, certificate: Certificate) -> None:
+    client: TestClient, certificate: Certificate
+) -> None:
     document = download(client, certificate)
 
     result = outcomes(document, published_keys(client))
 
-    assert result == {"signature": "passed", "issuer": "passed", "expiry": "passed", "revocation": "not checked"}
+    assert result == {
+        "signature": "passed",
+        "issuer": "passed",
+        "expiry": "passed",
+        "revocation": "not checked",
+    }
     assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert document["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     assert document["proof"]["proofValue"].startswith("z")
@@ -83,7 +91,9 @@ def changed(document: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
     for step in path[:-1]:
         target = target[step]
     old = target[path[-1]]
-    target[path[-1]] = (not old) if isinstance(old, bool) else (old + 1 if isinstance(old, int) else f"{old}x")
+    target[path[-1]] = (
+        (not old) if isinstance(old, bool) else (old + 1 if isinstance(old, int) else f"{old}x")
+    )
     return copied
 
 
@@ -98,7 +108,9 @@ def test_changing_any_field_makes_verification_fail(client: TestClient, certific
     assert still_valid == []
 
 
-def test_adding_or_removing_a_field_makes_verification_fail(client: TestClient, certificate: Certificate) -> None:
+def test_adding_or_removing_a_field_makes_verification_fail(
+    client: TestClient, certificate: Certificate
+) -> None:
     document = download(client, certificate)
     known = published_keys(client)
     added = {**document, "validUntil": "2099-01-01T00:00:00Z"}
@@ -108,8 +120,9 @@ def test_adding_or_removing_a_field_makes_verification_fail(client: TestClient, 
     assert outcomes(removed, known)["signature"] == "FAILED"
 
 
-def test_a_credential_signed_with_a_rotated_out_key_still_verifies(client: TestClient, app: FastAPI,
-                                                                   certificate: Certificate) -> None:
+def test_a_credential_signed_with_a_rotated_out_key_still_verifies(
+    client: TestClient, app: FastAPI, certificate: Certificate
+) -> None:
     before = download(client, certificate)
 
     keys.rotate(app.state.settings.data_dir)
@@ -122,27 +135,37 @@ def test_a_credential_signed_with_a_rotated_out_key_still_verifies(client: TestC
     assert outcomes(after, known)["signature"] == "passed"
 
 
-def test_a_key_that_is_not_the_issuers_is_refused(client: TestClient, tmp_path: Path,
-                                                  certificate: Certificate) -> None:
+def test_a_key_that_is_not_the_issuers_is_refused(
+    client: TestClient, tmp_path: Path, certificate: Certificate
+) -> None:
     document = download(client, certificate)
     stranger = keys.current(tmp_path / "elsewhere")
 
     assert outcomes(document, {stranger.multibase: stranger.public})["signature"] == "not checked"
-    forged = {**document, "proof": {**document["proof"], "verificationMethod":
-                                    document["proof"]["verificationMethod"].split("#")[0] + "#" + stranger.multibase}}
+    forged = {
+        **document,
+        "proof": {
+            **document["proof"],
+            "verificationMethod": document["proof"]["verificationMethod"].split("#")[0]
+            + "#"
+            + stranger.multibase,
+        },
+    }
     assert outcomes(forged, {stranger.multibase: stranger.public})["signature"] == "FAILED"
 
 
-def test_the_key_is_kept_in_the_data_dir_readable_only_by_its_owner(app: FastAPI, client: TestClient,
-                                                                    certificate: Certificate) -> None:
+def test_the_key_is_kept_in_the_data_dir_readable_only_by_its_owner(
+    app: FastAPI, client: TestClient, certificate: Certificate
+) -> None:
     download(client, certificate)
 
     (path,) = keys.key_dir(app.state.settings.data_dir).glob("ed25519-*.pem")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_the_revocation_list_marks_a_revoked_certificate(client: TestClient, session: Session, admin: User,
-                                                         certificate: Certificate) -> None:
+def test_the_revocation_list_marks_a_revoked_certificate(
+    client: TestClient, session: Session, admin: User, certificate: Certificate
+) -> None:
     document = download(client, certificate)
     known = published_keys(client)
     before = client.get("/credentials/status/1").json()
@@ -160,11 +183,13 @@ def test_the_revocation_list_marks_a_revoked_certificate(client: TestClient, ses
     assert status_list.is_set(encoded, status_list.MIN_BITS - 1) is False  # at least 131,072 bits
 
 
-def test_an_expired_credential_fails_the_expiry_check(client: TestClient, session: Session,
-                                                      certificate: Certificate) -> None:
+def test_an_expired_credential_fails_the_expiry_check(
+    client: TestClient, session: Session, certificate: Certificate
+) -> None:
     from datetime import timedelta
 
     from app.timeutil import utcnow
+
     certificate.expires_at = utcnow() - timedelta(days=1)
     session.add(certificate)
     session.commit()
@@ -172,8 +197,9 @@ def test_an_expired_credential_fails_the_expiry_check(client: TestClient, sessio
     assert outcomes(download(client, certificate), published_keys(client))["expiry"] == "FAILED"
 
 
-def test_cascada_verify_checks_a_file_offline(client: TestClient, certificate: Certificate, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_cascada_verify_checks_a_file_offline(
+    client: TestClient, certificate: Certificate, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     credential, did = tmp_path / "credencial.json", tmp_path / "did.json"
     credential.write_text(json.dumps(download(client, certificate), ensure_ascii=False))
     did.write_text(client.get("/.well-known/did.json").text)

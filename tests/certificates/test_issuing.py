@@ -25,7 +25,9 @@ def admin(session: Session, app: FastAPI) -> User:
     return make_user(session, app, role=Role.admin)
 
 
-def test_an_officer_who_read_everything_and_passed_every_quiz_is_eligible(session: Session, app: FastAPI) -> None:
+def test_an_officer_who_read_everything_and_passed_every_quiz_is_eligible(
+    session: Session, app: FastAPI
+) -> None:
     _, (officer,) = officer_cohort(session, app)
     complete(session, officer)
 
@@ -52,7 +54,9 @@ def test_a_failed_quiz_makes_an_officer_ineligible(session: Session, app: FastAP
     assert judged.outcome is not None and set(judged.outcome.quizzes_to_pass) == {"control-basico", "final"}
 
 
-def test_a_trainee_needs_the_attendance_hours_and_the_practicum(session: Session, app: FastAPI, admin: User) -> None:
+def test_a_trainee_needs_the_attendance_hours_and_the_practicum(
+    session: Session, app: FastAPI, admin: User
+) -> None:
     instructor = make_user(session, app, role=Role.instructor)
     trainee = make_user(session, app)
     tot = make_cohort(session, instructor, courses=("mini-formadores",), members=[trainee])
@@ -70,7 +74,9 @@ def test_a_trainee_needs_the_attendance_hours_and_the_practicum(session: Session
     assert service.eligibility(session, trainee, "mini-formadores").eligible
 
 
-def test_an_officer_who_is_not_eligible_gets_no_certificate(session: Session, app: FastAPI, admin: User) -> None:
+def test_an_officer_who_is_not_eligible_gets_no_certificate(
+    session: Session, app: FastAPI, admin: User
+) -> None:
     _, (officer,) = officer_cohort(session, app)
 
     with pytest.raises(service.NotEligible):
@@ -79,8 +85,9 @@ def test_an_officer_who_is_not_eligible_gets_no_certificate(session: Session, ap
     assert session.exec(select(Certificate)).all() == []
 
 
-def test_issuing_twice_returns_the_same_certificate_and_audits_once(session: Session, app: FastAPI,
-                                                                    admin: User) -> None:
+def test_issuing_twice_returns_the_same_certificate_and_audits_once(
+    session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, (officer,) = officer_cohort(session, app)
     complete(session, officer)
 
@@ -118,7 +125,8 @@ def test_a_failed_issue_leaves_no_gap_in_the_serials(app: FastAPI, session: Sess
 
 
 def test_two_hundred_concurrent_issues_get_two_hundred_distinct_serials_without_gaps(
-        app: FastAPI, session: Session, admin: User) -> None:
+    app: FastAPI, session: Session, admin: User
+) -> None:
     cohort, officers = officer_cohort(session, app, count=210)
     for officer in officers:
         complete(session, officer)
@@ -127,8 +135,14 @@ def test_two_hundred_concurrent_issues_get_two_hundred_distinct_serials_without_
     def issue_one(user_id: int) -> str | None:
         try:
             with transaction(app.state.engine, write=True) as own:
-                certificate = service.issue(own, own.get(User, user_id), "mini", actor=own.get(User, admin.id),
-                                            prefix=PREFIX, cohort=own.get(type(cohort), cohort.id))
+                certificate = service.issue(
+                    own,
+                    own.get(User, user_id),
+                    "mini",
+                    actor=own.get(User, admin.id),
+                    prefix=PREFIX,
+                    cohort=own.get(type(cohort), cohort.id),
+                )
                 if user_id in failing:
                     raise RuntimeError("crash after numbering")
                 return certificate.serial
@@ -145,15 +159,17 @@ def test_two_hundred_concurrent_issues_get_two_hundred_distinct_serials_without_
     assert sorted(stored) == list(range(200))
 
 
-def test_concurrent_issues_for_the_same_officer_make_one_certificate(app: FastAPI, session: Session,
-                                                                     admin: User) -> None:
+def test_concurrent_issues_for_the_same_officer_make_one_certificate(
+    app: FastAPI, session: Session, admin: User
+) -> None:
     _, (officer,) = officer_cohort(session, app)
     complete(session, officer)
 
     def issue_one(_: int) -> str:
         with transaction(app.state.engine, write=True) as own:
-            return service.issue(own, own.get(User, officer.id), "mini", actor=own.get(User, admin.id),
-                                 prefix=PREFIX).serial
+            return service.issue(
+                own, own.get(User, officer.id), "mini", actor=own.get(User, admin.id), prefix=PREFIX
+            ).serial
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         serials = set(pool.map(issue_one, range(16)))
@@ -162,16 +178,19 @@ def test_concurrent_issues_for_the_same_officer_make_one_certificate(app: FastAP
     assert len(session.exec(select(Certificate)).all()) == 1
 
 
-def test_the_public_id_is_long_random_and_unrelated_to_the_serial(session: Session, app: FastAPI,
-                                                                   admin: User) -> None:
+def test_the_public_id_is_long_random_and_unrelated_to_the_serial(
+    session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, officers = officer_cohort(session, app, count=20)
     for officer in officers:
         complete(session, officer)
     ids = [issue(session, officer, admin).public_id for officer in officers]
 
     assert len(set(ids)) == 20
-    assert all(len(i) == 43 and set(i) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-               for i in ids)  # 43 base64url characters: 256 bits
+    assert all(
+        len(i) == 43 and set(i) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        for i in ids
+    )  # 43 base64url characters: 256 bits
     distinct_chars = {c for i in ids for c in i}
     assert len(distinct_chars) > 50  # spread over the alphabet, not a counter
     assert not any(serial_part in i for i in ids for serial_part in ("000001", "ISEPOL"))
@@ -183,9 +202,11 @@ def test_a_course_with_a_validity_period_sets_the_expiry(session: Session, app: 
     assert issued.month == 2 and issued.day in (28, 29)
 
 
-def test_a_trainer_certification_gives_a_trainer_certificate_once(session: Session, app: FastAPI,
-                                                                  admin: User) -> None:
+def test_a_trainer_certification_gives_a_trainer_certificate_once(
+    session: Session, app: FastAPI, admin: User
+) -> None:
     from tests.factories import certify_trainer
+
     instructor = make_user(session, app, role=Role.instructor)
     trainee = make_user(session, app)
     tot = make_cohort(session, instructor, courses=("mini-formadores",), members=[trainee])

@@ -19,11 +19,25 @@ GUARANI = "Ñandutí Güemes Pirajú g̃uãẽĩõũỹ"
 
 def details(name: str = GUARANI, title: str = "Trata de personas: identificación y derivación") -> Details:
     moment = datetime(2026, 3, 14, 15, 0, tzinfo=UTC)
-    return Details(serial="ISEPOL-2026-000123", public_id="Q2Fz", kind="course", holder_name=name,
-                   holder_id="1234567", course_slug="trata", course_title={"es": title, "en": "Trafficking"},
-                   hours=12, completed_at=moment, issued_at=moment, expires_at=None, cohort_name="Cohorte Itapúa",
-                   department="Itapúa", issuer="ISEPOL, Policía Nacional", verify_url=URL, status_index=7,
-                   signatories=[("Director/a", "ISEPOL")])
+    return Details(
+        serial="ISEPOL-2026-000123",
+        public_id="Q2Fz",
+        kind="course",
+        holder_name=name,
+        holder_id="1234567",
+        course_slug="trata",
+        course_title={"es": title, "en": "Trafficking"},
+        hours=12,
+        completed_at=moment,
+        issued_at=moment,
+        expires_at=None,
+        cohort_name="Cohorte Itapúa",
+        department="Itapúa",
+        issuer="ISEPOL, Policía Nacional",
+        verify_url=URL,
+        status_index=7,
+        signatories=[("Director/a", "ISEPOL")],
+    )
 
 
 def text_of(document: bytes) -> str:
@@ -58,10 +72,13 @@ def test_the_qr_code_decodes_to_the_verification_url() -> None:
     assert decoded == [URL]
 
 
-@pytest.mark.parametrize("name", [
-    "<b>Juan</b> **Pérez** <img src=\"file:///etc/passwd\"> {{ 7*7 }}",
-    "<a href='https://evil.example/x'>clic</a> ![x](https://evil.example/p.png)",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        '<b>Juan</b> **Pérez** <img src="file:///etc/passwd"> {{ 7*7 }}',
+        "<a href='https://evil.example/x'>clic</a> ![x](https://evil.example/p.png)",
+    ],
+)
 def test_markup_in_a_name_is_printed_as_text_and_nothing_is_fetched_or_read(name: str) -> None:
     document = pdf.render(details(name=name))
 

@@ -24,8 +24,9 @@ def admin(session: Session, app: FastAPI) -> User:
     return make_user(session, app, role=Role.admin)
 
 
-def test_the_cohort_page_shows_issued_eligible_and_what_is_missing(client: TestClient, session: Session,
-                                                                    app: FastAPI, admin: User) -> None:
+def test_the_cohort_page_shows_issued_eligible_and_what_is_missing(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, (done, halfway, issued) = officer_cohort(session, app, count=3)
     complete(session, done)
     complete(session, halfway, skip={"final"})
@@ -41,8 +42,9 @@ def test_the_cohort_page_shows_issued_eligible_and_what_is_missing(client: TestC
     assert "Emitir 1 certificado elegible" in page
 
 
-def test_an_admin_issues_a_whole_cohort_in_htmx_steps_with_progress(client: TestClient, session: Session,
-                                                                     app: FastAPI, admin: User) -> None:
+def test_an_admin_issues_a_whole_cohort_in_htmx_steps_with_progress(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, officers = officer_cohort(session, app, count=7)
     for officer in officers[:6]:
         complete(session, officer)
@@ -61,8 +63,9 @@ def test_an_admin_issues_a_whole_cohort_in_htmx_steps_with_progress(client: Test
     assert {a.actor_id for a in audits} == {admin.id} and len(audits) == 6
 
 
-def test_bulk_issue_without_javascript_issues_all_and_redirects(client: TestClient, session: Session,
-                                                                 app: FastAPI, admin: User) -> None:
+def test_bulk_issue_without_javascript_issues_all_and_redirects(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, officers = officer_cohort(session, app, count=7)
     for officer in officers:
         complete(session, officer)
@@ -74,7 +77,9 @@ def test_bulk_issue_without_javascript_issues_all_and_redirects(client: TestClie
     assert len(session.exec(select(Certificate)).all()) == 7
 
 
-def test_issuing_needs_the_csrf_token(client: TestClient, session: Session, app: FastAPI, admin: User) -> None:
+def test_issuing_needs_the_csrf_token(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, (officer,) = officer_cohort(session, app)
     complete(session, officer)
     log_in(client, admin)
@@ -86,8 +91,9 @@ def test_issuing_needs_the_csrf_token(client: TestClient, session: Session, app:
 
 
 @pytest.mark.parametrize("role", [Role.officer, Role.instructor])
-def test_only_admins_issue_and_revoke(client: TestClient, session: Session, app: FastAPI, admin: User,
-                                      role: Role) -> None:
+def test_only_admins_issue_and_revoke(
+    client: TestClient, session: Session, app: FastAPI, admin: User, role: Role
+) -> None:
     cohort, (officer,) = officer_cohort(session, app)
     complete(session, officer)
     certificate = issue(session, officer, admin)
@@ -99,34 +105,43 @@ def test_only_admins_issue_and_revoke(client: TestClient, session: Session, app:
     assert reload(session, certificate).revoked_at is None
 
 
-def test_a_single_issue_form_issues_one_certificate(client: TestClient, session: Session, app: FastAPI,
-                                                    admin: User) -> None:
+def test_a_single_issue_form_issues_one_certificate(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, (officer,) = officer_cohort(session, app)
     complete(session, officer)
     log_in(client, admin)
 
-    response = post(client, "/admin/certificates/issue", {"user_id": officer.id, "course_slug": "mini",
-                                                          "cohort_id": cohort.id})
+    response = post(
+        client,
+        "/admin/certificates/issue",
+        {"user_id": officer.id, "course_slug": "mini", "cohort_id": cohort.id},
+    )
 
     assert response.status_code == 303
     (certificate,) = session.exec(select(Certificate)).all()
     assert certificate.user_id == officer.id and certificate.cohort_id == cohort.id
 
 
-def test_issuing_for_an_ineligible_officer_says_why(client: TestClient, session: Session, app: FastAPI,
-                                                   admin: User) -> None:
+def test_issuing_for_an_ineligible_officer_says_why(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     cohort, (officer,) = officer_cohort(session, app, full_name="Ana Ñandú")
     log_in(client, admin)
 
-    response = post(client, "/admin/certificates/issue", {"user_id": officer.id, "course_slug": "mini",
-                                                          "cohort_id": cohort.id})
+    response = post(
+        client,
+        "/admin/certificates/issue",
+        {"user_id": officer.id, "course_slug": "mini", "cohort_id": cohort.id},
+    )
 
     assert response.status_code == 409
     assert "Ana Ñandú todavía no cumple los requisitos" in response.text
 
 
-def test_an_officer_sees_and_downloads_only_their_own_certificates(client: TestClient, session: Session,
-                                                                   app: FastAPI, admin: User) -> None:
+def test_an_officer_sees_and_downloads_only_their_own_certificates(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     _, (mine, theirs) = officer_cohort(session, app, count=2)
     for officer in (mine, theirs):
         complete(session, officer)
@@ -144,8 +159,9 @@ def test_an_officer_sees_and_downloads_only_their_own_certificates(client: TestC
     assert client.get(f"/certificates/{other.public_id}/certificado.pdf").status_code == 200
 
 
-def test_revoking_needs_a_reason_and_is_audited(client: TestClient, session: Session, app: FastAPI,
-                                                admin: User) -> None:
+def test_revoking_needs_a_reason_and_is_audited(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     _, (officer,) = officer_cohort(session, app)
     complete(session, officer)
     certificate = issue(session, officer, admin)
@@ -160,8 +176,9 @@ def test_revoking_needs_a_reason_and_is_audited(client: TestClient, session: Ses
     assert entry.actor_id == admin.id and "Error de datos" in entry.details
 
 
-def test_admins_find_a_certificate_by_serial(client: TestClient, session: Session, app: FastAPI,
-                                             admin: User) -> None:
+def test_admins_find_a_certificate_by_serial(
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     _, (officer,) = officer_cohort(session, app)
     complete(session, officer)
     certificate = issue(session, officer, admin)

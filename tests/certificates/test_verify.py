@@ -27,14 +27,22 @@ def admin(session: Session, app: FastAPI) -> User:
 
 @pytest.fixture
 def certificate(session: Session, app: FastAPI, admin: User) -> Certificate:
-    cohort, (officer,) = officer_cohort(session, app, full_name="Juana Peña Güemes", national_id="4567890",
-                                        username="jpena", rank="Suboficial", department="itapua")
+    cohort, (officer,) = officer_cohort(
+        session,
+        app,
+        full_name="Juana Peña Güemes",
+        national_id="4567890",
+        username="jpena",
+        rank="Suboficial",
+        department="itapua",
+    )
     complete(session, officer)
     return issue(session, officer, admin, cohort=cohort)
 
 
-def test_a_valid_certificate_shows_the_facts_needed_to_trust_it(client: TestClient,
-                                                                certificate: Certificate) -> None:
+def test_a_valid_certificate_shows_the_facts_needed_to_trust_it(
+    client: TestClient, certificate: Certificate
+) -> None:
     response = client.get(f"/verify/{certificate.public_id}")
 
     assert response.status_code == 200
@@ -44,8 +52,9 @@ def test_a_valid_certificate_shows_the_facts_needed_to_trust_it(client: TestClie
         assert fact in page
 
 
-def test_the_page_reveals_nothing_else_about_the_holder(client: TestClient, session: Session,
-                                                       certificate: Certificate) -> None:
+def test_the_page_reveals_nothing_else_about_the_holder(
+    client: TestClient, session: Session, certificate: Certificate
+) -> None:
     page = client.get(f"/verify/{certificate.public_id}").text
 
     for secret in ("4567890", "jpena", "Suboficial", "Itapúa", "Cohorte", "Admin Emisora"):
@@ -53,7 +62,8 @@ def test_the_page_reveals_nothing_else_about_the_holder(client: TestClient, sess
 
 
 def test_revocation_shows_on_the_next_request_with_the_reason_only_if_public(
-        client: TestClient, session: Session, admin: User, certificate: Certificate) -> None:
+    client: TestClient, session: Session, admin: User, certificate: Certificate
+) -> None:
     assert "VÁLIDO" in client.get(f"/verify/{certificate.public_id}").text
 
     service.revoke(session, certificate.id or 0, "Datos falsos", public_reason=False, actor=admin)
@@ -68,7 +78,9 @@ def test_revocation_shows_on_the_next_request_with_the_reason_only_if_public(
     assert "Motivo: Datos falsos" in shown
 
 
-def test_an_expired_certificate_says_so(client: TestClient, session: Session, certificate: Certificate) -> None:
+def test_an_expired_certificate_says_so(
+    client: TestClient, session: Session, certificate: Certificate
+) -> None:
     certificate.expires_at = utcnow() - timedelta(days=1)
     session.add(certificate)
     session.commit()
@@ -78,7 +90,9 @@ def test_an_expired_certificate_says_so(client: TestClient, session: Session, ce
     assert "VENCIDO" in page and "VÁLIDO" not in page
 
 
-def test_an_unknown_id_says_so_without_revealing_anything(client: TestClient, certificate: Certificate) -> None:
+def test_an_unknown_id_says_so_without_revealing_anything(
+    client: TestClient, certificate: Certificate
+) -> None:
     almost = certificate.public_id[:-1] + ("A" if certificate.public_id[-1] != "A" else "B")
 
     responses = [client.get(f"/verify/{public_id}") for public_id in (almost, "x", certificate.serial)]
@@ -87,7 +101,8 @@ def test_an_unknown_id_says_so_without_revealing_anything(client: TestClient, ce
         assert response.status_code == 404
         assert "No existe ningún certificado con este enlace" in response.text
         assert "Juana" not in response.text and certificate.serial not in response.text.replace(
-            f"/verify/{certificate.serial}", "")
+            f"/verify/{certificate.serial}", ""
+        )
 
 
 def test_the_page_is_available_in_english(client: TestClient, certificate: Certificate) -> None:
@@ -96,8 +111,9 @@ def test_the_page_is_available_in_english(client: TestClient, certificate: Certi
     assert "VALID" in page and "Certificate verification" in page
 
 
-def test_too_many_unknown_ids_from_one_client_get_429(client: TestClient, app: FastAPI,
-                                                     certificate: Certificate) -> None:
+def test_too_many_unknown_ids_from_one_client_get_429(
+    client: TestClient, app: FastAPI, certificate: Certificate
+) -> None:
     app.state.settings.verify_max_misses = 3
     for number in range(3):
         assert client.get(f"/verify/unknown-id-number-{number:04d}xxxxxxxx").status_code == 404
@@ -108,8 +124,9 @@ def test_too_many_unknown_ids_from_one_client_get_429(client: TestClient, app: F
     assert "Demasiadas consultas" in blocked.text and "Juana" not in blocked.text
 
 
-def test_known_ids_do_not_count_towards_the_limit(client: TestClient, app: FastAPI,
-                                                  certificate: Certificate) -> None:
+def test_known_ids_do_not_count_towards_the_limit(
+    client: TestClient, app: FastAPI, certificate: Certificate
+) -> None:
     app.state.settings.verify_max_misses = 3
 
     statuses = {client.get(f"/verify/{certificate.public_id}").status_code for _ in range(6)}
