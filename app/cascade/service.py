@@ -57,7 +57,7 @@ def people(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(user_ids))
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.full_name).where(col(User.id).in_(ids))).tuples().all())
+    return dict(session.execute(select(User.id, User.full_name).where(col(User.id).in_(ids))).all())
 
 
 # --- the bulk queries -------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def _required_quizzes(session: Session, slugs: set[str]) -> dict[str, frozenset[
     if not slugs:
         return {}
     versions = session.execute(select(CourseVersion.slug, CourseVersion.id).where(
-        col(CourseVersion.published).is_(True), col(CourseVersion.slug).in_(sorted(slugs)))).tuples().all()
+        col(CourseVersion.published).is_(True), col(CourseVersion.slug).in_(sorted(slugs)))).all()
     found = {}
     for slug, version_id in versions:
         course = course_service.course_of(session, version_id)
