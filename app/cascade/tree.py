@@ -206,21 +206,6 @@ def _certified(certifications: Iterable[Certification]) -> tuple[dict[int, froze
             {cohort: frozenset(users - active.get(cohort, set())) for cohort, users in any_.items()})
 
 
-def passes(members: Mapping[int, Collection[int]], cohort_courses: Mapping[int, Collection[str]],
-           required: Mapping[str, int], full_passes: Collection[tuple[int, str]]) -> dict[int, tuple[int, int]]:
-    """Per cohort: (members assessed, members who passed every required quiz of the cohort's courses).
-
-    `required` is the number of required quizzes per course; `full_passes` the (user, course) pairs
-    in which the user passed all of them. Cohorts whose courses require no quiz are not assessed.
-    """
-    found = {}
-    for cohort_id, users in members.items():
-        assessed = [slug for slug in cohort_courses.get(cohort_id, ()) if required.get(slug)]
-        if assessed:
-            found[cohort_id] = (len(users), sum(all((u, s) in full_passes for s in assessed) for u in users))
-    return found
-
-
 @dataclass
 class View:
     """The part of the cascade one person may see: the trees under `roots`, with their figures."""

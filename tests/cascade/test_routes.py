@@ -76,10 +76,10 @@ class Example:
     g3: Cohort
 
 
-def _pass_every_quiz(session: Session, user: User, slug: str) -> None:
+def _pass_every_quiz(session: Session, user: User, slug: str, only: str | None = None) -> None:
     version, course = course_service.published(session, slug)
     for item in course.items():
-        if item.kind == "quiz":
+        if item.kind == "quiz" and only in (None, item.id):
             session.add(QuizAttempt(user_id=user.id or 0, course_slug=slug, quiz_id=item.id, version_id=version.id or 0,
                                     number=1, max_attempts=0, state=AttemptState.finished, finished_at=utcnow(),
                                     percent=100, passed=True))
@@ -227,3 +227,24 @@ def test_departments_overview_and_unknown_department(client: TestClient, example
     assert client.get("/cascade/departments/atlantida").status_code == 404
     empty = client.get("/cascade/departments/amambay")
     assert empty.status_code == 200 and "Todavía no hay cohortes" in empty.text
+
+
+def test_a_pass_needs_every_required_quiz_of_every_course_of_the_cohort(client: TestClient, session: Session,
+                                                                      example: Example) -> None:
+    t3 = example.t3
+    o1 = session.get(User, example.officer.id)
+    assert o1 is not None
+    _pass_every_quiz(session, o1, "mini")  # o1: all of mini (G3 passes) but nothing of mini-formadores (G2a not)
+    _pass_every_quiz(session, t3, "mini")  # t3: all of mini, one of the two quizzes of mini-formadores
+    _pass_every_quiz(session, t3, "mini-formadores", only="final")
+    session.add(QuizAttempt(user_id=t3.id or 0, course_slug="mini-formadores", quiz_id="control-basico",
+                            version_id=course_service.published(session, "mini-formadores")[0].id or 0, number=1,
+                            max_attempts=0, state=AttemptState.finished, percent=20, passed=False))
+    session.commit()
+    log_in(client, example.admin)
+
+    rows = {row[1]: row for row in csv_rows(client.get("/cascade.csv").text)[1:]}
+
+    assert rows[example.g3.name][8] == "100"
+    assert rows[example.g2a.name][8] == "0"
+    assert rows[example.g2b.name][8] == "0"

@@ -109,15 +109,6 @@ def test_a_lead_of_two_generations_gets_one_tree_not_the_lower_one_twice() -> No
     assert [n.cohort.name for n in tree.View(built, roots).nodes] == ["A", "D", "E", "C", "F"]
 
 
-def test_passes_need_every_required_quiz_of_every_assessed_course() -> None:
-    members = {1: [10, 11, 12], 2: [13]}
-    courses = {1: ["tot", "mini", "sin-evaluacion"], 2: ["sin-evaluacion"]}
-    required = {"tot": 2, "mini": 1}
-    full = {(10, "tot"), (10, "mini"), (11, "tot"), (12, "mini")}
-
-    assert tree.passes(members, courses, required, full) == {1: (3, 1)}
-
-
 def test_a_page_opens_branches_breadth_first_within_its_budget() -> None:
     built = cascade()
 
