@@ -34,8 +34,14 @@ def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
     for username, full_name, role, department in DEMO_USERS:
         found = session.exec(select(User).where(User.username == username)).first()
         if found is None:
-            found = User(username=username, full_name=full_name, role=role, department=department,
-                         institution_id=police_id, password_hash=password_hash)
+            found = User(
+                username=username,
+                full_name=full_name,
+                role=role,
+                department=department,
+                institution_id=police_id,
+                password_hash=password_hash,
+            )
             session.add(found)
             session.flush()
         accounts[username] = found

@@ -39,12 +39,16 @@ def _seed(app: FastAPI) -> list[tuple[str, str]]:
 
 def _counts(session: Session) -> dict[str, int]:
     session.rollback()  # a fresh snapshot
-    return {table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
-            for table in metadata.sorted_tables}
+    return {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in metadata.sorted_tables
+    }
 
 
 def _accounts(session: Session) -> dict[str, tuple[object, ...]]:
-    users = session.exec(select(User).where(col(User.username).in_(["admin", "instructora", "oficial"]))).all()
+    users = session.exec(
+        select(User).where(col(User.username).in_(["admin", "instructora", "oficial"]))
+    ).all()
     return {u.username: (u.id, u.full_name, u.role, u.department, u.password_hash, u.active) for u in users}
 
 
@@ -57,7 +61,9 @@ def seeded(app: FastAPI, session: Session) -> dict[str, tuple[object, ...]]:
     return _accounts(session)
 
 
-def test_seeding_twice_adds_nothing(app: FastAPI, session: Session, seeded: dict[str, tuple[object, ...]]) -> None:
+def test_seeding_twice_adds_nothing(
+    app: FastAPI, session: Session, seeded: dict[str, tuple[object, ...]]
+) -> None:
     before = _counts(session)
 
     printed = _seed(app)
@@ -68,7 +74,8 @@ def test_seeding_twice_adds_nothing(app: FastAPI, session: Session, seeded: dict
 
 
 def test_the_demo_cascade_has_three_generations_across_the_named_departments(
-        session: Session, seeded: dict[str, tuple[object, ...]]) -> None:
+    session: Session, seeded: dict[str, tuple[object, ...]]
+) -> None:
     admin = session.exec(select(User).where(User.username == "admin")).one()
 
     view = cascade_service.view_for(session, admin)
@@ -79,14 +86,18 @@ def test_the_demo_cascade_has_three_generations_across_the_named_departments(
     assert generations[1].trainers and generations[2].trainers and view.total.revoked == 1
     departments = {code for code, _ in view.departments}
     assert {"boqueron", "itapua", "neembucu", "guaira", "caaguazu"} <= departments
-    assert {code for code, generation, _ in view.department_generations if generation == 3} >= {"boqueron", "itapua"}
+    assert {code for code, generation, _ in view.department_generations if generation == 3} >= {
+        "boqueron",
+        "itapua",
+    }
     assert 0 < view.total.completed < view.total.enrolments and 0 < view.total.passed < view.total.assessed
     instructora = session.exec(select(User).where(User.username == "instructora")).one()
     assert all(root.cohort.lead_id == instructora.id for root in view.roots)
 
 
 def test_the_three_demo_accounts_are_as_before_and_the_officer_has_no_cohort_or_course(
-        session: Session, seeded: dict[str, tuple[object, ...]]) -> None:
+    session: Session, seeded: dict[str, tuple[object, ...]]
+) -> None:
     assert {name: fields[1:4] for name, fields in seeded.items()} == {
         "admin": ("Admin Demo", "admin", "asuncion"),
         "instructora": ("María Benítez", "instructor", "central"),
@@ -103,15 +114,22 @@ def test_the_three_demo_accounts_are_as_before_and_the_officer_has_no_cohort_or_
 
 
 def test_demo_records_are_consistent_certified_trainers_completed_their_course(
-        session: Session, seeded: dict[str, tuple[object, ...]]) -> None:
-    certified = session.exec(select(TrainerCertification.user_id)
-                             .where(TrainerCertification.course_slug == "formacion-de-formadores")).all()
+    session: Session, seeded: dict[str, tuple[object, ...]]
+) -> None:
+    certified = session.exec(
+        select(TrainerCertification.user_id).where(
+            TrainerCertification.course_slug == "formacion-de-formadores"
+        )
+    ).all()
     completed = session.exec(select(Enrollment).where(col(Enrollment.completed_at).is_not(None))).all()
 
     assert certified
     for user_id in set(certified):
-        enrolment = session.exec(select(Enrollment).where(Enrollment.user_id == user_id,
-                                                          Enrollment.course_slug == "formacion-de-formadores")).one()
+        enrolment = session.exec(
+            select(Enrollment).where(
+                Enrollment.user_id == user_id, Enrollment.course_slug == "formacion-de-formadores"
+            )
+        ).one()
         assert enrolment.completed_at is not None
         assert learning.progress(session, enrolment).outcome.complete, user_id
     for enrolment in completed[::7]:
@@ -119,7 +137,8 @@ def test_demo_records_are_consistent_certified_trainers_completed_their_course(
 
 
 def test_every_led_cohort_below_the_roots_names_the_certification_of_its_lead(
-        session: Session, seeded: dict[str, tuple[object, ...]]) -> None:
+    session: Session, seeded: dict[str, tuple[object, ...]]
+) -> None:
     cohorts = session.exec(select(Cohort)).all()
     certifications = {c.id: c for c in session.exec(select(TrainerCertification)).all()}
 

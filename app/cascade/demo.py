@@ -12,11 +12,11 @@ the admin's newest-first user list; cohorts and learning records follow (`add_co
 
 import json
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from math import ceil
 from typing import Any
-from collections.abc import Iterable
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
@@ -54,9 +54,21 @@ def wanted(session: Session) -> bool:
 def add_people(session: Session, password_hash: str, institution_id: int | None) -> dict[str, int]:
     """Every trainee and officer of the cascade, in one insert; returns user ids by username."""
     people = plan.build().people
-    rows = [{"username": p.username, "full_name": p.full_name, "rank": p.rank, "department": p.department,
-             "role": Role.officer, "institution_id": institution_id, "password_hash": password_hash,
-             "language": "es", "active": True, "created_at": datetime.now(UTC)} for p in people]
+    rows = [
+        {
+            "username": p.username,
+            "full_name": p.full_name,
+            "rank": p.rank,
+            "department": p.department,
+            "role": Role.officer,
+            "institution_id": institution_id,
+            "password_hash": password_hash,
+            "language": "es",
+            "active": True,
+            "created_at": datetime.now(UTC),
+        }
+        for p in people
+    ]
     session.execute(insert(User), rows)
     names = [p.username for p in people]
     return dict(session.execute(select(User.username, User.id).where(col(User.username).in_(names))).all())
@@ -77,7 +89,9 @@ class _Rows:
             session.execute(insert(table), values)
 
 
-def add_cohorts(session: Session, ids: dict[str, int], lead: User, admin: User, institution_id: int | None) -> None:
+def add_cohorts(
+    session: Session, ids: dict[str, int], lead: User, admin: User, institution_id: int | None
+) -> None:
     """The cohorts generation by generation (each needs the certifications of the one before)."""
     courses = {slug: course_service.published(session, slug) for slug in plan.COURSES}
     context = _Context(session, ids, courses, institution_id, random.Random(2026))
@@ -85,9 +99,15 @@ def add_cohorts(session: Session, ids: dict[str, int], lead: User, admin: User, 
     for generation in plan.build().generations:
         trainers = context.run(generation, trainers)
     for username in plan.build().revoked:
-        session.execute(update(TrainerCertification).where(col(TrainerCertification.user_id) == ids[username])
-                        .values(revoked_at=datetime(2026, 9, 15, 14, tzinfo=UTC), revoked_by_id=admin.id,
-                                revoke_reason="Demostración: certificación retirada por la Dirección."))
+        session.execute(
+            update(TrainerCertification)
+            .where(col(TrainerCertification.user_id) == ids[username])
+            .values(
+                revoked_at=datetime(2026, 9, 15, 14, tzinfo=UTC),
+                revoked_by_id=admin.id,
+                revoke_reason="Demostración: certificación retirada por la Dirección.",
+            )
+        )
 
 
 @dataclass
@@ -107,13 +127,19 @@ class _Context:
         rows = _Rows()
         for planned, cohort in made:
             self._fill(rows, cohort, planned, meetings[cohort.id])
-        trainers = [self._certify(rows, cohort, planned) for planned, cohort in made
-                    if planned.kind == CohortKind.training_of_trainers]
+        trainers = [
+            self._certify(rows, cohort, planned)
+            for planned, cohort in made
+            if planned.kind == CohortKind.training_of_trainers
+        ]
         self._flush(c for certified in trainers for cs in certified.values() for c in cs)
         rows.insert(self.session)
         self._progress(rows.outcomes)
-        return {username: (self.ids[username], {c.course_slug: c.id or 0 for c in cs})
-                for certified in trainers for username, cs in certified.items()}
+        return {
+            username: (self.ids[username], {c.course_slug: c.id or 0 for c in cs})
+            for certified in trainers
+            for username, cs in certified.items()
+        }
 
     def _flush(self, objects: Iterable[Any]) -> None:
         self.session.add_all(list(objects))
@@ -122,42 +148,83 @@ class _Context:
     def _cohort(self, planned: plan.PlannedCohort, leads: Trainers) -> Cohort:
         lead_id, certifications = leads[planned.lead]
         certification = next((certifications[s] for s in planned.courses if s in certifications), None)
-        return Cohort(name=planned.name, kind=planned.kind, department=planned.department,
-                      starts_on=planned.starts_on, ends_on=planned.ends_on, lead_id=lead_id,
-                      lead_certification_id=certification, created_by_id=lead_id,
-                      created_at=_at(planned.starts_on - timedelta(days=14)))
+        return Cohort(
+            name=planned.name,
+            kind=planned.kind,
+            department=planned.department,
+            starts_on=planned.starts_on,
+            ends_on=planned.ends_on,
+            lead_id=lead_id,
+            lead_certification_id=certification,
+            created_by_id=lead_id,
+            created_at=_at(planned.starts_on - timedelta(days=14)),
+        )
 
     def _meetings(self, cohort: Cohort, planned: plan.PlannedCohort) -> list[CohortSession]:
         """Workshop days: three of 5 h for trainers (the ToT course asks 15 h), two of 4 h for officers."""
         hours, days = (5.0, 3) if planned.kind == CohortKind.training_of_trainers else (4.0, 2)
-        return [CohortSession(cohort_id=cohort.id or 0, starts_at=_at(planned.starts_on + timedelta(days=7 * n)),
-                              hours=hours, place=planned.place, topic=f"Jornada {n + 1}") for n in range(days)]
+        return [
+            CohortSession(
+                cohort_id=cohort.id or 0,
+                starts_at=_at(planned.starts_on + timedelta(days=7 * n)),
+                hours=hours,
+                place=planned.place,
+                topic=f"Jornada {n + 1}",
+            )
+            for n in range(days)
+        ]
 
-    def _fill(self, rows: _Rows, cohort: Cohort, planned: plan.PlannedCohort, meetings: list[CohortSession]) -> None:
+    def _fill(
+        self, rows: _Rows, cohort: Cohort, planned: plan.PlannedCohort, meetings: list[CohortSession]
+    ) -> None:
         cohort_id = cohort.id or 0
         for slug in planned.courses:
             rows.add(CohortCourse, cohort_id=cohort_id, course_slug=slug, due_on=planned.ends_on)
         if self.institution_id:
             rows.add(CohortInstitution, cohort_id=cohort_id, institution_id=self.institution_id)
         for username in planned.members:
-            rows.add(CohortMember, cohort_id=cohort_id, user_id=self.ids[username], source=MemberSource.roster,
-                     joined_at=_at(planned.starts_on))
+            rows.add(
+                CohortMember,
+                cohort_id=cohort_id,
+                user_id=self.ids[username],
+                source=MemberSource.roster,
+                joined_at=_at(planned.starts_on),
+            )
             for n, meeting in enumerate(meetings):  # a trainee who failed also missed the last day
-                rows.add(Attendance, session_id=meeting.id, user_id=self.ids[username], recorded_by_id=cohort.lead_id,
-                         present=not (username in planned.failed and n == len(meetings) - 1),
-                         recorded_at=meeting.starts_at + timedelta(hours=meeting.hours))
+                rows.add(
+                    Attendance,
+                    session_id=meeting.id,
+                    user_id=self.ids[username],
+                    recorded_by_id=cohort.lead_id,
+                    present=not (username in planned.failed and n == len(meetings) - 1),
+                    recorded_at=meeting.starts_at + timedelta(hours=meeting.hours),
+                )
             self._enrol(rows, planned, username)
 
     def _enrol(self, rows: _Rows, planned: plan.PlannedCohort, username: str) -> None:
         for slug in planned.courses:
             version, _ = self.courses[slug]
             outcome = self._outcome(planned, username)
-            done_at = _at(planned.ends_on - timedelta(days=self.rng.randint(0, 10))) if outcome == "done" else None
-            rows.add(Enrollment, user_id=self.ids[username], course_slug=slug, version_id=version.id,
-                     enrolled_at=_at(planned.starts_on), due_at=_at(planned.ends_on + timedelta(days=1)),
-                     completed_at=done_at)
-            rows.outcomes.append({"user_id": self.ids[username], "slug": slug, "outcome": outcome,
-                                  "starts_on": planned.starts_on})
+            done_at = (
+                _at(planned.ends_on - timedelta(days=self.rng.randint(0, 10))) if outcome == "done" else None
+            )
+            rows.add(
+                Enrollment,
+                user_id=self.ids[username],
+                course_slug=slug,
+                version_id=version.id,
+                enrolled_at=_at(planned.starts_on),
+                due_at=_at(planned.ends_on + timedelta(days=1)),
+                completed_at=done_at,
+            )
+            rows.outcomes.append(
+                {
+                    "user_id": self.ids[username],
+                    "slug": slug,
+                    "outcome": outcome,
+                    "starts_on": planned.starts_on,
+                }
+            )
 
     def _outcome(self, planned: plan.PlannedCohort, username: str) -> str:
         if planned.kind == CohortKind.training_of_trainers:
@@ -166,7 +233,9 @@ class _Context:
         done, partial = (0.25, 0.75) if planned.ends_on > plan.REPORTED_ON else (0.6, 0.85)
         return "done" if roll < done else "partial" if roll < partial else "none"
 
-    def _certify(self, rows: _Rows, cohort: Cohort, planned: plan.PlannedCohort) -> dict[str, list[TrainerCertification]]:
+    def _certify(
+        self, rows: _Rows, cohort: Cohort, planned: plan.PlannedCohort
+    ) -> dict[str, list[TrainerCertification]]:
         """Score every teach-back; certify those who passed, for every course of the cohort (unsaved)."""
         version, course = self.courses[plan.TOT_COURSE]
         rubric = course.manifest.practicum
@@ -175,14 +244,30 @@ class _Context:
         for username in planned.members:
             failed = username in planned.failed
             levels = self._levels([c.id for c in rubric.criteria], rubric.min_score, failed)
-            rows.add(PracticumScore, cohort_id=cohort.id, user_id=self.ids[username], course_slug=plan.TOT_COURSE,
-                     version_id=version.id, levels=_json(levels), total=sum(levels.values()), passed=not failed,
-                     comment="Repetir la práctica con un plan de sesión." if failed else "",
-                     grader_id=cohort.lead_id, graded_at=_at(planned.ends_on))
+            rows.add(
+                PracticumScore,
+                cohort_id=cohort.id,
+                user_id=self.ids[username],
+                course_slug=plan.TOT_COURSE,
+                version_id=version.id,
+                levels=_json(levels),
+                total=sum(levels.values()),
+                passed=not failed,
+                comment="Repetir la práctica con un plan de sesión." if failed else "",
+                grader_id=cohort.lead_id,
+                graded_at=_at(planned.ends_on),
+            )
             if not failed:
-                made[username] = [TrainerCertification(user_id=self.ids[username], course_slug=slug,
-                                                       cohort_id=cohort.id or 0, certified_by_id=cohort.lead_id,
-                                                       certified_at=_at(planned.ends_on)) for slug in planned.courses]
+                made[username] = [
+                    TrainerCertification(
+                        user_id=self.ids[username],
+                        course_slug=slug,
+                        cohort_id=cohort.id or 0,
+                        certified_by_id=cohort.lead_id,
+                        certified_at=_at(planned.ends_on),
+                    )
+                    for slug in planned.courses
+                ]
         return made
 
     def _levels(self, criteria: list[str], min_score: int, failed: bool) -> dict[str, int]:
@@ -199,8 +284,14 @@ class _Context:
         if not outcomes:
             return
         users = sorted({o["user_id"] for o in outcomes})
-        enrolments = {(u, s): e for e, u, s in self.session.execute(
-            select(Enrollment.id, Enrollment.user_id, Enrollment.course_slug).where(col(Enrollment.user_id).in_(users)))}
+        enrolments = {
+            (u, s): e
+            for e, u, s in self.session.execute(
+                select(Enrollment.id, Enrollment.user_id, Enrollment.course_slug).where(
+                    col(Enrollment.user_id).in_(users)
+                )
+            )
+        }
         progress = _Rows()
         for o in outcomes:
             self._learner(progress, enrolments[(o["user_id"], o["slug"])], o)
@@ -220,11 +311,23 @@ class _Context:
                 continue
             passed = o["outcome"] == "done" or self.rng.random() < 0.7
             mark = ceil(item.quiz.pass_mark)
-            percent = float(self.rng.randint(max(mark, 75), 100) if passed else self.rng.randint(30, mark - 5))
-            rows.add(QuizAttempt, user_id=o["user_id"], course_slug=o["slug"], quiz_id=item.id, version_id=version.id,
-                     number=1, max_attempts=item.quiz.attempts, state=AttemptState.finished, started_at=day,
-                     finished_at=day + timedelta(minutes=20), percent=percent,
-                     passed=percent >= item.quiz.pass_mark)
+            percent = float(
+                self.rng.randint(max(mark, 75), 100) if passed else self.rng.randint(30, mark - 5)
+            )
+            rows.add(
+                QuizAttempt,
+                user_id=o["user_id"],
+                course_slug=o["slug"],
+                quiz_id=item.id,
+                version_id=version.id,
+                number=1,
+                max_attempts=item.quiz.attempts,
+                state=AttemptState.finished,
+                started_at=day,
+                finished_at=day + timedelta(minutes=20),
+                percent=percent,
+                passed=percent >= item.quiz.pass_mark,
+            )
 
 
 def _at(day: date) -> datetime:
@@ -240,5 +343,7 @@ def accounts() -> list[tuple[str, str]]:
     """Two trainers worth logging in as: a generation-2 trainer in Itapúa and one of their graduates."""
     second = plan.build().generations[1]
     itapua = next(c for c in second if c.department == "itapua" and c.kind == CohortKind.training_of_trainers)
-    return [(itapua.lead, "officer (formador/a, generación 2)"),
-            (itapua.members[0], "officer (formador/a, generación 3)")]
+    return [
+        (itapua.lead, "officer (formador/a, generación 2)"),
+        (itapua.members[0], "officer (formador/a, generación 3)"),
+    ]

@@ -25,15 +25,31 @@ def row(node: Node) -> list[str | int]:
     """One cohort: generation, cohort, department, lead, parent cohort, members, trainers produced,
     completion and pass rates (the CSV columns, in order)."""
     parent = node.parent.cohort.name if node.parent else ""
-    return [node.generation, node.cohort.name, department_name(node.cohort.department), node.cohort.lead_name,
-            parent, len(node.members), len(node.trainers), whole(node.completion_rate),
-            whole(node.pass_rate)]
+    return [
+        node.generation,
+        node.cohort.name,
+        department_name(node.cohort.department),
+        node.cohort.lead_name,
+        parent,
+        len(node.members),
+        len(node.trainers),
+        whole(node.completion_rate),
+        whole(node.pass_rate),
+    ]
 
 
 def header() -> list[str]:
-    return [gettext("Generación"), gettext("Cohorte"), gettext("Departamento"), gettext("Formador/a principal"),
-            gettext("Cohorte de origen"), gettext("Oficiales"), gettext("Formadores formados"),
-            gettext("Completitud (%)"), gettext("Aprobación (%)")]
+    return [
+        gettext("Generación"),
+        gettext("Cohorte"),
+        gettext("Departamento"),
+        gettext("Formador/a principal"),
+        gettext("Cohorte de origen"),
+        gettext("Oficiales"),
+        gettext("Formadores formados"),
+        gettext("Completitud (%)"),
+        gettext("Aprobación (%)"),
+    ]
 
 
 def neutralise(cell: str | int) -> str | int:

@@ -19,8 +19,15 @@ ROOTS_PER_PAGE = 50
 
 
 def _tree_context(user: User, view: tree.View, roots: list[tree.Node], **extra: Any) -> dict[str, Any]:
-    return {"view": view, "roots": roots, "opened": tree.expanded(roots, TREE_BUDGET), "percent": export.percent,
-            "is_admin": can(user, Permission.view_reports), "viewer_id": user.id, **extra}
+    return {
+        "view": view,
+        "roots": roots,
+        "opened": tree.expanded(roots, TREE_BUDGET),
+        "percent": export.percent,
+        "is_admin": can(user, Permission.view_reports),
+        "viewer_id": user.id,
+        **extra,
+    }
 
 
 @router.get("/cascade", name="cascade:tree")
@@ -29,7 +36,7 @@ def tree_page(request: Request, user: CohortLeader, session: SessionDep, page: i
     view = service.view_for(session, user)
     pages = max(1, ceil(len(view.roots) / ROOTS_PER_PAGE))
     page = min(max(page, 1), pages)
-    roots = view.roots[(page - 1) * ROOTS_PER_PAGE:page * ROOTS_PER_PAGE]
+    roots = view.roots[(page - 1) * ROOTS_PER_PAGE : page * ROOTS_PER_PAGE]
     return render(request, "cascade/tree.html", _tree_context(user, view, roots, page=page, pages=pages))
 
 
@@ -40,15 +47,20 @@ def branch_page(request: Request, cohort_id: int, user: CohortLeader, session: S
     view = service.branch(whole, cohort_id)
     focus = view.roots[0]
     parent = focus.parent if focus.parent is not None and focus.parent.id in whole.ids else None
-    return render(request, "cascade/tree.html", _tree_context(user, view, view.roots, focus=focus, parent=parent))
+    return render(
+        request, "cascade/tree.html", _tree_context(user, view, view.roots, focus=focus, parent=parent)
+    )
 
 
 @router.get("/cascade.csv", name="cascade:csv")
 def csv_export(user: CohortLeader, session: SessionDep) -> Response:
     """One row per visible cohort, in tree order, safe to open in a spreadsheet."""
     view = service.view_for(session, user)
-    return Response(export.to_csv(view.nodes), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="cascada.csv"'})
+    return Response(
+        export.to_csv(view.nodes),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="cascada.csv"'},
+    )
 
 
 @router.get("/cascade/departments", name="cascade:departments")
@@ -66,7 +78,15 @@ def department(request: Request, code: str, user: ReportReader, session: Session
     nodes = view.in_department(code)
     trainers = sorted({(uid, node.id) for node in nodes for uid in node.trainers | node.revoked})
     names = service.people(session, (uid for uid, _ in trainers))
-    context = {"code": code, "nodes": nodes, "group": tree.summarise(nodes), "percent": export.percent, "leads": view.leads(),
-               "trainers": sorted(((names.get(uid, ""), uid, view.cascade.nodes[cid]) for uid, cid in trainers),
-                                  key=lambda t: (t[0], t[2].generation))}
+    context = {
+        "code": code,
+        "nodes": nodes,
+        "group": tree.summarise(nodes),
+        "percent": export.percent,
+        "leads": view.leads(),
+        "trainers": sorted(
+            ((names.get(uid, ""), uid, view.cascade.nodes[cid]) for uid, cid in trainers),
+            key=lambda t: (t[0], t[2].generation),
+        ),
+    }
     return render(request, "cascade/department.html", context)

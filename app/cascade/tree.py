@@ -127,10 +127,16 @@ def summarise(nodes: Iterable[Node]) -> Group:
     officers: set[int] = set().union(*(n.members for n in nodes))
     trainers: set[int] = set().union(*(n.trainers for n in nodes))
     revoked: set[int] = set().union(*(n.revoked for n in nodes)) - trainers
-    return Group(cohorts=len(nodes), officers=len(officers), trainers=len(trainers), revoked=len(revoked),
-                 enrolments=sum(n.activity.enrolments for n in nodes),
-                 completed=sum(n.activity.completed for n in nodes),
-                 assessed=sum(n.activity.assessed for n in nodes), passed=sum(n.activity.passed for n in nodes))
+    return Group(
+        cohorts=len(nodes),
+        officers=len(officers),
+        trainers=len(trainers),
+        revoked=len(revoked),
+        enrolments=sum(n.activity.enrolments for n in nodes),
+        completed=sum(n.activity.completed for n in nodes),
+        assessed=sum(n.activity.assessed for n in nodes),
+        passed=sum(n.activity.passed for n in nodes),
+    )
 
 
 @dataclass
@@ -142,8 +148,11 @@ class Cascade:
 
     def led_by(self, user_id: int) -> list[Node]:
         """The cohorts `user_id` led that no other cohort they led leads to: their own tree's roots."""
-        return [node for node in self.preorder(self.roots) if node.cohort.lead_id == user_id
-                and not _has_ancestor_led_by(node, user_id)]
+        return [
+            node
+            for node in self.preorder(self.roots)
+            if node.cohort.lead_id == user_id and not _has_ancestor_led_by(node, user_id)
+        ]
 
     @staticmethod
     def preorder(roots: Iterable[Node]) -> Iterator[Node]:
@@ -163,9 +172,12 @@ def _has_ancestor_led_by(node: Node, user_id: int) -> bool:
     return False
 
 
-def build(cohorts: Iterable[CohortRow], certifications: Iterable[Certification],
-          members: Mapping[int, Collection[int]] | None = None,
-          activity: Mapping[int, Activity] | None = None) -> Cascade:
+def build(
+    cohorts: Iterable[CohortRow],
+    certifications: Iterable[Certification],
+    members: Mapping[int, Collection[int]] | None = None,
+    activity: Mapping[int, Activity] | None = None,
+) -> Cascade:
     """The tree from plain rows. A cohort not reachable from a root (a cycle, which the schema's
     order of creation rules out) is left out rather than looped over."""
     rows = sorted(cohorts, key=lambda c: (c.starts_on or date.min, c.name, c.id))
@@ -176,9 +188,15 @@ def build(cohorts: Iterable[CohortRow], certifications: Iterable[Certification],
     members, activity = members or {}, activity or {}
 
     def make(row: CohortRow, generation: int, parent: Node | None) -> Node:
-        return Node(row, generation, parent, members=frozenset(members.get(row.id, ())),
-                    trainers=trainers.get(row.id, frozenset()), revoked=revoked.get(row.id, frozenset()),
-                    activity=activity.get(row.id, Activity()))
+        return Node(
+            row,
+            generation,
+            parent,
+            members=frozenset(members.get(row.id, ())),
+            trainers=trainers.get(row.id, frozenset()),
+            revoked=revoked.get(row.id, frozenset()),
+            activity=activity.get(row.id, Activity()),
+        )
 
     roots = [make(row, 1, None) for row in children.get(None, [])]
     nodes = {node.id: node for node in roots}
@@ -194,7 +212,9 @@ def build(cohorts: Iterable[CohortRow], certifications: Iterable[Certification],
     return Cascade(nodes, roots)
 
 
-def _certified(certifications: Iterable[Certification]) -> tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]:
+def _certified(
+    certifications: Iterable[Certification],
+) -> tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]:
     """Per cohort: people with a certification in force from it, and people whose were all revoked."""
     active: dict[int, set[int]] = {}
     any_: dict[int, set[int]] = {}
@@ -202,8 +222,10 @@ def _certified(certifications: Iterable[Certification]) -> tuple[dict[int, froze
         any_.setdefault(cert.cohort_id, set()).add(cert.user_id)
         if not cert.revoked:
             active.setdefault(cert.cohort_id, set()).add(cert.user_id)
-    return ({cohort: frozenset(users) for cohort, users in active.items()},
-            {cohort: frozenset(users - active.get(cohort, set())) for cohort, users in any_.items()})
+    return (
+        {cohort: frozenset(users) for cohort, users in active.items()},
+        {cohort: frozenset(users - active.get(cohort, set())) for cohort, users in any_.items()},
+    )
 
 
 @dataclass

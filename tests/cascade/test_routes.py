@@ -80,9 +80,20 @@ def _pass_every_quiz(session: Session, user: User, slug: str, only: str | None =
     version, course = course_service.published(session, slug)
     for item in course.items():
         if item.kind == "quiz" and only in (None, item.id):
-            session.add(QuizAttempt(user_id=user.id or 0, course_slug=slug, quiz_id=item.id, version_id=version.id or 0,
-                                    number=1, max_attempts=0, state=AttemptState.finished, finished_at=utcnow(),
-                                    percent=100, passed=True))
+            session.add(
+                QuizAttempt(
+                    user_id=user.id or 0,
+                    course_slug=slug,
+                    quiz_id=item.id,
+                    version_id=version.id or 0,
+                    number=1,
+                    max_attempts=0,
+                    state=AttemptState.finished,
+                    finished_at=utcnow(),
+                    percent=100,
+                    passed=True,
+                )
+            )
 
 
 @pytest.fixture
@@ -92,11 +103,15 @@ def example(session: Session, app: FastAPI) -> Example:
     load_fixture_courses(session)
     admin = make_user(session, app, role=Role.admin)
     instructor = make_user(session, app, role=Role.instructor, full_name="Instructora ISEPOL")
-    t1, t2, t3, x1 = (make_user(session, app, full_name=name) for name in ("Ana Gauto", "Blas Rojas", "Carla Duarte",
-                                                                          "Dario Sosa"))
+    t1, t2, t3, x1 = (
+        make_user(session, app, full_name=name)
+        for name in ("Ana Gauto", "Blas Rojas", "Carla Duarte", "Dario Sosa")
+    )
     o1, o2, o3, o4 = (make_user(session, app, full_name=f"Oficial {n}") for n in range(1, 5))
     tot = ("mini-formadores", "mini")
-    g1 = make_cohort(session, instructor, courses=tot, department="asuncion", members=[t1, t2, x1], name="G1 Asunción")
+    g1 = make_cohort(
+        session, instructor, courses=tot, department="asuncion", members=[t1, t2, x1], name="G1 Asunción"
+    )
     certify_trainer(session, t1, g1, instructor)
     certify_trainer(session, t2, g1, instructor)
     g2a = make_cohort(session, t1, courses=tot, department="itapua", members=[t3, o1], name="G2a Itapúa")
@@ -130,8 +145,12 @@ def test_admin_sees_every_generation_with_its_counts(client: TestClient, example
         ["Total", "4", "3", "8", "7 %", "11 %"],
     ]
     by_department = [row[:3] for row in found["department-generation-table"][1:]]
-    assert by_department == [["Asunción", "1", "1"], ["Itapúa", "2", "1"], ["Itapúa", "3", "1"],
-                             ["Boquerón", "2", "1"]]
+    assert by_department == [
+        ["Asunción", "1", "1"],
+        ["Itapúa", "2", "1"],
+        ["Itapúa", "3", "1"],
+        ["Boquerón", "2", "1"],
+    ]
     for cohort in (example.g1, example.g2a, example.g2b, example.g3):
         assert cohort.name in response.text
 
@@ -144,7 +163,10 @@ def test_a_trainer_sees_only_the_tree_under_their_own_cohorts(client: TestClient
 
     assert page.status_code == 200
     assert _figures(tables(page.text)["generation-table"]) == [
-        ["2", "1", "1", "2", "0 %", "0 %"], ["3", "1", "0", "2", "50 %", "50 %"], ["Total", "2", "1", "3", "17 %", "25 %"]]
+        ["2", "1", "1", "2", "0 %", "0 %"],
+        ["3", "1", "0", "2", "50 %", "50 %"],
+        ["Total", "2", "1", "3", "17 %", "25 %"],
+    ]
     assert example.g2a.name in page.text and example.g3.name in page.text
     assert example.g1.name not in page.text and example.g2b.name not in page.text
     assert [row[1] for row in rows[1:]] == [example.g2a.name, example.g3.name]
@@ -156,8 +178,13 @@ def test_a_trainer_sees_only_the_tree_under_their_own_cohorts(client: TestClient
 def test_officers_without_a_certification_get_403_everywhere(client: TestClient, example: Example) -> None:
     log_in(client, example.officer)
 
-    for path in ("/cascade", "/cascade.csv", f"/cascade/cohorts/{example.g3.id}", "/cascade/departments",
-                 "/cascade/departments/itapua"):
+    for path in (
+        "/cascade",
+        "/cascade.csv",
+        f"/cascade/cohorts/{example.g3.id}",
+        "/cascade/departments",
+        "/cascade/departments/itapua",
+    ):
         assert client.get(path).status_code == 403, path
 
 
@@ -169,7 +196,9 @@ def test_the_department_views_are_for_admins_only(client: TestClient, example: E
         assert client.get("/cascade/departments/itapua").status_code == 403
 
 
-def test_csv_has_one_row_per_cohort_equal_to_the_department_table(client: TestClient, example: Example) -> None:
+def test_csv_has_one_row_per_cohort_equal_to_the_department_table(
+    client: TestClient, example: Example
+) -> None:
     log_in(client, example.admin)
 
     response = client.get("/cascade.csv")
@@ -179,16 +208,27 @@ def test_csv_has_one_row_per_cohort_equal_to_the_department_table(client: TestCl
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     assert rows[0][:3] == ["Generación", "Cohorte", "Departamento"]
-    assert [row[1] for row in rows[1:]] == [example.g1.name, example.g2a.name, example.g3.name, example.g2b.name]
-    itapua_csv = [[r[0], r[1], r[3], r[4], r[5], r[6], f"{r[7]} %" if r[7] else "—", f"{r[8]} %" if r[8] else "—"]
-                  for r in rows[1:] if r[2] == "Itapúa"]
+    assert [row[1] for row in rows[1:]] == [
+        example.g1.name,
+        example.g2a.name,
+        example.g3.name,
+        example.g2b.name,
+    ]
+    itapua_csv = [
+        [r[0], r[1], r[3], r[4], r[5], r[6], f"{r[7]} %" if r[7] else "—", f"{r[8]} %" if r[8] else "—"]
+        for r in rows[1:]
+        if r[2] == "Itapúa"
+    ]
     assert itapua_csv == tables(page.text)["cohort-table"][1:]
-    assert itapua_csv == [["2", "G2a Itapúa", "Ana Gauto", "G1 Asunción", "2", "1", "0 %", "0 %"],
-                          ["3", "G3 Encarnación", "Carla Duarte", "G2a Itapúa", "2", "0", "50 %", "50 %"]]
+    assert itapua_csv == [
+        ["2", "G2a Itapúa", "Ana Gauto", "G1 Asunción", "2", "1", "0 %", "0 %"],
+        ["3", "G3 Encarnación", "Carla Duarte", "G2a Itapúa", "2", "0", "50 %", "50 %"],
+    ]
 
 
-def test_csv_neutralises_cells_a_spreadsheet_would_run(client: TestClient, session: Session, app: FastAPI,
-                                                       example: Example) -> None:
+def test_csv_neutralises_cells_a_spreadsheet_would_run(
+    client: TestClient, session: Session, app: FastAPI, example: Example
+) -> None:
     make_cohort(session, example.instructor, name='=HYPERLINK("http://x","y")', department="guaira")
     make_cohort(session, example.instructor, name="@SUM(1)", department="guaira")
     log_in(client, example.admin)
@@ -196,12 +236,13 @@ def test_csv_neutralises_cells_a_spreadsheet_would_run(client: TestClient, sessi
     rows = csv_rows(client.get("/cascade.csv").text)
 
     names = [row[1] for row in rows[1:]]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in names and "'@SUM(1)" in names
+    assert '\'=HYPERLINK("http://x","y")' in names and "'@SUM(1)" in names
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
-def test_department_page_lists_cohorts_and_trainers_and_a_revocation_shows(client: TestClient, session: Session,
-                                                                            example: Example) -> None:
+def test_department_page_lists_cohorts_and_trainers_and_a_revocation_shows(
+    client: TestClient, session: Session, example: Example
+) -> None:
     log_in(client, example.admin)
     trainer_rows = tables(client.get("/cascade/departments/itapua").text)["trainer-table"][1:]
     assert trainer_rows == [["Carla Duarte", "G2a Itapúa", "1", "Vigente"]]
@@ -222,24 +263,41 @@ def test_departments_overview_and_unknown_department(client: TestClient, example
 
     overview = tables(client.get("/cascade/departments").text)["department-table"]
 
-    assert [row[:4] for row in overview[1:]] == [["Asunción", "1", "2", "3"], ["Itapúa", "2", "1", "3"],
-                                                ["Boquerón", "1", "0", "2"], ["Total", "4", "3", "8"]]
+    assert [row[:4] for row in overview[1:]] == [
+        ["Asunción", "1", "2", "3"],
+        ["Itapúa", "2", "1", "3"],
+        ["Boquerón", "1", "0", "2"],
+        ["Total", "4", "3", "8"],
+    ]
     assert client.get("/cascade/departments/atlantida").status_code == 404
     empty = client.get("/cascade/departments/amambay")
     assert empty.status_code == 200 and "Todavía no hay cohortes" in empty.text
 
 
-def test_a_pass_needs_every_required_quiz_of_every_course_of_the_cohort(client: TestClient, session: Session,
-                                                                      example: Example) -> None:
+def test_a_pass_needs_every_required_quiz_of_every_course_of_the_cohort(
+    client: TestClient, session: Session, example: Example
+) -> None:
     t3 = example.t3
     o1 = session.get(User, example.officer.id)
     assert o1 is not None
-    _pass_every_quiz(session, o1, "mini")  # o1: all of mini (G3 passes) but nothing of mini-formadores (G2a not)
+    _pass_every_quiz(
+        session, o1, "mini"
+    )  # o1: all of mini (G3 passes) but nothing of mini-formadores (G2a not)
     _pass_every_quiz(session, t3, "mini")  # t3: all of mini, one of the two quizzes of mini-formadores
     _pass_every_quiz(session, t3, "mini-formadores", only="final")
-    session.add(QuizAttempt(user_id=t3.id or 0, course_slug="mini-formadores", quiz_id="control-basico",
-                            version_id=course_service.published(session, "mini-formadores")[0].id or 0, number=1,
-                            max_attempts=0, state=AttemptState.finished, percent=20, passed=False))
+    session.add(
+        QuizAttempt(
+            user_id=t3.id or 0,
+            course_slug="mini-formadores",
+            quiz_id="control-basico",
+            version_id=course_service.published(session, "mini-formadores")[0].id or 0,
+            number=1,
+            max_attempts=0,
+            state=AttemptState.finished,
+            percent=20,
+            passed=False,
+        )
+    )
     session.commit()
     log_in(client, example.admin)
 
