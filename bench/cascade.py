@@ -176,6 +176,9 @@ class Data:
                 for start in range(0, len(rows), 5000):
                     session.execute(insert(table), rows[start : start + 5000])
             session.execute(update(Cohort), self.leads)
+        if self.engine.dialect.name == "postgresql":  # as autovacuum would soon after a bulk load
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("ANALYZE"))
             if self.engine.dialect.name == "postgresql":
                 for table, key in (("user", "id"), ("cohort", "id"), ("trainercertification", "id")):
                     session.execute(

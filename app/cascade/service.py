@@ -138,13 +138,17 @@ def _activity(session: Session, ids: Collection[int] | None) -> dict[int, tree.A
 
 
 def _enrolment_totals(session: Session, ids: Collection[int] | None) -> dict[int, tuple[int, int]]:
-    """Per cohort: the members' enrolments in its courses, and how many of them are completed."""
+    """Per cohort: the members' enrolments in its courses, and how many of them are completed.
+
+    An outer join on purpose: it fixes the join order (member, course, then enrolment), so a planner
+    without statistics cannot join enrolments to cohort courses on the course alone (millions of rows).
+    """
     query = (
         select(
             CohortMember.cohort_id, func.count(col(Enrollment.id)), func.count(col(Enrollment.completed_at))
         )
         .join(CohortCourse, col(CohortCourse.cohort_id) == CohortMember.cohort_id)
-        .join(
+        .outerjoin(
             Enrollment,
             and_(
                 col(Enrollment.user_id) == CohortMember.user_id,
