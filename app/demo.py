@@ -1,4 +1,4 @@
-"""The demo data set behind `cascada serve --demo`: accounts of each role, in several departments."""
+"""The demo data set behind `cascada serve --demo`: accounts of each role, and a three-generation cascade."""
 
 from argon2 import PasswordHasher
 from sqlmodel import Session, select
@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 from app.accounts import service as accounts_service
 from app.accounts.models import Institution, Role, User
 from app.accounts.passwords import hash_password
+from app.cascade import demo as cascade_demo
 
 DEMO_PASSWORD = "cascada-demo"
 DEMO_USERS = (
@@ -16,13 +17,34 @@ DEMO_USERS = (
 
 
 def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
-    """Create the demo accounts that are missing (idempotent) and return (username, role) pairs."""
+    """Create what is missing (idempotent) and return the accounts to print as (username, role) pairs.
+
+    The cascade needs the real courses published; without them it waits for the next run. One
+    password hash serves every demo account.
+    """
     accounts_service.seed_institutions(session)
     session.flush()
     police = session.exec(select(Institution).where(Institution.name == "Policía Nacional")).first()
+    police_id = police.id if police else None
     password_hash = hash_password(hasher, DEMO_PASSWORD)
+    cascade = cascade_demo.wanted(session)
+    # The cascade's people come first, so the three accounts stay at the top of the newest-first user list.
+    people = cascade_demo.add_people(session, password_hash, police_id) if cascade else {}
+    accounts = {}
     for username, full_name, role, department in DEMO_USERS:
-        if session.exec(select(User).where(User.username == username)).first() is None:
-            session.add(User(username=username, full_name=full_name, role=role, department=department,
-                             institution_id=police.id if police else None, password_hash=password_hash))
-    return [(username, str(role)) for username, _, role, _ in DEMO_USERS]
+        found = session.exec(select(User).where(User.username == username)).first()
+        if found is None:
+            found = User(
+                username=username,
+                full_name=full_name,
+                role=role,
+                department=department,
+                institution_id=police_id,
+                password_hash=password_hash,
+            )
+            session.add(found)
+            session.flush()
+        accounts[username] = found
+    if cascade:
+        cascade_demo.add_cohorts(session, people, accounts["instructora"], accounts["admin"], police_id)
+    return [(username, str(role)) for username, _, role, _ in DEMO_USERS] + cascade_demo.accounts()
