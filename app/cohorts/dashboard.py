@@ -10,12 +10,11 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import func, or_
-from sqlalchemy.orm import aliased
+from sqlalchemy import Integer, String, bindparam, func, or_
 from sqlmodel import Session, col, select
 
-from app import i18n
 from app.accounts.models import User
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortMember, CohortSession, PracticumScore
@@ -99,13 +98,31 @@ class Dashboard:
     sort: str
 
 
+class _Member(NamedTuple):
+    id: int
+    full_name: str
+    username: str
+
+
+class _Enrolled(NamedTuple):
+    id: int
+    user_id: int
+    version_id: int
+    due_at: datetime | None
+    completed_at: datetime | None
+
+
+# Plain column tuples, not ORM objects: building hundreds of entities costs more than the queries.
+Percents = dict[str, list[float | None]]  # quiz id -> percents of the finished attempts, in the order made
+
+
 @dataclass(frozen=True)
 class _Bulk:
     """Everything about the cohort's members in one course, each loaded by a single query."""
 
-    enrollments: dict[int, Enrollment]
+    enrollments: dict[int, _Enrolled]
     done: dict[int, frozenset[str]]  # enrollment id -> item ids read
-    attempts: dict[int, list[QuizAttempt]]  # user id -> finished attempts in the order made
+    attempts: dict[int, Percents]  # by user id
     hours: dict[int, float]
     practicum: set[int]
 
@@ -131,8 +148,7 @@ def build(session: Session, cohort: Cohort, course_slug: str, *, sort: str = "na
         return versions[version_id]
 
     moment = now or utcnow()
-    rows = [_row(member, bulk, course_of, modules, quizzes, moment)
-            for member in cohort_service.members(session, cohort)]
+    rows = [_row(member, bulk, course_of, modules, quizzes, moment) for member in _members(session, cohort)]
     rules = course.manifest.completion
     return Dashboard(cohort, course, modules, quizzes, rules.attendance_hours, rules.practicum,
                      sort_rows(rows, sort, sort_value), sort)
@@ -147,95 +163,103 @@ def _columns(course: catalog.Course) -> tuple[tuple[ModuleColumn, ...], tuple[Qu
     return modules, quizzes
 
 
+# The bulk queries, built once: bound parameters keep SQLAlchemy's compiled-statement cache warm
+# and spare each request the cost of constructing the expressions.
+_COHORT, _SLUG = bindparam("cohort_id", type_=Integer), bindparam("slug", type_=String)
+_IN_COHORT = select(CohortMember.user_id).where(col(CohortMember.cohort_id) == _COHORT).correlate(None)
+_MEMBERS = (select(User.id, User.full_name, User.username)
+            .join(CohortMember, col(CohortMember.user_id) == User.id)
+            .where(col(CohortMember.cohort_id) == _COHORT))
+_ENROLLMENTS = (select(Enrollment.id, Enrollment.user_id, Enrollment.version_id, Enrollment.due_at,
+                       Enrollment.completed_at)
+                .where(col(Enrollment.course_slug) == _SLUG, col(Enrollment.user_id).in_(_IN_COHORT)))
+_ITEMS_READ = (select(ItemProgress.enrollment_id, ItemProgress.item_id)
+               .join(Enrollment, col(Enrollment.id) == ItemProgress.enrollment_id)
+               .where(col(Enrollment.course_slug) == _SLUG, col(Enrollment.user_id).in_(_IN_COHORT)))
+_ATTEMPTS = (select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.percent)
+             .where(col(QuizAttempt.course_slug) == _SLUG, col(QuizAttempt.state) == AttemptState.finished,
+                    col(QuizAttempt.user_id).in_(_IN_COHORT))
+             .order_by(col(QuizAttempt.user_id), col(QuizAttempt.number)))
+_PRACTICUMS = (select(PracticumScore.user_id).distinct()
+               .where(col(PracticumScore.course_slug) == _SLUG, col(PracticumScore.passed).is_(True),
+                      col(PracticumScore.user_id).in_(_IN_COHORT)))
+# `cohorts.facts.attendance_hours` for every member at once: hours present at sessions of any of
+# the officer's cohorts with this course; a session tied to another course does not count.
+_HOURS = (select(Attendance.user_id, func.sum(CohortSession.hours))
+          .join(CohortSession, col(CohortSession.id) == Attendance.session_id)
+          .join(CohortMember, (col(CohortMember.cohort_id) == CohortSession.cohort_id)
+                & (col(CohortMember.user_id) == Attendance.user_id))
+          .join(CohortCourse, (col(CohortCourse.cohort_id) == CohortSession.cohort_id)
+                & (col(CohortCourse.course_slug) == _SLUG))
+          .where(col(Attendance.present).is_(True), col(Attendance.user_id).in_(_IN_COHORT),
+                 or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == _SLUG))
+          .group_by(col(Attendance.user_id)))
+
+
+def _members(session: Session, cohort: Cohort) -> list[_Member]:
+    return [_Member(*row) for row in session.exec(_MEMBERS, params={"cohort_id": cohort.id})]
+
+
 def _load(session: Session, cohort: Cohort, slug: str, practicum: bool) -> _Bulk:
-    in_cohort = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
-    enrollments = {e.user_id: e for e in session.exec(
-        select(Enrollment).where(Enrollment.course_slug == slug, col(Enrollment.user_id).in_(in_cohort)))}
+    params = {"cohort_id": cohort.id, "slug": slug}
+    found = map(_Enrolled._make, session.exec(_ENROLLMENTS, params=params))
+    enrollments = {row.user_id: row for row in found}
     done: dict[int, set[str]] = defaultdict(set)
-    for enrollment_id, item_id in session.exec(
-            select(ItemProgress.enrollment_id, ItemProgress.item_id)
-            .join(Enrollment, col(Enrollment.id) == ItemProgress.enrollment_id)
-            .where(Enrollment.course_slug == slug, col(Enrollment.user_id).in_(in_cohort))):
+    for enrollment_id, item_id in session.exec(_ITEMS_READ, params=params):
         done[enrollment_id].add(item_id)
-    attempts: dict[int, list[QuizAttempt]] = defaultdict(list)
-    for attempt in session.exec(
-            select(QuizAttempt).where(QuizAttempt.course_slug == slug,
-                                      QuizAttempt.state == AttemptState.finished,
-                                      col(QuizAttempt.user_id).in_(in_cohort))
-            .order_by(col(QuizAttempt.user_id), col(QuizAttempt.number))):
-        attempts[attempt.user_id].append(attempt)
-    passed = set(session.exec(select(PracticumScore.user_id).where(
-        PracticumScore.course_slug == slug, col(PracticumScore.passed).is_(True),
-        col(PracticumScore.user_id).in_(in_cohort)).distinct())) if practicum else set()
-    return _Bulk(enrollments, {k: frozenset(v) for k, v in done.items()}, attempts,
-                 _attendance_hours(session, cohort, slug), passed)
+    attempts: dict[int, Percents] = defaultdict(lambda: defaultdict(list))
+    for user_id, quiz_id, percent in session.exec(_ATTEMPTS, params=params):
+        attempts[user_id][quiz_id].append(percent)
+    passed = set(session.exec(_PRACTICUMS, params=params)) if practicum else set()
+    hours = {user_id: float(total or 0) for user_id, total in session.exec(_HOURS, params=params)}
+    return _Bulk(enrollments, {k: frozenset(v) for k, v in done.items()}, attempts, hours, passed)
 
 
-def _attendance_hours(session: Session, cohort: Cohort, slug: str) -> dict[int, float]:
-    """`cohorts.facts.attendance_hours` for every member at once: hours present at sessions of any
-    of the officer's cohorts with this course, a session tied to another course not counting."""
-    member, ours = aliased(CohortMember), aliased(CohortMember)
-    rows = session.exec(
-        select(Attendance.user_id, func.sum(CohortSession.hours))
-        .join(CohortSession, col(CohortSession.id) == Attendance.session_id)
-        .join(member, (member.cohort_id == CohortSession.cohort_id) & (member.user_id == Attendance.user_id))
-        .join(CohortCourse, (col(CohortCourse.cohort_id) == CohortSession.cohort_id)
-              & (col(CohortCourse.course_slug) == slug))
-        .join(ours, (ours.user_id == Attendance.user_id) & (ours.cohort_id == cohort.id))
-        .where(col(Attendance.present).is_(True),
-               or_(col(CohortSession.course_slug).is_(None), CohortSession.course_slug == slug))
-        .group_by(Attendance.user_id))
-    return {user_id: float(hours or 0) for user_id, hours in rows}
-
-
-def _grades(course: catalog.Course, attempts: Sequence[QuizAttempt]) -> dict[str, tuple[float | None, bool]]:
+def _grades(course: catalog.Course, attempts: Percents) -> dict[str, tuple[float | None, bool]]:
     """Final grade and pass per quiz, as `learning.service.passed_quizzes` judges them."""
     found = {}
     for item in course.items():
         if item.quiz is not None:
-            percents = [a.percent for a in attempts if a.quiz_id == item.id and a.percent is not None]
+            percents = [p for p in attempts.get(item.id, ()) if p is not None]
             grade = grading.final_grade(item.quiz.grading, percents)
             found[item.id] = (grade, grading.passed(grade, item.quiz.pass_mark))
     return found
 
 
-def _row(member: User, bulk: _Bulk, course_of: Callable[[int], catalog.Course],
+def _row(member: _Member, bulk: _Bulk, course_of: Callable[[int], catalog.Course],
          modules: Sequence[ModuleColumn], quizzes: Sequence[QuizColumn], now: datetime) -> Row:
-    user_id = member.id or 0
-    enrollment = bulk.enrollments.get(user_id)
+    enrollment = bulk.enrollments.get(member.id)
+    hours = bulk.hours.get(member.id, 0.0)
     if enrollment is None:
         empty = tuple(QuizCell(None, False, 0, 0) for _ in quizzes)
-        return Row(user_id, member.full_name, member.username, False, tuple(0 for _ in modules), empty,
-                   bulk.hours.get(user_id, 0.0), False, 0, False, None, None, False)
+        return Row(member.id, member.full_name, member.username, False, tuple(0 for _ in modules), empty,
+                   hours, False, 0, False, None, None, False)
     course = course_of(enrollment.version_id)
-    attempts = bulk.attempts.get(user_id, [])
+    attempts = bulk.attempts.get(member.id, {})
     grades = _grades(course, attempts)
     facts = _facts(course, enrollment, bulk, grades)
     complete = enrollment.completed_at is not None or completion.evaluate(course, facts).complete
     overdue = enrollment.due_at is not None and now > enrollment.due_at and not complete
-    cells = tuple(_quiz_cell(q, grades, attempts) for q in quizzes)
+    cells = tuple(_quiz_cell(grades.get(q.id, (None, False)), attempts.get(q.id, [])) for q in quizzes)
     read = tuple(sum(1 for i in m.item_ids if i in facts.items_done) for m in modules)
-    return Row(user_id, member.full_name, member.username, True, read, cells, bulk.hours.get(user_id, 0.0),
-               user_id in bulk.practicum, completion.percent_done(course, facts), complete,
+    return Row(member.id, member.full_name, member.username, True, read, cells, hours,
+               member.id in bulk.practicum, completion.percent_done(course, facts), complete,
                enrollment.completed_at, enrollment.due_at, overdue)
 
 
-def _facts(course: catalog.Course, enrollment: Enrollment, bulk: _Bulk,
+def _facts(course: catalog.Course, enrollment: _Enrolled, bulk: _Bulk,
            grades: dict[str, tuple[float | None, bool]]) -> completion.Facts:
     """The Facts `learning.service.facts` would build, from the bulk-loaded rows."""
     rules = course.manifest.completion
     return completion.Facts(
-        items_done=bulk.done.get(enrollment.id or 0, frozenset()),
+        items_done=bulk.done.get(enrollment.id, frozenset()),
         quizzes_passed=frozenset(qid for qid, (_, passed) in grades.items() if passed),
         attendance_hours=bulk.hours.get(enrollment.user_id, 0.0) if rules.attendance_hours else 0,
         practicum_passed=rules.practicum and enrollment.user_id in bulk.practicum)
 
 
-def _quiz_cell(column: QuizColumn, grades: dict[str, tuple[float | None, bool]],
-               attempts: Sequence[QuizAttempt]) -> QuizCell:
-    grade, passed = grades.get(column.id, (None, False))
-    mine = [a for a in attempts if a.quiz_id == column.id]
-    return QuizCell(grade, passed, len(mine), sum(1 for a in mine if a.percent is None))
+def _quiz_cell(grade: tuple[float | None, bool], percents: list[float | None]) -> QuizCell:
+    return QuizCell(grade[0], grade[1], len(percents), sum(1 for p in percents if p is None))
 
 
 # --- sorting ---------------------------------------------------------------------------------
@@ -273,24 +297,7 @@ def folded(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-# --- what the page and the CSV show ------------------------------------------------------------
-
-
-def number(value: float, digits: int = 1) -> str:
-    """A number as the user's language writes it (12,5 in Spanish, 12.5 in English), no trailing zeros."""
-    text = f"{value:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") if i18n.current_language() == "es" else text
-
-
-def day(moment: datetime | None) -> str:
-    return local(moment).strftime("%d/%m/%Y") if moment else ""
-
-
-def due_day(moment: datetime | None) -> str:
-    """The due date as set: a cohort stores the end of its due day (midnight after), so step back."""
-    return (local(moment) - timedelta(seconds=1)).strftime("%d/%m/%Y") if moment else ""
+# --- chart data --------------------------------------------------------------------------------
 
 
 def completion_series(dashboard: Dashboard, today: date) -> list[tuple[date, int]]:
@@ -311,31 +318,3 @@ def completion_series(dashboard: Dashboard, today: date) -> list[tuple[date, int
 def final_grades(dashboard: Dashboard, quiz_id: str) -> list[float]:
     index = next(i for i, q in enumerate(dashboard.quizzes) if q.id == quiz_id)
     return [grade for row in dashboard.rows if (grade := row.quizzes[index].grade) is not None]
-
-
-STATUS_NAMES = {"complete": N_("Completo"), "overdue": N_("Vencido"), "in_progress": N_("En curso"),
-                "not_started": N_("Sin comenzar"), "not_enrolled": N_("Sin inscripción")}
-
-
-def status_text(row: Row) -> str:
-    return i18n.gettext(STATUS_NAMES[row.status])
-
-
-def read_text(done: int, total: int) -> str:
-    """Lessons read of those required ("3 de 4"; a bare 3/4 would become a date in a spreadsheet)."""
-    return i18n.gettext("%(done)s de %(total)s") % {"done": done, "total": total} if total else "—"
-
-
-def grade_text(cell: QuizCell) -> str:
-    return number(cell.grade) if cell.grade is not None else "—"
-
-
-def yes_no(flag: bool) -> str:
-    return i18n.gettext("Sí") if flag else i18n.gettext("No")
-
-
-def hours_heading(dashboard: Dashboard) -> str:
-    if dashboard.hours_required:
-        hours = number(dashboard.hours_required)
-        return i18n.gettext("Horas de asistencia (requeridas: %(hours)s)") % {"hours": hours}
-    return i18n.gettext("Horas de asistencia")

@@ -40,7 +40,8 @@ def dashboard(request: Request, cohort: LedCohort, session: SessionDep, course: 
     if slug is None:
         return render(request, "cohorts/dashboard.html", {"cohort": cohort, "data": None, "slugs": []})
     data = board.build(session, cohort, slug, sort=sort)
-    context = {"cohort": cohort, "data": data, "slugs": board.course_slugs(session, cohort), "board": board,
+    context = {"cohort": cohort, "data": data, "slugs": board.course_slugs(session, cohort),
+               "lines": exports.lines(data), "hours_heading": exports.hours_heading(data),
                "lang": i18n.current_language(), **_charts(data)}
     # htmx restoring history after "back" needs the whole page, not the table.
     restoring = request.headers.get("HX-History-Restore-Request") == "true"
@@ -97,5 +98,5 @@ def quiz_analysis(request: Request, cohort: LedCohort, session: SessionDep, cour
         desc=i18n.gettext("Notas de %(count)s participantes, por tramos de 10 puntos: %(bins)s.")
         % {"count": len(result.cohort_grades), "bins": charts.bins_summary(counts) or "—"})
     context = {"cohort": cohort, "result": result, "chart": chart, "lang": i18n.current_language(),
-               "number": board.number}
+               "number": exports.number}
     return render(request, "cohorts/quiz_analysis.html", context)
