@@ -28,8 +28,6 @@ from app.quizzes import grading
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import local, utcnow
 
-SORT_KEYS = ("name", "percent", "hours", "overdue")  # and "quiz:<quiz id>"; a leading "-" reverses
-
 
 class InvalidSort(DomainError):
     status_code = 422
@@ -266,7 +264,8 @@ def _quiz_cell(grade: tuple[float | None, bool], percents: list[float | None]) -
 
 
 def sort_key(sort: str, quizzes: Sequence[QuizColumn]) -> Callable[[Row], object]:
-    """The value a row is ordered by; InvalidSort (422) for a key the page does not offer."""
+    """The value a row is ordered by: name, percent, hours, overdue or quiz:<quiz id>, a leading "-"
+    reversing; InvalidSort (422) for a key the page does not offer."""
     key = sort.removeprefix("-")
     if key == "name":
         return lambda row: folded(row.name)

@@ -8,16 +8,14 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from app import i18n
 from app.cohorts import analysis, charts, exports
 from app.cohorts import dashboard as board
 from app.cohorts.deps import LedCohort
-from app.cohorts.models import Cohort
 from app.db import SessionDep
 from app.timeutil import local, utcnow
-from app.web import render
+from app.web import is_htmx, render
 
 router = APIRouter(prefix="/cohorts")
 
@@ -26,26 +24,21 @@ def _today() -> date:
     return local(utcnow()).date()
 
 
-def _course(session: Session, cohort: Cohort, course: str | None) -> str | None:
-    """The course asked for, else the cohort's first (None when it has none)."""
-    slugs = board.course_slugs(session, cohort)
-    return course if course is not None else (slugs[0] if slugs else None)
-
-
 @router.get("/{cohort_id}/dashboard", name="cohorts:dashboard")
 def dashboard(request: Request, cohort: LedCohort, session: SessionDep, course: str | None = None,
               sort: str = "name") -> Response:
-    """The progress table (only its block for htmx, when a heading re-sorts it) and two charts."""
-    slug = _course(session, cohort, course)
-    if slug is None:
+    """The progress table and two charts; for htmx (a heading re-sorting it), only the table."""
+    slugs = board.course_slugs(session, cohort)
+    if not slugs:
         return render(request, "cohorts/dashboard.html", {"cohort": cohort, "data": None, "slugs": []})
-    data = board.build(session, cohort, slug, sort=sort)
-    context = {"cohort": cohort, "data": data, "slugs": board.course_slugs(session, cohort),
-               "lines": exports.lines(data), "hours_heading": exports.hours_heading(data),
-               "lang": i18n.current_language(), **_charts(data)}
-    # htmx restoring history after "back" needs the whole page, not the table.
-    restoring = request.headers.get("HX-History-Restore-Request") == "true"
-    return render(request, "cohorts/dashboard.html", context, block=None if restoring else "table")
+    data = board.build(session, cohort, course or slugs[0], sort=sort)
+    context = {"cohort": cohort, "data": data, "slugs": slugs, "lines": exports.lines(data),
+               "hours_heading": exports.hours_heading(data), "lang": i18n.current_language()}
+    # htmx restoring history after "back" asks for the whole page, not the table.
+    table_only = is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
+    if not table_only:
+        context.update(_charts(data))
+    return render(request, "cohorts/dashboard.html", context, block="table" if table_only else None)
 
 
 def _charts(data: board.Dashboard) -> dict[str, object]:
@@ -72,8 +65,8 @@ def _charts(data: board.Dashboard) -> dict[str, object]:
 def dashboard_csv(cohort: LedCohort, session: SessionDep, course: str | None = None,
                   sort: str = "name") -> Response:
     """The table of the page as a spreadsheet file, same rows, order and numbers."""
-    slug = _course(session, cohort, course) or ""
-    data = board.build(session, cohort, slug, sort=sort)
+    slugs = board.course_slugs(session, cohort)
+    data = board.build(session, cohort, course or (slugs[0] if slugs else ""), sort=sort)
     name = exports.filename(data, _today())
     return Response(exports.to_csv(data), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
