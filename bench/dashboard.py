@@ -32,13 +32,15 @@ from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password, make_hasher
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Attendance, Cohort, CohortKind, CohortSession, MemberSource, PracticumScore
+from app.courses import catalog
 from app.courses import service as course_service
 from app.db import make_engine, transaction
 from app.learning import service as learning
 from app.learning.models import ItemProgress
 from app.migrate import upgrade
 from app.models import metadata
-from app.quizzes.models import AttemptState, QuizAttempt
+from app.quizzes import drawing, grading
+from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 from app.timeutil import utcnow
 
 ROOT = Path(__file__).parent.parent
@@ -140,19 +142,20 @@ def _progress(
             session.add(ItemProgress(enrollment_id=enrollment.id or 0, item_id=item.id))
             continue
         for number in range(1, rng.randint(1, 3) + 1):
-            session.add(
-                QuizAttempt(
-                    user_id=officer.id or 0,
-                    course_slug=slug,
-                    quiz_id=item.id,
-                    version_id=enrollment.version_id,
-                    number=number,
-                    max_attempts=0,
-                    state=AttemptState.finished,
-                    finished_at=utcnow(),
-                    percent=round(rng.uniform(40, 100), 2),
-                )
+            attempt = QuizAttempt(
+                user_id=officer.id or 0,
+                course_slug=slug,
+                quiz_id=item.id,
+                version_id=enrollment.version_id,
+                number=number,
+                max_attempts=0,
+                state=AttemptState.finished,
+                finished_at=utcnow(),
+                percent=round(rng.uniform(40, 100), 2),
             )
+            session.add(attempt)
+            if item is items[-1]:  # the final quiz gets its questions and answers: the analysed one
+                _answer(session, attempt, item, course, rng)
     if course.manifest.completion.practicum and reach == 1 and rng.random() < 0.6:
         session.add(
             PracticumScore(
@@ -168,6 +171,30 @@ def _progress(
         )
     session.flush()
     learning.record_completion(session, enrollment)
+
+
+def _answer(
+    session: Session, attempt: QuizAttempt, item: catalog.Item, course: catalog.Course, rng: random.Random
+) -> None:
+    """Slots as the player draws them and a random choice on each, graded as the server grades."""
+    assert item.quiz is not None
+    session.flush()
+    questions = drawing.question_index(item.quiz, course.banks)
+    scores = []
+    for position, slot in enumerate(drawing.draw(item.quiz, course.banks, rng)):
+        question = questions[slot.question_id]
+        if slot.option_order:
+            response: object = rng.choice(slot.option_order)
+            response = [response] if question.type == "multiple" else response
+        else:
+            response = rng.random() < 0.7 if question.type == "true_false" else ""
+        fraction = grading.score(question, response) or 0.0
+        scores.append((1.0, fraction))
+        session.add(AttemptSlot(attempt_id=attempt.id or 0, position=position, question_id=slot.question_id,
+                                option_order=json.dumps(list(slot.option_order))))
+        session.add(Answer(attempt_id=attempt.id or 0, position=position, response=json.dumps(response),
+                           fraction=fraction))
+    attempt.percent = grading.attempt_percent(scores)
 
 
 def fresh_postgres(url: str) -> None:

@@ -9,9 +9,10 @@ cohorts: no names, no per-officer rows.
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.cohorts import item_analysis
@@ -24,6 +25,16 @@ from app.errors import NotFound
 from app.i18n import N_
 from app.quizzes import drawing, grading
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
+
+
+class _Attempt(NamedTuple):
+    """The columns of a finished attempt that the analysis needs (plain tuples: many rows)."""
+
+    id: int
+    user_id: int
+    number: int
+    percent: float | None
+    version_id: int
 
 
 @dataclass(frozen=True)
@@ -79,8 +90,10 @@ def analyse(session: Session, cohort: Cohort, slug: str, quiz_id: str) -> QuizAn
     if item is None or item.quiz is None:
         raise NotFound(N_("No encontramos esta página."))
     members = set(session.exec(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)))
-    attempts = list(session.exec(select(QuizAttempt).where(*_taken(slug, quiz_id))
-                                 .order_by(col(QuizAttempt.user_id), col(QuizAttempt.number))))
+    attempts = [_Attempt(*row) for row in session.exec(
+        select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.number, QuizAttempt.percent,
+               QuizAttempt.version_id)
+        .where(*_taken(slug, quiz_id)).order_by(col(QuizAttempt.user_id), col(QuizAttempt.number)))]
     first = _graded_first(attempts)
     results, responses = _results(session, slug, quiz_id, first)
     ours = {a.id for a in attempts if a.id in first and a.user_id in members}
@@ -99,27 +112,32 @@ def _taken(slug: str, quiz_id: str) -> tuple[ColumnElement[bool], ...]:
             col(QuizAttempt.state) == AttemptState.finished, col(QuizAttempt.user_id).in_(takers))
 
 
-def _graded_first(attempts: list[QuizAttempt]) -> set[int]:
+def _graded_first(attempts: list[_Attempt]) -> set[int]:
     """Each officer's first finished attempt, left out while it waits for an instructor's marks."""
-    first = item_analysis.first_attempts((a.id or 0, a.user_id, a.number) for a in attempts)
-    return {a.id for a in attempts if a.id in first and a.percent is not None and a.id is not None}
+    first = item_analysis.first_attempts((a.id, a.user_id, a.number) for a in attempts)
+    return {a.id for a in attempts if a.id in first and a.percent is not None}
 
 
 def _results(session: Session, slug: str, quiz_id: str,
              first: set[int]) -> tuple[list[ItemResult], dict[int, dict[str, Any]]]:
-    """Every slot of the analysed attempts with its score, and the decoded responses by attempt."""
+    """Every slot of the analysed attempts with its score, and the raw responses by attempt."""
+    earlier = aliased(QuizAttempt)
+    first_number = (select(func.min(earlier.number))
+                    .where(earlier.user_id == QuizAttempt.user_id, earlier.course_slug == slug,
+                           earlier.quiz_id == quiz_id, earlier.state == AttemptState.finished)
+                    .scalar_subquery())
     rows = session.exec(
         select(AttemptSlot.attempt_id, AttemptSlot.question_id, AttemptSlot.points,
                Answer.fraction, Answer.response)
         .join(QuizAttempt, col(QuizAttempt.id) == AttemptSlot.attempt_id)
         .outerjoin(Answer, (col(Answer.attempt_id) == AttemptSlot.attempt_id)
                    & (col(Answer.position) == AttemptSlot.position))
-        .where(*_taken(slug, quiz_id)))
+        .where(*_taken(slug, quiz_id), col(QuizAttempt.number) == first_number))
     results, responses = [], defaultdict(dict)
     for attempt_id, question_id, points, fraction, response in rows:
-        if attempt_id in first:
+        if attempt_id in first:  # not one still waiting for marks
             results.append(ItemResult(attempt_id, question_id, points, fraction or 0.0))
-            responses[attempt_id][question_id] = _decoded(response)
+            responses[attempt_id][question_id] = response  # JSON, decoded only for choice questions
     return results, responses
 
 
@@ -131,7 +149,7 @@ def _decoded(response: str | None) -> Any:
 
 
 def _questions(session: Session, course: catalog.Course, item: catalog.Item,
-               attempts: list[QuizAttempt]) -> dict[str, schema.Question]:
+               attempts: list[_Attempt]) -> dict[str, schema.Question]:
     """The questions by id as the published version has them (older versions fill in removed ones),
     in the quiz's order: its own questions, then those drawn from its banks."""
     assert item.quiz is not None
@@ -163,12 +181,14 @@ def _lines(questions: dict[str, schema.Question], results: list[ItemResult],
 def _choices(question: schema.Question, responses: dict[int, dict[str, Any]], qid: str,
              only: set[int] | None) -> Choices | None:
     """Option counts over the analysed attempts holding the question (`only` those, when given)."""
-    found = [answers[qid] for attempt_id, answers in responses.items()
+    if not isinstance(question, schema.SingleChoice | schema.MultipleResponse | schema.TrueFalse):
+        return None
+    found = [_decoded(answers[qid]) for attempt_id, answers in responses.items()
              if qid in answers and (only is None or attempt_id in only)]
     return item_analysis.choices(question, found)
 
 
-def _final_grades(quiz: schema.Quiz, attempts: list[QuizAttempt]) -> list[float]:
+def _final_grades(quiz: schema.Quiz, attempts: list[_Attempt]) -> list[float]:
     by_user: dict[int, list[float]] = defaultdict(list)
     for attempt in attempts:  # in the order made
         if attempt.percent is not None:
