@@ -66,22 +66,38 @@ def issue(session: Session, user: User, *, actor: User | None) -> str:
     """A fresh code for `user`, replacing any earlier one; the plain code is returned once, never stored."""
     code = new_code()
     session.execute(delete(ActivationCode).where(col(ActivationCode.user_id) == user.id))
-    session.add(ActivationCode(user_id=user.id or 0, code_hash=hash_code(code),
-                               created_by_id=actor.id if actor else None, expires_at=utcnow() + CODE_LIFETIME))
+    session.add(
+        ActivationCode(
+            user_id=user.id or 0,
+            code_hash=hash_code(code),
+            created_by_id=actor.id if actor else None,
+            expires_at=utcnow() + CODE_LIFETIME,
+        )
+    )
     return code
 
 
 def statuses(session: Session, users: list[User]) -> dict[int, CodeStatus]:
     """Activation status of each user, by id."""
     ids = [u.id for u in users if not is_activated(u)]
-    codes = {c.user_id: c for c in session.exec(select(ActivationCode).where(col(ActivationCode.user_id).in_(ids)))}
-    return {u.id or 0: CodeStatus(is_activated(u), codes[u.id].expires_at if u.id in codes else None)
-            for u in users}
+    codes = {
+        c.user_id: c for c in session.exec(select(ActivationCode).where(col(ActivationCode.user_id).in_(ids)))
+    }
+    return {
+        u.id or 0: CodeStatus(is_activated(u), codes[u.id].expires_at if u.id in codes else None)
+        for u in users
+    }
 
 
-def activate(session: Session, hasher: PasswordHasher, username: str, code: str, password: str,
-             policy: auth.ThrottlePolicy) -> User | Refusal:
-    """Set the password of the user holding this code and spend the code; refusals never say which part was wrong.
+def activate(
+    session: Session,
+    hasher: PasswordHasher,
+    username: str,
+    code: str,
+    password: str,
+    policy: auth.ThrottlePolicy,
+) -> User | Refusal:
+    """Set the password of the code's holder and spend the code; refusals never say which part was wrong.
 
     The password policy is checked first (raising WeakPassword), so a weak password costs no attempt.
     """

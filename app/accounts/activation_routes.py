@@ -23,12 +23,18 @@ def activate_form(request: Request, user: MaybeUser, username: str = "") -> Resp
 
 
 @router.post("/activate", name="accounts:activate", dependencies=[PUBLIC])
-def activate(request: Request, session: SessionDep, username: Annotated[str, Form(max_length=200)] = "",
-             code: Annotated[str, Form(max_length=100)] = "",
-             password: Annotated[str, Form(max_length=1000)] = "") -> Response:
+def activate(
+    request: Request,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=200)] = "",
+    code: Annotated[str, Form(max_length=100)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
     """Spend the code, set the password and log the person in; refusals never say which part was wrong."""
     settings = request.app.state.settings
-    policy = auth.ThrottlePolicy(settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes))
+    policy = auth.ThrottlePolicy(
+        settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes)
+    )
     context = {"username": username[:64]}
     try:
         result = activation.activate(session, request.app.state.hasher, username, code, password, policy)
@@ -36,14 +42,23 @@ def activate(request: Request, session: SessionDep, username: Annotated[str, For
         context |= {"error": translate(error), "error_field": "password"}
         return render(request, "accounts/activate.html", context, status_code=422)
     if isinstance(result, activation.Refusal):
-        message = (gettext("Demasiados intentos fallidos. Espere %(minutes)s minutos e intente de nuevo.")
-                   % {"minutes": settings.login_lockout_minutes} if result is activation.Refusal.locked
-                   else gettext("El usuario o el código no son correctos, o el código venció. Pida un código "
-                                "nuevo a su instructor."))
+        message = (
+            gettext("Demasiados intentos fallidos. Espere %(minutes)s minutos e intente de nuevo.")
+            % {"minutes": settings.login_lockout_minutes}
+            if result is activation.Refusal.locked
+            else gettext(
+                "El usuario o el código no son correctos, o el código venció. Pida un código "
+                "nuevo a su instructor."
+            )
+        )
         context |= {"error": message, "error_field": "code"}
         return render(request, "accounts/activate.html", context, status_code=422)
     token = auth.start_session(session, result, replacing=request.cookies.get(SESSION_COOKIE))
     response = redirect(request, "accounts:home")
-    response.headers.append("set-cookie", cookie_header(SESSION_COOKIE, token, secure=settings.https,
-                                                         max_age=settings.session_absolute_hours * 3600))
+    response.headers.append(
+        "set-cookie",
+        cookie_header(
+            SESSION_COOKIE, token, secure=settings.https, max_age=settings.session_absolute_hours * 3600
+        ),
+    )
     return response

@@ -22,14 +22,26 @@ FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets run as a formula (OWAS
 
 # Header (lowercase, no accents, spaces as "_") -> field. Spanish first, English aliases.
 HEADERS = {
-    "usuario": "username", "username": "username", "user": "username",
-    "cedula": "national_id", "ci": "national_id", "cedula_de_identidad": "national_id",
-    "national_id": "national_id", "id_number": "national_id",
-    "nombre": "full_name", "nombre_completo": "full_name", "nombre_y_apellido": "full_name",
-    "nombres_y_apellidos": "full_name", "full_name": "full_name", "name": "full_name",
-    "grado": "rank", "rank": "rank",
-    "institucion": "institution", "institution": "institution",
-    "departamento": "department", "department": "department",
+    "usuario": "username",
+    "username": "username",
+    "user": "username",
+    "cedula": "national_id",
+    "ci": "national_id",
+    "cedula_de_identidad": "national_id",
+    "national_id": "national_id",
+    "id_number": "national_id",
+    "nombre": "full_name",
+    "nombre_completo": "full_name",
+    "nombre_y_apellido": "full_name",
+    "nombres_y_apellidos": "full_name",
+    "full_name": "full_name",
+    "name": "full_name",
+    "grado": "rank",
+    "rank": "rank",
+    "institucion": "institution",
+    "institution": "institution",
+    "departamento": "department",
+    "department": "department",
 }
 LIMITS = {"full_name": 200, "rank": 80, "institution": 200}
 
@@ -73,9 +85,11 @@ def fold(value: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-DEPARTMENT_KEYS = {**{fold(name): code for code, name in DEPARTMENTS.items()},
-                   **{fold(code): code for code in DEPARTMENTS},
-                   **{fold(code.replace("-", " ")): code for code in DEPARTMENTS}}
+DEPARTMENT_KEYS = {
+    **{fold(name): code for code, name in DEPARTMENTS.items()},
+    **{fold(code): code for code in DEPARTMENTS},
+    **{fold(code.replace("-", " ")): code for code in DEPARTMENTS},
+}
 
 
 def file_problem(message: str, **params: object) -> Roster:
@@ -85,19 +99,41 @@ def file_problem(message: str, **params: object) -> Roster:
 def decode(data: bytes) -> str | Problem:
     """The file as text, or why it cannot be read (size, encoding)."""
     if len(data) > MAX_BYTES:
-        return Problem(None, None, N_("El archivo pesa más de %(kb)s KB. Divídalo en varios archivos de hasta "
-                                     "%(rows)s filas."), {"kb": MAX_BYTES // 1024, "rows": MAX_ROWS})
+        return Problem(
+            None,
+            None,
+            N_("El archivo pesa más de %(kb)s KB. Divídalo en varios archivos de hasta %(rows)s filas."),
+            {"kb": MAX_BYTES // 1024, "rows": MAX_ROWS},
+        )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
-        return Problem(None, None, N_("Parece un libro de Excel, no un CSV. En la planilla use «Guardar como» → "
-                                      "«CSV UTF-8 (delimitado por comas)» y suba ese archivo."))
+        return Problem(
+            None,
+            None,
+            N_(
+                "Parece un libro de Excel, no un CSV. En la planilla use «Guardar como» → "
+                "«CSV UTF-8 (delimitado por comas)» y suba ese archivo."
+            ),
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return Problem(None, None, N_("El archivo no está en UTF-8. En la planilla use «Guardar como» → "
-                                      "«CSV UTF-8 (delimitado por comas)» y vuelva a subirlo."))
+        return Problem(
+            None,
+            None,
+            N_(
+                "El archivo no está en UTF-8. En la planilla use «Guardar como» → "
+                "«CSV UTF-8 (delimitado por comas)» y vuelva a subirlo."
+            ),
+        )
     if "\x00" in text:
-        return Problem(None, None, N_("El archivo no está en UTF-8. En la planilla use «Guardar como» → "
-                                      "«CSV UTF-8 (delimitado por comas)» y vuelva a subirlo."))
+        return Problem(
+            None,
+            None,
+            N_(
+                "El archivo no está en UTF-8. En la planilla use «Guardar como» → "
+                "«CSV UTF-8 (delimitado por comas)» y vuelva a subirlo."
+            ),
+        )
     return text
 
 
@@ -115,15 +151,24 @@ def parse(data: bytes) -> Roster:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text), strict=True))
     except csv.Error as error:
-        return file_problem(N_("No se pudo leer el CSV: %(detail)s. Revise las comillas del archivo."),
-                            detail=str(error))
+        return file_problem(
+            N_("No se pudo leer el CSV: %(detail)s. Revise las comillas del archivo."), detail=str(error)
+        )
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()  # trailing blank rows, as spreadsheets export them
     if not records:
-        return file_problem(N_("El archivo está vacío. La primera fila debe tener los nombres de las columnas."))
+        return file_problem(
+            N_("El archivo está vacío. La primera fila debe tener los nombres de las columnas.")
+        )
     if len(records) - 1 > MAX_ROWS:
-        return file_problem(N_("El archivo tiene %(count)s filas de datos; el máximo es %(rows)s. Divídalo en "
-                               "varios archivos."), count=len(records) - 1, rows=MAX_ROWS)
+        return file_problem(
+            N_(
+                "El archivo tiene %(count)s filas de datos; el máximo es %(rows)s. Divídalo en "
+                "varios archivos."
+            ),
+            count=len(records) - 1,
+            rows=MAX_ROWS,
+        )
     return _parse_records(records)
 
 
@@ -155,19 +200,28 @@ def _header(cells: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]
             if cell.strip():
                 ignored.append(cell.strip())
         elif name in columns:
-            problems.append(Problem(1, cell.strip(), N_("La columna «%(column)s» aparece dos veces."),
-                                    {"column": cell.strip()}))
+            problems.append(
+                Problem(
+                    1,
+                    cell.strip(),
+                    N_("La columna «%(column)s» aparece dos veces."),
+                    {"column": cell.strip()},
+                )
+            )
         else:
             index[name], columns[name] = position, cell.strip()
     if "full_name" not in columns:
-        problems.append(Problem(1, None, N_("Falta la columna «nombre» (nombre completo) en la primera fila.")))
+        problems.append(
+            Problem(1, None, N_("Falta la columna «nombre» (nombre completo) en la primera fila."))
+        )
     if "username" not in columns and "national_id" not in columns:
         problems.append(Problem(1, None, N_("Falta una columna «usuario» o «cedula» en la primera fila.")))
     return index, columns, ignored, problems
 
 
-def _row(number: int, record: list[str], index: dict[str, int],
-         columns: dict[str, str]) -> tuple[RosterRow | None, list[Problem]]:
+def _row(
+    number: int, record: list[str], index: dict[str, int], columns: dict[str, str]
+) -> tuple[RosterRow | None, list[Problem]]:
     def cell(name: str) -> str:
         position = index.get(name)
         return record[position].strip() if position is not None and position < len(record) else ""
@@ -180,8 +234,11 @@ def _row(number: int, record: list[str], index: dict[str, int],
     for name in ("full_name", "rank", "institution"):
         value = cell(name)
         if value.startswith(FORMULA_START):
-            problem(name, N_("La celda empieza con «%(sign)s», como una fórmula de planilla. Quite ese signo."),
-                    sign=value[0])
+            problem(
+                name,
+                N_("La celda empieza con «%(sign)s», como una fórmula de planilla. Quite ese signo."),
+                sign=value[0],
+            )
         elif len(value) > LIMITS[name]:
             problem(name, N_("El texto es demasiado largo (máximo %(max)s caracteres)."), max=LIMITS[name])
     full_name = " ".join(unicodedata.normalize("NFC", cell("full_name")).split())
@@ -189,25 +246,41 @@ def _row(number: int, record: list[str], index: dict[str, int],
         problem("full_name", N_("Falta el nombre completo."))
     username = cell("username").lower() or None
     if username and not USERNAME.match(username):
-        problem("username", N_("El usuario «%(value)s» no es válido: de 2 a 64 letras minúsculas sin acentos, "
-                               "números, punto, guion o guion bajo."), value=username[:64])
+        problem(
+            "username",
+            N_(
+                "El usuario «%(value)s» no es válido: de 2 a 64 letras minúsculas sin acentos, "
+                "números, punto, guion o guion bajo."
+            ),
+            value=username[:64],
+        )
     national_id = re.sub(r"[\s.\-]", "", cell("national_id")) or None
     if national_id and not NATIONAL_ID.match(national_id):
-        problem("national_id", N_("La cédula «%(value)s» no es válida: solo números (3 a 12 dígitos)."),
-                value=cell("national_id")[:20])
+        problem(
+            "national_id",
+            N_("La cédula «%(value)s» no es válida: solo números (3 a 12 dígitos)."),
+            value=cell("national_id")[:20],
+        )
     if not username and not national_id:
         problem(None, N_("La fila necesita un usuario o una cédula."))
     department = None
     if cell("department"):
         department = DEPARTMENT_KEYS.get(fold(cell("department")))
         if department is None:
-            problem("department", N_("No conocemos el departamento «%(value)s». Escriba uno de los 17 "
-                                     "departamentos o Asunción."), value=cell("department")[:40])
+            problem(
+                "department",
+                N_(
+                    "No conocemos el departamento «%(value)s». Escriba uno de los 17 "
+                    "departamentos o Asunción."
+                ),
+                value=cell("department")[:40],
+            )
     if problems:
         return None, problems
     institution = " ".join(cell("institution").split())
-    return RosterRow(number, username, national_id, full_name, " ".join(cell("rank").split()), institution,
-                     department), []
+    return RosterRow(
+        number, username, national_id, full_name, " ".join(cell("rank").split()), institution, department
+    ), []
 
 
 def _duplicates(rows: list[RosterRow], columns: dict[str, str]) -> list[Problem]:
@@ -220,8 +293,14 @@ def _duplicates(rows: list[RosterRow], columns: dict[str, str]) -> list[Problem]
             if value is None:
                 continue
             if value in seen:
-                problems.append(Problem(row.row, columns.get(name), N_("Repite «%(value)s» de la fila %(other)s."),
-                                        {"value": value, "other": seen[value]}))
+                problems.append(
+                    Problem(
+                        row.row,
+                        columns.get(name),
+                        N_("Repite «%(value)s» de la fila %(other)s."),
+                        {"value": value, "other": seen[value]},
+                    )
+                )
             else:
                 seen[value] = row.row
     return problems

@@ -1,4 +1,4 @@
-"""Enrolment pages: the roster (members, activation, join code), CSV upload → preview → import, and joining by code."""
+"""Enrolment pages: members and activation, CSV upload → preview → import, join codes, joining by code."""
 
 import base64
 import binascii
@@ -35,23 +35,32 @@ def join_form(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/join", name="cohorts:join")
-def join(request: Request, user: CurrentUser, session: SessionDep,
-         code: Annotated[str, Form(max_length=100)] = "") -> Response:
+def join(
+    request: Request, user: CurrentUser, session: SessionDep, code: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
     result = roster_service.join(session, user, code, _throttle_policy(request))
     if isinstance(result, activation.Refusal):
-        message = (gettext("Demasiados intentos fallidos. Espere %(minutes)s minutos e intente de nuevo.")
-                   % {"minutes": request.app.state.settings.login_lockout_minutes}
-                   if result is activation.Refusal.locked
-                   else gettext("Ese código no corresponde a ninguna cohorte. Revise las letras y los números."))
+        message = (
+            gettext("Demasiados intentos fallidos. Espere %(minutes)s minutos e intente de nuevo.")
+            % {"minutes": request.app.state.settings.login_lockout_minutes}
+            if result is activation.Refusal.locked
+            else gettext("Ese código no corresponde a ninguna cohorte. Revise las letras y los números.")
+        )
         return render(request, "cohorts/join.html", {"error": message, "code": code}, status_code=422)
     return render(request, "cohorts/join.html", {"joined": result})
 
 
 def _roster_context(request: Request, session: Session, cohort: Cohort, **extra: Any) -> dict[str, Any]:
     members = cohort_service.members(session, cohort)
-    return {"cohort": cohort, "members": members, "statuses": activation.statuses(session, members),
-            "join_url": str(request.url_for("cohorts:join_form")),
-            "max_kb": roster.MAX_BYTES // 1024, "max_rows": roster.MAX_ROWS, **extra}
+    return {
+        "cohort": cohort,
+        "members": members,
+        "statuses": activation.statuses(session, members),
+        "join_url": str(request.url_for("cohorts:join_form")),
+        "max_kb": roster.MAX_BYTES // 1024,
+        "max_rows": roster.MAX_ROWS,
+        **extra,
+    }
 
 
 @router.get("/{cohort_id}/roster", name="cohorts:roster")
@@ -77,33 +86,60 @@ def _preview(request: Request, session: SessionDep, cohort: Cohort, data: bytes)
     parsed = roster.parse(data)
     plan = roster_service.plan(session, cohort, parsed)
     carried = base64.b64encode(data).decode() if plan.ok else ""
-    context = {"cohort": cohort, "plan": plan, "roster": parsed, "carried": carried,
-               "max_kb": roster.MAX_BYTES // 1024, "max_rows": roster.MAX_ROWS}
+    context = {
+        "cohort": cohort,
+        "plan": plan,
+        "roster": parsed,
+        "carried": carried,
+        "max_kb": roster.MAX_BYTES // 1024,
+        "max_rows": roster.MAX_ROWS,
+    }
     return render(request, "cohorts/roster_preview.html", context, status_code=200 if plan.ok else 422)
 
 
 @router.post("/{cohort_id}/roster/preview", name="cohorts:roster_preview")
-def preview(request: Request, cohort: LedCohort, session: SessionDep,
-            file: Annotated[UploadFile | None, File()] = None) -> Response:
+def preview(
+    request: Request,
+    cohort: LedCohort,
+    session: SessionDep,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
     """What the file would do, row by row; nothing is stored."""
     data = _read_limited(file)
     if not data:
-        return render(request, "cohorts/roster.html", _roster_context(
-            request, session, cohort, upload_error=gettext("Elija un archivo CSV con datos.")), status_code=422)
+        return render(
+            request,
+            "cohorts/roster.html",
+            _roster_context(
+                request, session, cohort, upload_error=gettext("Elija un archivo CSV con datos.")
+            ),
+            status_code=422,
+        )
     return _preview(request, session, cohort, data)
 
 
 @router.post("/{cohort_id}/roster/import", name="cohorts:roster_import")
-def import_roster(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep,
-                  carried: Annotated[str, Form(max_length=roster.MAX_BYTES * 2)] = "") -> Response:
+def import_roster(
+    request: Request,
+    cohort: LedCohort,
+    user: CurrentUser,
+    session: SessionDep,
+    carried: Annotated[str, Form(max_length=roster.MAX_BYTES * 2)] = "",
+) -> Response:
     """Import the previewed file, all or nothing, then show the new accounts' codes once."""
     try:
         data = base64.b64decode(carried, validate=True)
     except (binascii.Error, ValueError):
         data = b""
     if not data:
-        return render(request, "cohorts/roster.html", _roster_context(
-            request, session, cohort, upload_error=gettext("Elija un archivo CSV con datos.")), status_code=422)
+        return render(
+            request,
+            "cohorts/roster.html",
+            _roster_context(
+                request, session, cohort, upload_error=gettext("Elija un archivo CSV con datos.")
+            ),
+            status_code=422,
+        )
     parsed = roster.parse(data)
     if not roster_service.plan(session, cohort, parsed).ok:
         return _preview(request, session, cohort, data)
@@ -111,14 +147,21 @@ def import_roster(request: Request, cohort: LedCohort, user: CurrentUser, sessio
     return _codes(request, cohort, created, plan=plan)
 
 
-def _codes(request: Request, cohort: Cohort, created: list[roster_service.NewAccount], **extra: Any) -> Response:
+def _codes(
+    request: Request, cohort: Cohort, created: list[roster_service.NewAccount], **extra: Any
+) -> Response:
     activate_url = str(request.url_for("accounts:activate_form"))
-    return render(request, "cohorts/roster_codes.html",
-                  {"cohort": cohort, "created": created, "activate_url": activate_url, **extra})
+    return render(
+        request,
+        "cohorts/roster_codes.html",
+        {"cohort": cohort, "created": created, "activate_url": activate_url, **extra},
+    )
 
 
 @router.post("/{cohort_id}/members/{user_id}/code", name="cohorts:new_code")
-def new_code(request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def new_code(
+    request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
     """A new activation code for one member who has not activated (the old code stops working)."""
     try:
         account = roster_service.reissue_code(session, cohort, user_id, actor=user)
@@ -129,8 +172,13 @@ def new_code(request: Request, cohort: LedCohort, user_id: int, user: CurrentUse
 
 
 @router.post("/{cohort_id}/join-code", name="cohorts:join_code")
-def join_code(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep,
-              action: Annotated[str, Form(max_length=20)] = "new") -> Response:
+def join_code(
+    request: Request,
+    cohort: LedCohort,
+    user: CurrentUser,
+    session: SessionDep,
+    action: Annotated[str, Form(max_length=20)] = "new",
+) -> Response:
     """A new join code (the old one stops working), or none to close joining by code."""
     roster_service.set_join_code(session, cohort, enabled=action != "close", actor=user)
     return redirect(request, "cohorts:roster", cohort_id=cohort.id)

@@ -77,8 +77,14 @@ def plan(session: Session, cohort: Cohort, roster: Roster) -> Plan:
         if entry is None:
             continue
         if entry.user is not None and entry.user.id in seen:
-            result.problems.append(Problem(row.row, None, N_("Es la misma persona que la fila %(other)s (%(username)s)."),
-                                           {"other": seen[entry.user.id], "username": entry.username}))
+            result.problems.append(
+                Problem(
+                    row.row,
+                    None,
+                    N_("Es la misma persona que la fila %(other)s (%(username)s)."),
+                    {"other": seen[entry.user.id], "username": entry.username},
+                )
+            )
             continue
         if entry.user is not None:
             seen[entry.user.id or 0] = row.row
@@ -101,31 +107,69 @@ class _Lookup:
         by_id = session.exec(select(User).where(col(User.national_id).in_(national_ids))).all()
         members = session.exec(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)).all()
         institutions = session.exec(select(Institution).where(col(Institution.active).is_(True))).all()
-        return cls({u.username: u for u in by_username}, {u.national_id or "": u for u in by_id}, set(members),
-                   {fold(i.name): i.id or 0 for i in institutions})
+        return cls(
+            {u.username: u for u in by_username},
+            {u.national_id or "": u for u in by_id},
+            set(members),
+            {fold(i.name): i.id or 0 for i in institutions},
+        )
 
 
-def _entry(session: Session, lookup: _Lookup, row: RosterRow, claimed: set[str], columns: dict[str, str],
-           problems: list[Problem]) -> Entry | None:
+def _entry(
+    session: Session,
+    lookup: _Lookup,
+    row: RosterRow,
+    claimed: set[str],
+    columns: dict[str, str],
+    problems: list[Problem],
+) -> Entry | None:
     """The row's outcome, or None after adding its problems."""
     by_username = lookup.by_username.get(row.username or "")
     by_id = lookup.by_national_id.get(row.national_id or "")
     institution_id = lookup.institutions.get(fold(row.institution)) if row.institution else None
     before = len(problems)
     if row.institution and institution_id is None:
-        problems.append(Problem(row.row, columns.get("institution"), N_("No conocemos la institución «%(value)s». "
-                                "Escríbala como figura en la lista de instituciones."), {"value": row.institution}))
+        problems.append(
+            Problem(
+                row.row,
+                columns.get("institution"),
+                N_(
+                    "No conocemos la institución «%(value)s». "
+                    "Escríbala como figura en la lista de instituciones."
+                ),
+                {"value": row.institution},
+            )
+        )
     if by_username and by_id and by_username.id != by_id.id:
-        problems.append(Problem(row.row, columns.get("national_id"), N_("El usuario «%(username)s» y la cédula "
-                                "«%(national_id)s» pertenecen a personas distintas."),
-                                {"username": by_username.username, "national_id": row.national_id}))
+        problems.append(
+            Problem(
+                row.row,
+                columns.get("national_id"),
+                N_(
+                    "El usuario «%(username)s» y la cédula «%(national_id)s» pertenecen a personas distintas."
+                ),
+                {"username": by_username.username, "national_id": row.national_id},
+            )
+        )
     elif by_username and not by_id and row.national_id and by_username.national_id:
-        problems.append(Problem(row.row, columns.get("national_id"), N_("El usuario «%(username)s» ya existe con "
-                                "otra cédula."), {"username": by_username.username}))
+        problems.append(
+            Problem(
+                row.row,
+                columns.get("national_id"),
+                N_("El usuario «%(username)s» ya existe con otra cédula."),
+                {"username": by_username.username},
+            )
+        )
     user = by_username or by_id
     if user is not None and not user.active:
-        problems.append(Problem(row.row, None, N_("La cuenta «%(username)s» está desactivada. Pida a un "
-                                "administrador que la active."), {"username": user.username}))
+        problems.append(
+            Problem(
+                row.row,
+                None,
+                N_("La cuenta «%(username)s» está desactivada. Pida a un administrador que la active."),
+                {"username": user.username},
+            )
+        )
     if len(problems) > before:
         return None
     if user is None:
@@ -137,11 +181,13 @@ def _entry(session: Session, lookup: _Lookup, row: RosterRow, claimed: set[str],
 
 
 def _derive_username(session: Session, row: RosterRow, claimed: set[str]) -> str:
-    """nombre.apellido from the name (ASCII, lowercase), numbered when taken; the cédula if the name has no letters."""
+    """nombre.apellido from the name (ASCII, lowercase), numbered when taken; else ci<cédula>."""
     base = username_base(row.full_name)
     if len(base) < 2:
         base = f"ci{row.national_id}"
-    taken = set(session.exec(select(User.username).where(col(User.username).startswith(base))).all()) | claimed
+    taken = (
+        set(session.exec(select(User.username).where(col(User.username).startswith(base))).all()) | claimed
+    )
     candidate, n = base, 1
     while candidate in taken:
         n += 1
@@ -151,7 +197,7 @@ def _derive_username(session: Session, row: RosterRow, claimed: set[str]) -> str
 
 
 def username_base(full_name: str) -> str:
-    """"González Benítez, María José" and "María José González" give maria.gonzalez."""
+    """ "González Benítez, María José" and "María José González" give maria.gonzalez."""
     if "," in full_name:
         surnames, given = full_name.split(",", 1)
         words = _ascii_words(given)[:1] + _ascii_words(surnames)[:1]
@@ -167,9 +213,9 @@ def _ascii_words(text: str) -> list[str]:
 
 
 def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> tuple[Plan, list[NewAccount]]:
-    """Import the roster in the caller's transaction, all or nothing; returns the plan and the new accounts' codes.
+    """Import the roster in the caller's transaction, all or nothing; returns the plan and the new codes.
 
-    Raises ImportConflict when the file is not valid (any row) or someone else changed the same people meanwhile.
+    Raises ImportConflict when any row is invalid or someone changed the same people meanwhile.
     """
     result = plan(session, cohort, roster)
     if not result.ok:
@@ -185,19 +231,34 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> t
                 cohort_service.add_member(session, cohort, entry.user, MemberSource.roster)
         session.flush()
     except IntegrityError as error:
-        raise ImportConflict(N_("Otra persona cambió estas cuentas al mismo tiempo. Vuelva a subir el archivo.")) \
-            from error
-    audit.record(session, actor.id, "cohort.roster_import", cohort, created=len(created),
-                 added=result.count(Outcome.existing), unchanged=result.count(Outcome.member))
+        raise ImportConflict(
+            N_("Otra persona cambió estas cuentas al mismo tiempo. Vuelva a subir el archivo.")
+        ) from error
+    audit.record(
+        session,
+        actor.id,
+        "cohort.roster_import",
+        cohort,
+        created=len(created),
+        added=result.count(Outcome.existing),
+        unchanged=result.count(Outcome.member),
+    )
     return result, created
 
 
 def _create(session: Session, cohort: Cohort, entry: Entry) -> User:
-    """A new officer; the department defaults to the cohort's, the password stays unusable until activation."""
+    """A new officer; department defaults to the cohort's; the password is unusable until activation."""
     row = entry.row
-    user = User(username=entry.username, full_name=row.full_name, national_id=row.national_id, rank=row.rank,
-                institution_id=entry.institution_id, department=row.department or cohort.department,
-                role=Role.officer, password_hash="")
+    user = User(
+        username=entry.username,
+        full_name=row.full_name,
+        national_id=row.national_id,
+        rank=row.rank,
+        institution_id=entry.institution_id,
+        department=row.department or cohort.department,
+        role=Role.officer,
+        password_hash="",
+    )
     session.add(user)
     session.flush()
     return user
@@ -209,8 +270,12 @@ def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User)
     if user is None or not cohort_service.is_member(session, cohort, user_id):
         raise NotFound(N_("Esa persona no participa en esta cohorte."))
     if activation.is_activated(user) or user.role != Role.officer:
-        raise ImportConflict(N_("Esa persona ya activó su cuenta; si olvidó la contraseña, pida a un "
-                                "administrador que la cambie."))
+        raise ImportConflict(
+            N_(
+                "Esa persona ya activó su cuenta; si olvidó la contraseña, pida a un "
+                "administrador que la cambie."
+            )
+        )
     code = activation.issue(session, user, actor=actor)
     audit.record(session, actor.id, "cohort.activation_code", user, cohort_id=cohort.id)
     return NewAccount(user, code)
