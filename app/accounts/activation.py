@@ -64,17 +64,22 @@ def is_activated(user: User) -> bool:
 
 def issue(session: Session, user: User, *, actor: User | None) -> str:
     """A fresh code for `user`, replacing any earlier one; the plain code is returned once, never stored."""
-    code = new_code()
     session.execute(delete(ActivationCode).where(col(ActivationCode.user_id) == user.id))
-    session.add(
+    return issue_new(session, [user], actor=actor)[0]
+
+
+def issue_new(session: Session, users: list[User], *, actor: User | None) -> list[str]:
+    """Codes for accounts that have none yet (just created), in the order of `users`."""
+    codes = [new_code() for _ in users]
+    expires_at = utcnow() + CODE_LIFETIME
+    actor_id = actor.id if actor else None
+    session.add_all(
         ActivationCode(
-            user_id=user.id or 0,
-            code_hash=hash_code(code),
-            created_by_id=actor.id if actor else None,
-            expires_at=utcnow() + CODE_LIFETIME,
+            user_id=user.id or 0, code_hash=hash_code(code), created_by_id=actor_id, expires_at=expires_at
         )
+        for user, code in zip(users, codes, strict=True)
     )
-    return code
+    return codes
 
 
 def statuses(session: Session, users: list[User]) -> dict[int, CodeStatus]:

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -70,10 +71,10 @@ def plan(session: Session, cohort: Cohort, roster: Roster) -> Plan:
         return Plan(problems=list(roster.problems))
     result = Plan()
     lookup = _Lookup.load(session, cohort, roster.rows)
-    claimed: set[str] = {row.username for row in roster.rows if row.username}
+    claimed = lookup.taken | {row.username for row in roster.rows if row.username}
     seen: dict[int, int] = {}  # user id -> row that matched it
     for row in roster.rows:
-        entry = _entry(session, lookup, row, claimed, roster.columns, result.problems)
+        entry = _entry(lookup, row, claimed, roster.columns, result.problems)
         if entry is None:
             continue
         if entry.user is not None and entry.user.id in seen:
@@ -98,6 +99,7 @@ class _Lookup:
     by_national_id: dict[str, User]
     members: set[int]
     institutions: dict[str, int]
+    taken: set[str]  # existing usernames that start like one a new row would get
 
     @classmethod
     def load(cls, session: Session, cohort: Cohort, rows: list[RosterRow]) -> "_Lookup":
@@ -112,11 +114,21 @@ class _Lookup:
             {u.national_id or "": u for u in by_id},
             set(members),
             {fold(i.name): i.id or 0 for i in institutions},
+            _taken_usernames(session, {_base(r) for r in rows if not r.username}),
         )
 
 
+def _taken_usernames(session: Session, bases: set[str]) -> set[str]:
+    """Existing usernames that start with one of `bases`, in a few queries rather than one per row."""
+    taken: set[str] = set()
+    ordered = sorted(bases)
+    for start in range(0, len(ordered), 100):
+        prefixes = [col(User.username).startswith(base) for base in ordered[start : start + 100]]
+        taken.update(session.exec(select(User.username).where(or_(*prefixes))).all())
+    return taken
+
+
 def _entry(
-    session: Session,
     lookup: _Lookup,
     row: RosterRow,
     claimed: set[str],
@@ -173,23 +185,23 @@ def _entry(
     if len(problems) > before:
         return None
     if user is None:
-        username = row.username or _derive_username(session, row, claimed)
+        username = row.username or _derive_username(row, claimed)
         return Entry(row, Outcome.new, username, institution_id=institution_id)
     outcome = Outcome.member if user.id in lookup.members else Outcome.existing
     matched_by = "username" if by_username is not None else "national_id"
     return Entry(row, outcome, user.username, user, matched_by, institution_id)
 
 
-def _derive_username(session: Session, row: RosterRow, claimed: set[str]) -> str:
-    """nombre.apellido from the name (ASCII, lowercase), numbered when taken; else ci<cédula>."""
+def _base(row: RosterRow) -> str:
     base = username_base(row.full_name)
-    if len(base) < 2:
-        base = f"ci{row.national_id}"
-    taken = (
-        set(session.exec(select(User.username).where(col(User.username).startswith(base))).all()) | claimed
-    )
+    return base if len(base) >= 2 else f"ci{row.national_id}"
+
+
+def _derive_username(row: RosterRow, claimed: set[str]) -> str:
+    """nombre.apellido from the name (ASCII, lowercase), numbered when taken (`claimed`); else ci<cédula>."""
+    base = _base(row)
     candidate, n = base, 1
-    while candidate in taken:
+    while candidate in claimed:
         n += 1
         candidate = f"{base}{n}"
     claimed.add(candidate)
@@ -220,13 +232,9 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> t
     result = plan(session, cohort, roster)
     if not result.ok:
         raise ImportConflict(N_("El archivo tiene errores; no se importó nada. Revise la vista previa."))
-    created: list[NewAccount] = []
     try:
+        created = _create(session, cohort, [e for e in result.entries if e.outcome == Outcome.new], actor)
         for entry in result.entries:
-            if entry.outcome == Outcome.new:
-                user = _create(session, cohort, entry)
-                created.append(NewAccount(user, activation.issue(session, user, actor=actor)))
-                entry.user = user
             if entry.outcome != Outcome.member and entry.user is not None:
                 cohort_service.add_member(session, cohort, entry.user, MemberSource.roster)
         session.flush()
@@ -246,22 +254,28 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> t
     return result, created
 
 
-def _create(session: Session, cohort: Cohort, entry: Entry) -> User:
-    """A new officer; department defaults to the cohort's; the password is unusable until activation."""
-    row = entry.row
-    user = User(
-        username=entry.username,
-        full_name=row.full_name,
-        national_id=row.national_id,
-        rank=row.rank,
-        institution_id=entry.institution_id,
-        department=row.department or cohort.department,
-        role=Role.officer,
-        password_hash="",
-    )
-    session.add(user)
+def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User) -> list[NewAccount]:
+    """New officers with activation codes (one flush for all); the department defaults to the cohort's
+    and the password stays unusable until activation."""
+    for entry in entries:
+        row = entry.row
+        entry.user = User(
+            username=entry.username,
+            full_name=row.full_name,
+            national_id=row.national_id,
+            rank=row.rank,
+            institution_id=entry.institution_id,
+            department=row.department or cohort.department,
+            role=Role.officer,
+            password_hash="",
+        )
+    users = [entry.user for entry in entries if entry.user is not None]
+    session.add_all(users)
     session.flush()
-    return user
+    return [
+        NewAccount(u, code)
+        for u, code in zip(users, activation.issue_new(session, users, actor=actor), strict=True)
+    ]
 
 
 def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User) -> NewAccount:
