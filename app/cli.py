@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("path", nargs="?", type=Path)
     load.set_defaults(handler=_courses_load)
 
+    verify = commands.add_parser("verify", help="check a certificate's signed credential offline")
+    verify.add_argument("file", type=Path, help="the credential (.json) downloaded from the verification page")
+    verify.add_argument("--key", type=Path,
+                        help="the issuer's did.json or public key (default: this data dir's keys)")
+    verify.add_argument("--status-list", type=Path,
+                        help="a downloaded revocation list, to check revocation offline")
+    verify.set_defaults(handler=_verify)
+
     questions = commands.add_parser("questions", help="question banks")
     question_commands = questions.add_subparsers(required=True, metavar="ACTION")
     gift_import = question_commands.add_parser("import", help="import a Moodle GIFT file as a course bank")
@@ -153,6 +161,15 @@ def _load_courses(settings: Settings, path: Path) -> int:
         state = "new version" if result.created else "unchanged"
         print(f"{result.slug}: version {result.version} ({state}, published)")
     return 1 if problems else 0
+
+
+def _verify(settings: Settings, args: argparse.Namespace) -> int:
+    from app.certificates import offline
+
+    code, lines = offline.verify_file(args.file, args.key, args.status_list, settings.data_dir)
+    for line in lines:
+        print(line)
+    return code
 
 
 def _questions_import(settings: Settings, args: argparse.Namespace) -> int:

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     log_json: bool = True
+    # Certificates: who issues them, how serials start, who signs, and how hard /verify may be probed.
+    certificate_issuer: str = ("Instituto Superior de Educación Policial (ISEPOL), "
+                               "Policía Nacional del Paraguay")
+    certificate_prefix: str = "ISEPOL"
+    certificate_signatories: list[str] = ["Director/a del ISEPOL", "Coordinación académica"]  # "Name|Title"
+    verify_max_misses: int = 30  # unknown ids per client and window before /verify answers 429
+    verify_window_minutes: int = 15
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'cascada.db'}"

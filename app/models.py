@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from app.accounts.models import ActivationCode, Institution, LoginThrottle, Role, User, UserSession
 from app.audit import AuditEntry
+from app.certificates.models import Certificate, CertificateCounter, VerifyThrottle
 from app.cohorts.models import (
     Attendance,
     Cohort,
@@ -22,4 +23,4 @@ from app.quizzes.models import Answer, AttemptSlot, QuizAttempt
 metadata = SQLModel.metadata
 
 __all__ = ["ActivationCode", "Attendance", "Cohort", "CohortCourse", "CohortInstitution", "CohortMember",
-           "CohortSession", "CoTrainer", "PracticumScore", "TrainerCertification", "Answer", "AttemptSlot", "AuditEntry", "CourseAsset", "CourseVersion", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]
+           "CohortSession", "CoTrainer", "PracticumScore", "TrainerCertification", "Answer", "AttemptSlot", "AuditEntry", "Certificate", "CertificateCounter", "VerifyThrottle", "CourseAsset", "CourseVersion", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]

@@ -104,26 +104,33 @@ def translate(error: DomainError) -> str:
     return message % error.params if error.params else message
 
 
+# An error answers an htmx request in the page's alert area, whatever the element asked to swap:
+# no section of the page (search results, a form) is ever replaced by an error message.
+HTMX_ERROR_HEADERS = {"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
+
+
+def render_error(request: Request, message: str, status: int, **context: Any) -> Response:
+    """The error page, or for htmx only its message, sent to #alerts (and kept out of the history)."""
+    response = render(request, "errors/error.html", {"message": message, "status": status, **context},
+                      block="message", status_code=status)
+    if is_htmx(request):
+        response.headers.update(HTMX_ERROR_HEADERS)
+    return response
+
+
 def render_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if isinstance(exc, LoginRequired):
         return _to_login(request)
-    return render(
-        request, "errors/error.html", {"message": translate(exc), "status": exc.status_code},
-        block="message", status_code=exc.status_code,
-    )
+    return render_error(request, translate(exc), exc.status_code)
 
 
 def _to_login(request: Request) -> Response:
     login_url = str(request.url_for("accounts:login_form").include_query_params(next=_return_path(request)))
     if request.method not in ("GET", "HEAD"):
         # The page (and what is typed on it) stays; the message says how to get back.
-        return render(
-            request, "errors/error.html",
-            {"message": i18n.gettext("Su sesión terminó. Inicie sesión de nuevo."), "status": 401,
-             "login_url": login_url},
-            block="message", status_code=401,
-        )
+        return render_error(request, i18n.gettext("Su sesión terminó. Inicie sesión de nuevo."), 401,
+                            login_url=login_url)
     return redirect_to(request, login_url)
 
 
@@ -148,14 +155,12 @@ HTTP_MESSAGES = {
 def render_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = i18n.gettext(HTTP_MESSAGES.get(exc.status_code, i18n.N_("La solicitud no es válida.")))
-    return render(request, "errors/error.html", {"message": message, "status": exc.status_code},
-                  block="message", status_code=exc.status_code)
+    return render_error(request, message, exc.status_code)
 
 
 def render_validation_error(request: Request, exc: Exception) -> Response:
     message = i18n.gettext("Faltan datos o no son válidos. Revise el formulario e intente de nuevo.")
-    return render(request, "errors/error.html", {"message": message, "status": 422},
-                  block="message", status_code=422)
+    return render_error(request, message, 422)
 
 
 def render_server_error(request: Request, exc: Exception) -> Response:

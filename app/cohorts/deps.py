@@ -4,11 +4,12 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.access import CurrentUser
+from app.access import CurrentUser, Permission, can
 from app.accounts.models import User
 from app.cohorts import service, trainers
 from app.cohorts.models import Cohort
 from app.db import SessionDep
+from app.errors import Forbidden
 from app.i18n import N_
 
 
@@ -24,5 +25,13 @@ def cohort_leader(user: CurrentUser, session: SessionDep) -> User:
     return user
 
 
+def cohort_grader(user: CurrentUser, session: SessionDep) -> User:
+    """Staff who grade, or a certified trainer: they mark the open answers of their own cohorts."""
+    if not (can(user, Permission.grade_responses) or trainers.is_trainer(session, user)):
+        raise Forbidden(N_("No tiene permiso para ver esta página."))
+    return user
+
+
 LedCohort = Annotated[Cohort, Depends(led_cohort)]
+CohortGrader = Annotated[User, Depends(cohort_grader)]
 CohortLeader = Annotated[User, Depends(cohort_leader)]

@@ -38,6 +38,14 @@ def course_choices(session: Session, user: User) -> list[CourseChoice]:
     return [CourseChoice(slug, entries[slug].manifest.title, str(entries[slug].manifest.kind)) for slug in allowed]
 
 
+def submitted(data: FormData) -> dict[str, object]:
+    """The form as typed, to show it again with an error (single fields as text, checkboxes as lists)."""
+    values: dict[str, object] = {k: v for k, v in data.items() if isinstance(v, str)}
+    values["course"] = [v for v in data.getlist("course") if isinstance(v, str)]
+    values["institution_id"] = [v for v in data.getlist("institution_id") if isinstance(v, str)]
+    return values
+
+
 def parse(session: Session, data: FormData, actor: User) -> CohortForm:
     """The submitted cohort form as a CohortForm, or InvalidCohort naming the first bad field."""
     name = _text(data, "name", 200)
@@ -80,7 +88,7 @@ def _courses(session: Session, data: FormData, actor: User, kind: CohortKind) ->
         raise InvalidCohort("course", N_("Elija al menos un curso."))
     unknown = [slug for slug in chosen if slug not in choices]
     if unknown:
-        raise InvalidCohort("course", N_("No puede incluir el curso «%(slug)s».", slug=unknown[0][:80]))
+        raise InvalidCohort("course", N_("No puede incluir el curso «%(slug)s»."), slug=unknown[0][:80])
     has_tot = any(choices[slug].kind == "training_of_trainers" for slug in chosen)
     if (kind == CohortKind.training_of_trainers) != has_tot:
         raise InvalidCohort("course", N_("Una cohorte de formación de formadores incluye el curso de formación de formadores; una de oficiales, no."))
@@ -108,10 +116,10 @@ def _usernames(session: Session, data: FormData, name: str) -> list[int]:
     for username in names:
         found = session.exec(select(User).where(User.username == username, col(User.active).is_(True))).first()
         if found is None:
-            raise InvalidCohort(name, N_("No existe el usuario «%(username)s».", username=username[:64]))
+            raise InvalidCohort(name, N_("No existe el usuario «%(username)s»."), username=username[:64])
         if not trainers.is_trainer(session, found):
-            raise InvalidCohort(name, N_("«%(username)s» no es instructor/a ni formador/a certificado/a.",
-                                         username=username[:64]))
+            raise InvalidCohort(name, N_("«%(username)s» no es instructor/a ni formador/a certificado/a."),
+                                username=username[:64])
         ids.append(found.id or 0)
     return ids
 
@@ -122,5 +130,5 @@ def _lead(session: Session, data: FormData, actor: User) -> int | None:
         return None
     found = session.exec(select(User).where(User.username == username, col(User.active).is_(True))).first()
     if found is None:
-        raise InvalidCohort("lead", N_("No existe el usuario «%(username)s».", username=username))
+        raise InvalidCohort("lead", N_("No existe el usuario «%(username)s»."), username=username)
     return found.id

@@ -1,19 +1,81 @@
-"""Practicum scoring, trainer certification, and the cohort's grading queue."""
+"""Practicum scoring and trainer certification (lead trainers), revocation (admins), the cohort's grading queue."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from sqlmodel import col, select
 
+from app.access import CurrentUser, TrainerCertifier
+from app.accounts.models import User
+from app.cohorts import practicum, trainers
 from app.cohorts.deps import LedCohort
-from app.web import redirect
+from app.cohorts.models import Cohort, TrainerCertification
+from app.db import SessionDep
+from app.i18n import current_language
+from app.web import FormDep, redirect, redirect_to, render, translate
 
 router = APIRouter(prefix="/cohorts")
 
 
+@router.get("/trainers", name="cohorts:trainers")
+def trainer_list(request: Request, user: TrainerCertifier, session: SessionDep) -> Response:
+    """Every trainer certification, with who holds it and where it came from."""
+    rows = session.exec(select(TrainerCertification, User, Cohort)
+                        .join(User, col(User.id) == TrainerCertification.user_id)
+                        .join(Cohort, col(Cohort.id) == TrainerCertification.cohort_id)
+                        .order_by(col(TrainerCertification.certified_at).desc())).all()
+    return render(request, "cohorts/trainers.html", {"rows": rows})
+
+
+@router.post("/trainers/{certification_id}/revoke", name="cohorts:revoke_trainer")
+def revoke_trainer(request: Request, certification_id: int, user: TrainerCertifier, session: SessionDep,
+                   reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    trainers.revoke(session, certification_id, reason, actor=user)
+    return redirect(request, "cohorts:trainers")
+
+
 @router.get("/{cohort_id}/practicum", name="cohorts:practicum")
-def practicum(request: Request, cohort: LedCohort) -> Response:
-    return redirect(request, "cohorts:detail", cohort_id=cohort.id)
+def practicum_page(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
+    slug, course = practicum.tot_course(session, cohort)
+    return render(request, "cohorts/practicum.html", {
+        "cohort": cohort, "course": course, "trainees": practicum.trainees(session, cohort),
+        "lang": current_language()})
+
+
+@router.get("/{cohort_id}/practicum/{user_id}", name="cohorts:practicum_form")
+def practicum_form(request: Request, cohort: LedCohort, user_id: int, session: SessionDep) -> Response:
+    return render(request, "cohorts/practicum_form.html", _form_context(session, cohort, user_id))
+
+
+def _form_context(session: SessionDep, cohort: Cohort, user_id: int, **extra: object) -> dict[str, object]:
+    _, course = practicum.tot_course(session, cohort)
+    return {"cohort": cohort, "rubric": course.manifest.practicum, "lang": current_language(),
+            "trainee": practicum.trainee(session, cohort, user_id), "chosen": {}, **extra}
+
+
+@router.post("/{cohort_id}/practicum/{user_id}", name="cohorts:score_practicum")
+def score_practicum(request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep,
+                    data: FormDep) -> Response:
+    levels = {key[len("level_"):]: value for key, value in data.items()
+              if key.startswith("level_") and isinstance(value, str)}
+    comment = data.get("comment")
+    comment = comment if isinstance(comment, str) else ""
+    try:
+        practicum.score(session, cohort, user_id, levels, comment, grader=user)
+    except practicum.InvalidScore as error:
+        context = _form_context(session, cohort, user_id, error=translate(error), chosen=levels, comment=comment)
+        return render(request, "cohorts/practicum_form.html", context, status_code=422)
+    return redirect(request, "cohorts:practicum", cohort_id=cohort.id)
+
+
+@router.post("/{cohort_id}/practicum/{user_id}/certify", name="cohorts:certify")
+def certify(request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    practicum.certify(session, cohort, user_id, actor=user)
+    return redirect(request, "cohorts:practicum", cohort_id=cohort.id)
 
 
 @router.get("/{cohort_id}/grading", name="cohorts:grading")
 def grading(request: Request, cohort: LedCohort) -> Response:
-    return redirect(request, "cohorts:detail", cohort_id=cohort.id)
+    """The grading queue, narrowed to this cohort."""
+    return redirect_to(request, str(request.url_for("quizzes:grading").include_query_params(cohort_id=cohort.id)))

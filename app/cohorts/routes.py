@@ -1,10 +1,12 @@
 """Cohorts: the list a trainer leads, creating one, and a cohort's page."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from app.access import CurrentUser
+from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.cohorts import forms, service, trainers
@@ -42,7 +44,7 @@ def create(request: Request, user: CohortLeader, session: SessionDep, data: Form
     try:
         cohort = service.create(session, forms.parse(session, data, user), actor=user)
     except (forms.InvalidCohort, trainers.NotCertified) as error:
-        context = _form_context(session, user, values=data, error=translate(error),
+        context = _form_context(session, user, values=forms.submitted(data), error=translate(error),
                                 error_field=getattr(error, "field", "course"))
         return render(request, "cohorts/form.html", context, status_code=422)
     return redirect(request, "cohorts:detail", cohort_id=cohort.id)
@@ -54,3 +56,10 @@ def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response
                "members": service.members(session, cohort), "co_trainers": service.co_trainers(session, cohort),
                "lead": session.get(User, cohort.lead_id)}
     return render(request, "cohorts/detail.html", context)
+
+
+@router.post("/{cohort_id}/lead", name="cohorts:reassign_lead")
+def reassign_lead(request: Request, cohort_id: int, user: CohortAdmin, session: SessionDep,
+                  username: Annotated[str, Form(max_length=64)] = "") -> Response:
+    service.reassign_lead(session, service.led_cohort(session, user, cohort_id), username, actor=user)
+    return redirect(request, "cohorts:detail", cohort_id=cohort_id)

@@ -3,8 +3,9 @@
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, exists, not_, or_
+from sqlalchemy import ColumnElement, Select, delete, exists, not_, or_, true
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -128,10 +129,12 @@ def add_member(session: Session, cohort: Cohort, user: User, source: MemberSourc
     Returns whether they were new to the cohort.
     """
     statement = insert_for(session, CohortMember).values(cohort_id=cohort.id, user_id=user.id, source=source)
-    added = session.execute(statement.on_conflict_do_nothing(index_elements=["cohort_id", "user_id"])).rowcount
+    inserted = statement.on_conflict_do_nothing(index_elements=["cohort_id", "user_id"]).returning(
+        col(CohortMember.user_id))
+    added = session.execute(inserted).first() is not None  # (the ORM reports rowcount -1 on PostgreSQL)
     for course in courses(session, cohort):
         learning.assign(session, user, course.course_slug, due_at=end_of_day(course.due_on))
-    return bool(added)
+    return added
 
 
 def end_of_day(day: date | None) -> datetime | None:
@@ -139,3 +142,33 @@ def end_of_day(day: date | None) -> datetime | None:
     if day is None:
         return None
     return datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
+
+
+def teaches(user: User, learner_id: Any, course_slug: Any, cohort_id: int | None = None) -> ColumnElement[bool]:
+    """SQL condition: `user` teaches this learner in this course (through a cohort they may see).
+
+    For grading queues and marks: admins grade everyone; others only members of their cohorts,
+    in those cohorts' courses; `cohort_id` narrows it to one cohort.
+    """
+    cohorts = visible_cohorts(user).with_only_columns(col(Cohort.id))
+    if cohort_id is not None:
+        cohorts = cohorts.where(Cohort.id == cohort_id)
+    elif user.role == Role.admin:
+        return true()
+    return exists().where(CohortMember.user_id == learner_id, col(CohortMember.cohort_id).in_(cohorts),
+                          CohortCourse.cohort_id == CohortMember.cohort_id, CohortCourse.course_slug == course_slug)
+
+
+def reassign_lead(session: Session, cohort: Cohort, username: str, *, actor: User) -> Cohort:
+    """An admin hands a cohort to another lead, who must be entitled to lead its courses."""
+    lead = session.exec(select(User).where(User.username == username.strip().lower(), col(User.active).is_(True))).first()
+    if lead is None:
+        raise NotFound(N_("No encontramos a la persona indicada como formadora principal."))
+    slugs = [c.course_slug for c in courses(session, cohort)]
+    certification = trainers.certification_to_lead(session, lead, slugs)
+    previous = cohort.lead_id
+    cohort.lead_id, cohort.lead_certification_id = lead.id or 0, certification.id if certification else None
+    session.add(cohort)
+    session.execute(delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id, col(CoTrainer.user_id) == lead.id))
+    audit.record(session, actor.id, "reassign_cohort_lead", cohort, previous_lead_id=previous, lead_id=lead.id)
+    return cohort

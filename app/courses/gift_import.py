@@ -71,8 +71,31 @@ def _copy_into(file: Path, courses_dir: Path, slug: str, result: gift.GiftResult
     target.parent.mkdir(exist_ok=True)
     target.write_bytes(data)
     loaded, problems = catalog.load_course(course)
-    lines = [done, *(str(replace(p, path=courses_dir / p.path)) for p in problems), _usage(loaded, target)]
+    located = [str(replace(p, path=courses_dir / p.path)) for p in problems]
+    lines = [done, *located, *_missing_twin(target, slug), _usage(loaded, target)]
     return (1 if problems else 0), "\n".join(lines)
+
+
+def _missing_twin(target: Path, slug: str) -> list[str]:
+    """Say how to add the other language of a bank: every question needs its Spanish and English text.
+
+    Until the twin is there the course fails its check, so the import exits 1 (imported, not usable yet).
+    """
+    spanish = target.name.endswith(".es.gift")
+    twin = target.with_name(target.name.removesuffix(".es.gift" if spanish else ".en.gift")
+                            + (".en.gift" if spanish else ".es.gift"))
+    if twin.exists():
+        return []
+    if spanish:
+        return [
+            f"the English twin {twin.name} is missing: every question needs its English text. Write a GIFT "
+            "file with each question's English text under the same ::title::, its answers in the same order, "
+            f"then run: cascada questions import {twin.name} --course {slug}"
+        ]
+    return [
+        f"the Spanish original {twin.name} is missing: an English bank is the twin of a Spanish one. "
+        f"Import the Spanish file too: cascada questions import {twin.name} --course {slug}"
+    ]
 
 
 def _usage(course: catalog.Course | None, target: Path) -> str:

@@ -3,11 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, update
 from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import User
+from app.cohorts import service as cohort_service
 from app.courses import catalog
 from app.errors import DomainError, NotFound
 from app.i18n import N_
@@ -29,15 +30,20 @@ class Pending:
     learner: User
 
 
-def pending(session: Session) -> list[Pending]:
-    """Open responses of finished attempts that no one has scored yet, oldest first."""
+def in_scope(grader: User, cohort_id: int | None = None) -> ColumnElement[bool]:
+    """Attempts `grader` may mark: by learners of their cohorts, in those cohorts' courses."""
+    return cohort_service.teaches(grader, QuizAttempt.user_id, QuizAttempt.course_slug, cohort_id)
+
+
+def pending(session: Session, scope: ColumnElement[bool]) -> list[Pending]:
+    """Open responses of finished attempts that no one has scored yet, within `scope`, oldest first."""
     rows = session.exec(
         select(Answer, QuizAttempt, AttemptSlot, User)
         .join(QuizAttempt, col(QuizAttempt.id) == Answer.attempt_id)
         .join(AttemptSlot, (col(AttemptSlot.attempt_id) == Answer.attempt_id)
               & (col(AttemptSlot.position) == Answer.position))
         .join(User, col(User.id) == QuizAttempt.user_id)
-        .where(QuizAttempt.state == AttemptState.finished, col(Answer.fraction).is_(None))
+        .where(QuizAttempt.state == AttemptState.finished, col(Answer.fraction).is_(None), scope)
         .order_by(col(QuizAttempt.finished_at)))
     return [Pending(*row) for row in rows]
 
@@ -52,7 +58,10 @@ def mark(session: Session, answer_id: int, points: float, comment: str, grader: 
     answer = session.get(Answer, answer_id)
     if answer is None:
         raise NotFound(N_("No encontramos esta página."))
-    attempt = session.exec(select(QuizAttempt).where(QuizAttempt.id == answer.attempt_id).with_for_update()).one()
+    attempt = session.exec(select(QuizAttempt).where(QuizAttempt.id == answer.attempt_id, in_scope(grader))
+                           .with_for_update()).first()
+    if attempt is None:  # not a learner of the grader's cohorts: as if it did not exist
+        raise NotFound(N_("No encontramos esta página."))
     slot = session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id,
                                                   AttemptSlot.position == answer.position)).one()
     course = course_of(attempt.version_id)

@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
-from app.access import CourseReader, Grader
+from app.access import CourseReader
+from app.cohorts.deps import CohortGrader
 from app.courses import service as course_service
 from app.db import ReadSessionDep, SessionDep
 from app.errors import NotFound
@@ -149,8 +150,9 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
 
 
 @router.get("/grading", name="quizzes:grading")
-def grading_queue(request: Request, user: Grader, session: SessionDep) -> Response:
-    items = [(p, _question(session, p)) for p in marking.pending(session)]
+def grading_queue(request: Request, user: CohortGrader, session: SessionDep, cohort_id: int | None = None) -> Response:
+    """Open responses to mark: of the grader's cohorts, or of one of them."""
+    items = [(p, _question(session, p)) for p in marking.pending(session, marking.in_scope(user, cohort_id))]
     return render(request, "quizzes/grading.html", {"items": items, "lang": current_language()})
 
 
@@ -160,7 +162,7 @@ def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-u
 
 
 @router.post("/grading/{answer_id}", name="quizzes:mark")
-def mark(request: Request, answer_id: int, user: Grader, session: SessionDep,
+def mark(request: Request, answer_id: int, user: CohortGrader, session: SessionDep,
          points: Annotated[float, Form(ge=0, le=1000)], comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
     marking.mark(session, answer_id, points, comment, user, lambda v: course_service.course_of(session, v))
     return redirect(request, "quizzes:grading")

@@ -182,3 +182,17 @@ def test_anonymous_visitor_is_sent_to_login_with_next(client: TestClient) -> Non
 
     assert response.status_code == 303
     assert response.headers["location"] == "http://testserver/login?next=%2Fprofile"
+
+
+def test_password_change_through_htmx_answers_with_the_password_section_only(client: TestClient, session: Session,
+                                                                            app: FastAPI) -> None:
+    user = make_user(session, app)
+    log_in(client, user)
+
+    response = post(client, "/profile/password", {"current_password": PASSWORD,
+                                                  "new_password": "another brand new passphrase"},
+                    headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert 'id="password-section"' in response.text and "<html" not in response.text
+    assert 'name="csrf_token"' in response.text

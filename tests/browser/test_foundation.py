@@ -6,7 +6,14 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from tests.browser.conftest import DEMO_PASSWORD, SPARE_USER, PageProblems, assert_accessible, log_in
+from tests.browser.conftest import (
+    DEMO_PASSWORD,
+    SPARE_USER,
+    PageProblems,
+    assert_accessible,
+    axe_violations,
+    log_in,
+)
 
 HOME = re.compile(r"^http://127\.0\.0\.1:\d+/$")
 LOGIN = re.compile(r"^http://127\.0\.0\.1:\d+/login(\?.*)?$")
@@ -226,16 +233,54 @@ def test_login_works_on_a_phone_sized_screen_without_sideways_scrolling(
     assert_accessible(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug (axe scrollable-region-focusable, serious): on a phone the tables in <div class=table-scroll> "
-    "scroll sideways but the div cannot get keyboard focus when the table holds no link"))
-def test_admin_tables_are_accessible_on_a_phone(new_context: Callable[..., BrowserContext]) -> None:
+@pytest.mark.parametrize(("path", "table"), [
+    ("/admin/users?q=zzz-nadie", "Usuarios"),
+    ("/admin/audit", "Registro de auditoría"),
+    ("/admin/institutions", "Instituciones"),
+    ("/admin/courses", "Versiones de cursos"),
+])
+def test_admin_tables_are_accessible_on_a_phone(new_context: Callable[..., BrowserContext], path: str,
+                                                table: str) -> None:
     page = new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True).new_page()
     log_in(page, "admin")
-    for path in ("/admin/users?q=zzz-nadie", "/admin/audit"):
-        page.goto(path)
-        assert_no_horizontal_scroll(page)  # the table scrolls inside its box, not the page
-        assert_accessible(page)
+    page.goto(path)
+    assert_no_horizontal_scroll(page)  # the table scrolls inside its box, not the page
+    assert_accessible(page)
+    # The box that scrolls sideways is a named region the keyboard can reach (and scroll with arrows).
+    region = page.get_by_role("region", name=table)
+    region.focus()
+    expect(region).to_be_focused()
+    expect(region.get_by_role("table")).to_have_count(1)
+
+
+def test_a_missing_page_has_a_level_one_heading_and_passes_axe(page: Page,
+                                                               page_problems: PageProblems) -> None:
+    page_problems.allow("status of 404")
+    log_in(page, "oficial")
+    response = page.goto("/no-existe")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Página no encontrada")
+    expect(page.get_by_role("alert")).to_have_text("No encontramos esta página.")
+    assert_accessible(page)
+    assert "page-has-heading-one" not in {v["id"] for v in axe_violations(page)}
+
+
+def test_an_error_answer_to_the_user_search_shows_in_the_alerts_and_keeps_the_results(
+        page: Page, page_problems: PageProblems) -> None:
+    page_problems.allow("status of 422")
+    log_in(page, "admin")
+    page.goto("/admin/users")
+    rows = page.locator("#results tbody tr")
+    expect(rows).not_to_have_count(0)
+    shown = rows.count()
+    # The search form's own request, with a page number the server refuses (as a stale link would carry).
+    page.evaluate("""() => htmx.ajax('GET', '/admin/users?page=0', {
+        source: document.querySelector('form[role=search]'), target: '#results', swap: 'outerHTML'})""")
+    expect(page.locator("#alerts [role=alert]")).to_contain_text("Faltan datos")
+    expect(rows).to_have_count(shown)
+    expect(page.locator("#alerts")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/admin/users$"))
+    assert_accessible(page)
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:

@@ -1,7 +1,10 @@
 """`cascada questions import`: a GIFT file is checked, shown on a dry run, or added to a course as a bank."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +83,10 @@ def test_a_spanish_file_is_copied_as_an_es_gift_bank_and_its_missing_twin_report
         f"imported {file} as {target}",
         f"{target}:1: no English twin edades-minimas.en.gift: write the English text of every question "
         "there, with the same ::titles::",
+        "the English twin edades-minimas.en.gift is missing: every question needs its English text. Write a "
+        "GIFT file with each question's English text under the same ::title::, "
+        "its answers in the same order, then run: "
+        "cascada questions import edades-minimas.en.gift --course mini",
         "note: the bank is only used once a quiz draws from it: "
         "add `draw: [{bank: edades-minimas, count: N}]` to a <quiz-id>.quiz.yaml of the course",
     ]
@@ -97,6 +104,35 @@ def test_importing_both_twins_leaves_a_valid_course_and_says_no_quiz_draws_from_
     assert code == 0, output
     assert (courses / "mini" / "banks" / "edades.en.gift").read_text(encoding="utf-8") == ENGLISH
     assert "the bank is only used once a quiz draws from it" in output.splitlines()[-1]
+
+
+def test_an_english_file_imported_first_says_the_spanish_original_is_missing(
+    courses: Path, tmp_path: Path
+) -> None:
+    code, output = import_gift(_file(tmp_path, "edades.en.gift", ENGLISH), courses, "mini", dry_run=False,
+                               fmt="text")
+
+    assert code == 1
+    assert (
+        "the Spanish original edades.es.gift is missing: an English bank is the twin of a Spanish one. "
+        "Import the Spanish file too: cascada questions import edades.es.gift --course mini"
+    ) in output.splitlines()
+
+
+def test_the_cli_names_the_missing_english_twin_and_exits_1(courses: Path, tmp_path: Path) -> None:
+    file = _file(tmp_path, "edades.gift", SPANISH)
+    env = {**os.environ, "CASCADA_COURSES_DIR": str(courses), "CASCADA_DATA_DIR": str(tmp_path / "data"),
+           "CASCADA_SECRET_KEY": "k" * 48}
+
+    command = [sys.executable, "-m", "app.cli", "questions", "import", str(file), "--course", "mini"]
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=60,
+                          cwd=tmp_path, stdin=subprocess.DEVNULL)
+
+    assert done.returncode == 1, done.stderr
+    assert "the English twin edades.en.gift is missing" in done.stderr
+    assert "cascada questions import edades.en.gift --course mini" in done.stderr
+    assert (courses / "mini" / "banks" / "edades.es.gift").is_file()
 
 
 def test_importing_the_same_file_again_changes_nothing_and_names_the_quizzes_that_draw_from_it(

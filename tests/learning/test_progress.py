@@ -17,7 +17,7 @@ from app.courses import catalog
 from app.courses import service as course_service
 from app.learning.models import Enrollment, ItemProgress
 from app.timeutil import utcnow
-from tests.factories import csrf_from, log_in, make_user, post
+from tests.factories import csrf_from, log_in, make_cohort, make_user, post
 from tests.quizzes.flow import (
     answer_all_right,
     answer_rows,
@@ -43,8 +43,10 @@ def officer(session: Session, app: FastAPI, mini: catalog.Course) -> User:
 
 
 @pytest.fixture
-def grader(session: Session, app: FastAPI, mini: catalog.Course) -> Iterator[TestClient]:
+def grader(session: Session, app: FastAPI, mini: catalog.Course, officer: User) -> Iterator[TestClient]:
+    """The instructor of the officer's cohort (only they may mark the officer's open answers)."""
     instructor = make_user(session, app, role=Role.instructor)
+    make_cohort(session, instructor, members=[officer])
     with TestClient(app, follow_redirects=False) as client:
         log_in(client, instructor)
         yield client

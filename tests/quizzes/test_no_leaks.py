@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.accounts.models import Role, User
 from app.courses import catalog
 from app.learning import service as learning
-from tests.factories import csrf_from, log_in, make_user
+from tests.factories import csrf_from, log_in, make_cohort, make_user
 from tests.quizzes.canary import ACCEPTED, GUIDANCE, SECRETS, canary_course
 from tests.quizzes.flow import (
     OPEN_TEXT,
@@ -172,6 +172,7 @@ def test_the_grading_guidance_is_for_the_instructor_only(
     app: FastAPI, client: TestClient, session: Session, officer: User
 ) -> None:
     grader = make_user(session, app, role=Role.instructor)
+    make_cohort(session, grader, members=[officer])
     log_in(client, officer)
     attempt_id = start(client, "final")
     open_slots = [s for s in slots(session, attempt_id) if s.question_id in ("plan", "reflexion")]

@@ -14,7 +14,7 @@ from app.accounts.models import Role, User
 from app.audit import AuditEntry
 from app.courses import catalog
 from app.learning import service as learning
-from tests.factories import csrf_from, log_in, make_user, post
+from tests.factories import csrf_from, log_in, make_cohort, make_user, post
 from tests.quizzes.flow import (
     OPEN_TEXT,
     answer_all_right,
@@ -36,7 +36,9 @@ def instructor(session: Session, app: FastAPI, mini: catalog.Course) -> User:
 
 
 @pytest.fixture
-def grader(app: FastAPI, instructor: User) -> Iterator[TestClient]:
+def grader(app: FastAPI, session: Session, instructor: User, officer: User) -> Iterator[TestClient]:
+    """The instructor of a cohort the officer is in: only such an instructor sees and marks their answers."""
+    make_cohort(session, instructor, members=[officer])
     with TestClient(app, follow_redirects=False) as client:
         log_in(client, instructor)
         yield client
@@ -133,6 +135,29 @@ def test_passing_shows_the_correct_answers_even_with_attempts_left(
     review = client.get(f"/attempts/{attempt_id}/review").text
 
     assert "Respuestas aceptadas: redes sociales, social media" in review
+
+
+def test_an_instructor_of_another_cohort_neither_sees_nor_marks_the_officers_answers(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    officer: User,
+    mini: catalog.Course,
+    grader: TestClient,
+) -> None:
+    stranger = make_user(session, app, role=Role.instructor)
+    make_cohort(session, stranger)  # a cohort of their own, without this officer
+    log_in(client, officer)
+    attempt_id = _finish_final_right(client, app, session, mini)
+
+    with TestClient(app, follow_redirects=False) as other:
+        log_in(other, stranger)
+        queue = other.get("/grading").text
+        marked = post(other, f"/grading/{_open_answer_ids(session, attempt_id)[0]}", {"points": "1"})
+
+    assert OPEN_TEXT not in queue and officer.full_name not in queue
+    assert marked.status_code == 404
+    assert sorted(_pending_ids(grader)) == _open_answer_ids(session, attempt_id)
 
 
 def test_an_open_response_waits_in_the_instructors_queue_and_officers_may_not_see_it(

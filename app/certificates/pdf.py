@@ -1,0 +1,186 @@
+"""The certificate as a PDF: data in, bytes out (A4 landscape, Spanish, DejaVu Sans embedded as a subset).
+
+Names and titles are written as plain text cells (fpdf2 with markdown off, no HTML): nothing in
+them is interpreted, fetched or read from disk. Characters the font lacks become '?'.
+"""
+
+import unicodedata
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import segno
+from babel.dates import format_date
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.enums import Align, XPos, YPos
+
+from app.certificates.details import Details
+from app.timeutil import local
+
+FONTS = Path(__file__).parent / "fonts"
+REGULAR, BOLD = FONTS / "DejaVuSans-subset.ttf", FONTS / "DejaVuSans-Bold-subset.ttf"
+WIDTH, HEIGHT, MARGIN = 297.0, 210.0, 18.0
+INK, ACCENT, MUTED = (20, 33, 61), (0, 82, 147), (90, 90, 90)
+QR_SIZE = 34.0
+
+
+@cache
+def _known_codepoints() -> frozenset[int]:
+    return frozenset(TTFont(REGULAR, lazy=True).getBestCmap())
+
+
+def clean(text: str) -> str:
+    """Composed (NFC), without control characters, '?' for what the font cannot draw."""
+    known = _known_codepoints()
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        c if ord(c) in known else "?"
+        for c in text
+        if unicodedata.category(c) not in ("Cc", "Cf") or c in "\u200e\u200f"
+    )
+
+
+def spanish_date(moment: datetime) -> str:
+    return format_date(local(moment).date(), format="long", locale="es")
+
+
+def render(details: Details) -> bytes:
+    """The certificate PDF."""
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_title(clean(f"Certificado {details.serial}"))
+    pdf.set_author(clean(details.issuer))
+    pdf.set_creator("Cascada")
+    pdf.set_creation_date(details.issued_at)
+    pdf.add_font("DejaVu", "", REGULAR)
+    pdf.add_font("DejaVu", "B", BOLD)
+    pdf.set_text_shaping(True)  # HarfBuzz: places g + combining tilde (g̃) and orders right-to-left text
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.add_page()
+    _frame(pdf)
+    _body(pdf, details)
+    _signatures(pdf, details.signatories)
+    _verification(pdf, details)
+    return bytes(pdf.output())
+
+
+def _frame(pdf: FPDF) -> None:
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(8, 8, WIDTH - 16, HEIGHT - 16)
+    pdf.set_line_width(0.3)
+    pdf.rect(11, 11, WIDTH - 22, HEIGHT - 22)
+
+
+def _line(
+    pdf: FPDF,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    color: tuple[int, int, int] = INK,
+    gap: float = 2.0,
+    max_lines: int = 1,
+) -> None:
+    """A centred line of plain text, shrunk (down to 9 pt) so that it fits in `max_lines` lines."""
+    text = clean(text)
+    pdf.set_font("DejaVu", "B" if bold else "", size)
+    room = (WIDTH - 2 * MARGIN) * max_lines * 0.92
+    while size > 9 and pdf.get_string_width(text) > room:
+        size -= 1
+        pdf.set_font_size(size)
+    pdf.set_text_color(*color)
+    pdf.multi_cell(0, size * 0.45, text, align=Align.C, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(gap)
+
+
+def _body(pdf: FPDF, details: Details) -> None:
+    trainer = details.kind == "trainer"
+    pdf.set_y(22)
+    _line(pdf, details.issuer, 12, bold=True, color=ACCENT, gap=5, max_lines=2)
+    _line(pdf, "CERTIFICADO DE FORMADOR/A" if trainer else "CERTIFICADO", 28, bold=True, gap=5)
+    _line(pdf, "Se certifica que", 13, color=MUTED)
+    _line(pdf, details.holder_name, 26, bold=True, gap=1, max_lines=2)
+    if details.holder_id:
+        _line(pdf, f"C.I. N.º {details.holder_id}", 11, color=MUTED, gap=3)
+    intro = "ha sido certificado/a como formador/a del curso" if trainer else "ha completado el curso"
+    _line(pdf, intro, 13, color=MUTED)
+    _line(pdf, details.title("es"), 18, bold=True, gap=3, max_lines=2)
+    _line(
+        pdf,
+        f"con una carga horaria de {details.hours_text} horas, finalizado el "
+        f"{spanish_date(details.completed_at)}.",
+        12,
+    )
+    cohort = " · ".join(
+        part
+        for part in (
+            f"Cohorte: {details.cohort_name}" if details.cohort_name else "",
+            f"Departamento: {details.department}" if details.department else "",
+        )
+        if part
+    )
+    if cohort:
+        _line(pdf, cohort, 11, color=MUTED, max_lines=2)
+
+
+def _signatures(pdf: FPDF, signatories: list[tuple[str, str]]) -> None:
+    if not signatories:
+        return
+    slot = (WIDTH - 2 * MARGIN - QR_SIZE - 20) / len(signatories)
+    for number, (name, title) in enumerate(signatories):
+        left = MARGIN + number * slot + 6
+        pdf.set_draw_color(*INK)
+        pdf.line(left, 172, left + slot - 12, 172)
+        pdf.set_xy(left, 173.5)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.set_text_color(*INK)
+        pdf.cell(slot - 12, 5, clean(name), align=Align.C, markdown=False)
+        if title:
+            pdf.set_xy(left, 178.5)
+            pdf.set_font("DejaVu", "", 9)
+            pdf.cell(slot - 12, 5, clean(title), align=Align.C, markdown=False)
+
+
+def _verification(pdf: FPDF, details: Details) -> None:
+    left, top = WIDTH - MARGIN - QR_SIZE - 4, HEIGHT - MARGIN - QR_SIZE - 16
+    draw_qr(pdf, details.verify_url, left, top, QR_SIZE)
+    pdf.set_text_color(*INK)
+    lines = [f"N.º {details.serial}", f"Emitido el {spanish_date(details.issued_at)}"]
+    if details.expires_at:
+        lines.append(f"Válido hasta el {spanish_date(details.expires_at)}")
+    pdf.set_font("DejaVu", "B", 8)
+    for number, text in enumerate(lines):
+        pdf.set_xy(left - 30, top + QR_SIZE + 1 + number * 3.6)
+        pdf.cell(QR_SIZE + 30, 3.6, clean(text), align=Align.R, markdown=False)
+        pdf.set_font("DejaVu", "", 7)
+    pdf.set_xy(MARGIN, HEIGHT - 15)
+    pdf.set_font("DejaVu", "", 6.5)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(
+        WIDTH - 2 * MARGIN,
+        3,
+        clean(f"Verifique este certificado en {details.verify_url}"),
+        align=Align.C,
+        markdown=False,
+    )
+
+
+def draw_qr(pdf: FPDF, url: str, left: float, top: float, size: float) -> None:
+    """The QR code of `url` as filled rectangles (vector: sharp at any zoom, a few hundred bytes)."""
+    matrix = segno.make_qr(url, error="m", boost_error=False).matrix
+    border = 2
+    module = size / (len(matrix) + 2 * border)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(left, top, size, size, style="F")
+    pdf.set_fill_color(0, 0, 0)
+    for row_number, row in enumerate(matrix):
+        y = top + (row_number + border) * module
+        start = None
+        for column, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = column
+            elif not dark and start is not None:
+                pdf.rect(left + (start + border) * module, y, (column - start) * module, module, style="F")
+                start = None
