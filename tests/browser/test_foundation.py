@@ -200,7 +200,7 @@ def test_admin_searches_the_user_list_with_the_filter_button(page: Page, page_pr
     log_in(page, "admin")
     page.goto("/admin/users")
     rows = page.locator("#results tbody tr")
-    page.get_by_role("searchbox", name="Buscar").fill("benítez")
+    page.get_by_role("searchbox", name="Buscar").fill("maría benítez")
     page.get_by_role("button", name="Filtrar").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("María Benítez")
