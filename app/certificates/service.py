@@ -396,3 +396,13 @@ def record_miss(session: Session, client: str, *, window: timedelta) -> None:
         row.misses, row.window_started_at = 0, now
     row.misses += 1
     session.add(row)
+
+
+def revoke_trainer_certificates(session: Session, certification: TrainerCertification, *, actor: User) -> int:
+    """When a trainer certification is revoked, its certified-trainer certificates stop being valid too."""
+    linked = session.exec(select(Certificate).where(
+        Certificate.trainer_certification_id == certification.id, col(Certificate.revoked_at).is_(None))).all()
+    for certificate in linked:
+        revoke(session, certificate.id or 0, certification.revoke_reason or "Certificación de formador revocada",
+               public_reason=False, actor=actor)
+    return len(linked)

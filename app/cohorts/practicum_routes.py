@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from app.access import CurrentUser, TrainerCertifier
 from app.accounts.models import User
+from app.certificates import service as certificate_service
 from app.cohorts import practicum, trainers
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort, TrainerCertification
@@ -31,7 +32,8 @@ def trainer_list(request: Request, user: TrainerCertifier, session: SessionDep) 
 @router.post("/trainers/{certification_id}/revoke", name="cohorts:revoke_trainer")
 def revoke_trainer(request: Request, certification_id: int, user: TrainerCertifier, session: SessionDep,
                    reason: Annotated[str, Form(max_length=500)] = "") -> Response:
-    trainers.revoke(session, certification_id, reason, actor=user)
+    revoked = trainers.revoke(session, certification_id, reason, actor=user)
+    certificate_service.revoke_trainer_certificates(session, revoked, actor=user)
     return redirect(request, "cohorts:trainers")
 
 

@@ -164,3 +164,28 @@ def test_another_instructor_gets_404_on_the_practicum_pages_and_actions(
                 client.get(f"/cohorts/{tot.id}/grading").status_code]
 
     assert statuses == [404] * 5
+
+
+def test_revoking_a_trainer_certification_revokes_its_trainer_certificate(
+        client: TestClient, session: Session, app: FastAPI, instructor: User, trainee: User, tot: Cohort) -> None:
+    from app.certificates import service as certificate_service
+    from app.certificates.models import Certificate
+
+    admin = make_user(session, app, role=Role.admin)
+    _complete_online_part_and_attend(session, tot, trainee, instructor)
+    log_in(client, instructor)
+    _score(client, tot, trainee, "3", "3")
+    post(client, f"/cohorts/{tot.id}/practicum/{trainee.id}/certify")
+    session.rollback()
+    certification = session.exec(select(TrainerCertification).where(
+        TrainerCertification.course_slug == "mini-formadores")).one()
+    certificate = certificate_service.issue_trainer(session, certification, actor=admin, prefix="ISEPOL")
+    session.commit()
+    log_in(client, admin)
+
+    post(client, f"/cohorts/trainers/{certification.id}/revoke", {"reason": "Abandonó la institución"})
+
+    session.rollback()
+    revoked = session.get(Certificate, certificate.id)
+    assert revoked is not None and revoked.revoked_at is not None
+    assert revoked.revoke_reason == "Abandonó la institución" and not revoked.reason_public
