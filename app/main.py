@@ -37,7 +37,7 @@ from app.learning import routes as learning_routes
 from app.logs import RequestLogMiddleware, configure_logging
 from app.quizzes import routes as quizzes_routes
 from app.quizzes.sweep import run_forever
-from app.security import SecurityHeadersMiddleware
+from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 ROUTERS = (health_router, accounts_routes.router, accounts_activation.router, accounts_admin.router, courses_routes.router,
            learning_routes.router, quizzes_routes.router, cohorts_roster.router, cohorts_dashboard.router,
@@ -75,10 +75,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     policy = auth.SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
                                 absolute=timedelta(hours=settings.session_absolute_hours))
-    # Added inside-out: requests pass RequestLog, then SecurityHeaders, GZip, Session.
+    # Added inside-out: requests pass RequestLog, then BodyLimit, SecurityHeaders, GZip, Session.
     app.add_middleware(SessionMiddleware, engine=app.state.engine, policy=policy, secure=settings.https)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestLogMiddleware)
 
 

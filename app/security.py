@@ -63,3 +63,33 @@ def _add_headers(message: Message, versioned_asset: bool) -> None:
     if b"cache-control" not in present:
         policy = b"public, max-age=31536000, immutable" if versioned_asset else b"no-store"
         headers.append((b"cache-control", policy))
+
+
+MAX_BODY_BYTES = 1024 * 1024  # the largest thing anyone sends is a roster CSV (256 KB)
+TOO_LARGE = ("<!doctype html><html lang=\"es\"><meta charset=\"utf-8\"><title>413</title>"
+             "<h1>El envío es demasiado grande / The upload is too large</h1>"
+             "<p>El máximo es 1 MB. / The limit is 1 MB.</p></html>").encode()
+
+
+class BodyLimitMiddleware:
+    """Refuse a body whose declared size is over the limit, before any form parser spools it to disk."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self._declared(scope) > self.max_bytes:
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                    (b"content-length", str(len(TOO_LARGE)).encode())]})
+            await send({"type": "http.response.body", "body": TOO_LARGE})
+            return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _declared(scope: Scope) -> int:
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                return int(value) if value.isdigit() else 0
+        return 0

@@ -116,3 +116,11 @@ def test_production_starts_with_a_strong_secret(settings: Settings) -> None:
 
     assert app.docs_url is None
     app.state.engine.dispose()
+
+
+def test_a_body_declared_over_one_megabyte_is_refused_before_it_is_read(client: TestClient) -> None:
+    big = b"x" * (1024 * 1024 + 1)
+
+    response = client.post("/login", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert response.status_code == 413 and "demasiado grande" in response.text
