@@ -234,9 +234,8 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> t
         raise ImportConflict(N_("El archivo tiene errores; no se importó nada. Revise la vista previa."))
     try:
         created = _create(session, cohort, [e for e in result.entries if e.outcome == Outcome.new], actor)
-        for entry in result.entries:
-            if entry.outcome != Outcome.member and entry.user is not None:
-                cohort_service.add_member(session, cohort, entry.user, MemberSource.roster)
+        joining = [e.user for e in result.entries if e.outcome != Outcome.member and e.user is not None]
+        cohort_service.add_members(session, cohort, joining, MemberSource.roster)
         session.flush()
     except IntegrityError as error:
         raise ImportConflict(

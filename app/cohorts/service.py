@@ -25,7 +25,7 @@ from app.dbtools import insert_for
 from app.errors import NotFound
 from app.i18n import N_
 from app.learning import service as learning
-from app.timeutil import LOCAL_TZ
+from app.timeutil import LOCAL_TZ, utcnow
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 
@@ -128,12 +128,20 @@ def add_member(session: Session, cohort: Cohort, user: User, source: MemberSourc
 
     Returns whether they were new to the cohort.
     """
-    statement = insert_for(session, CohortMember).values(cohort_id=cohort.id, user_id=user.id, source=source)
-    inserted = statement.on_conflict_do_nothing(index_elements=["cohort_id", "user_id"]).returning(
-        col(CohortMember.user_id))
-    added = session.execute(inserted).first() is not None  # (the ORM reports rowcount -1 on PostgreSQL)
+    return bool(add_members(session, cohort, [user], source))
+
+
+def add_members(session: Session, cohort: Cohort, users: list[User], source: MemberSource) -> set[int]:
+    """Add many officers at once (a roster) in a few statements; returns the ids new to the cohort."""
+    ids = list(dict.fromkeys(u.id or 0 for u in users))
+    if not ids:
+        return set()
+    rows = [{"cohort_id": cohort.id, "user_id": user_id, "source": source, "joined_at": utcnow()} for user_id in ids]
+    inserted = insert_for(session, CohortMember).values(rows).on_conflict_do_nothing(
+        index_elements=["cohort_id", "user_id"]).returning(col(CohortMember.user_id))
+    added = set(session.execute(inserted).scalars())  # (the ORM reports rowcount -1 on PostgreSQL)
     for course in courses(session, cohort):
-        learning.assign(session, user, course.course_slug, due_at=end_of_day(course.due_on))
+        learning.assign_many(session, ids, course.course_slug, due_at=end_of_day(course.due_on))
     return added
 
 
