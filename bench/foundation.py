@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -26,7 +27,8 @@ def free_port() -> int:
 
 def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CASCADA_DATA_DIR": data_dir, "CASCADA_LOG_JSON": "false"}
-    server = subprocess.Popen(["cascada", "serve", "--demo", "--port", str(port), "--workers", str(workers)],
+    cascada = Path(sys.executable).parent / "cascada"  # the venv's, even when it is not activated
+    server = subprocess.Popen([str(cascada) if cascada.exists() else "cascada", "serve", "--demo", "--port", str(port), "--workers", str(workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
