@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 
 from app.access import PUBLIC, CertificateManager, CurrentUser, MaybeUser, Permission, can
 from app.accounts.models import User
-from app.certificates import credentials, keys, pdf, service, status_list
+from app.certificates import credentials, keys, pdf, requests, service, status_list
 from app.certificates.models import Certificate
+from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
 from app.db import SessionDep, short_write
 from app.errors import NotFound
@@ -57,6 +58,7 @@ def admin_index(request: Request, user: CertificateManager, session: SessionDep,
         "certificates/admin_index.html",
         {
             "cohorts": cohorts,
+            "requests": requests.open_requests(session),
             "certificates": _with_holders(session, service.recent(session)),
             "q": q,
             "found": found,
@@ -269,3 +271,10 @@ def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> R
         created=now,
     )
     return JSONResponse(signed, media_type=JSON_LD, headers={"Cache-Control": "public, max-age=60"})
+
+
+@router.post("/cohorts/{cohort_id}/certificates/request", name="certificates:request")
+def request_certificates(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep) -> Response:
+    """A lead trainer asks the admins to issue the cohort's certificates (admins issue them)."""
+    requests.request_issue(session, cohort, actor=user)
+    return redirect(request, "cohorts:detail", cohort_id=cohort.id)

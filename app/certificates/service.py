@@ -406,3 +406,4 @@ def revoke_trainer_certificates(session: Session, certification: TrainerCertific
         revoke(session, certificate.id or 0, certification.revoke_reason or "Certificación de formador revocada",
                public_reason=False, actor=actor)
     return len(linked)
+

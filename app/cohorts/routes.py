@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
 from app.accounts.models import User
+from app.certificates import requests as certificate_requests
 from app.cohorts import forms, service, trainers
 from app.cohorts.deps import CohortLeader, LedCohort
 from app.cohorts.models import Cohort, CohortKind, CohortMember
@@ -54,7 +55,8 @@ def create(request: Request, user: CohortLeader, session: SessionDep, data: Form
 def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     context = {"cohort": cohort, "courses": service.courses(session, cohort),
                "members": service.members(session, cohort), "co_trainers": service.co_trainers(session, cohort),
-               "lead": session.get(User, cohort.lead_id)}
+               "lead": session.get(User, cohort.lead_id),
+               "certificate_request": certificate_requests.last_request(session, cohort)}
     return render(request, "cohorts/detail.html", context)
 
 
