@@ -10,7 +10,7 @@ from app.accounts.departments import DEPARTMENTS
 from app.accounts.models import Institution, Role, User
 from app.cohorts import trainers
 from app.cohorts.models import CohortKind
-from app.cohorts.service import CohortForm
+from app.cohorts.service import CohortChanges, CohortForm
 from app.courses import service as course_service
 from app.errors import DomainError
 from app.i18n import N_
@@ -48,12 +48,29 @@ def submitted(data: FormData) -> dict[str, object]:
 
 def parse(session: Session, data: FormData, actor: User) -> CohortForm:
     """The submitted cohort form as a CohortForm, or InvalidCohort naming the first bad field."""
-    name = _text(data, "name", 200)
-    if not name:
-        raise InvalidCohort("name", N_("Escriba un nombre para la cohorte."))
+    name, department, starts_on, ends_on = _basics(data)
     kind = _text(data, "kind", 40)
     if kind not in CohortKind.__members__:
         raise InvalidCohort("kind", N_("Elija el tipo de cohorte."))
+    return CohortForm(name=name, kind=CohortKind(kind), department=department, starts_on=starts_on,
+                      ends_on=ends_on, courses=_courses(session, data, actor, CohortKind(kind)),
+                      institution_ids=_institutions(session, data),
+                      co_trainer_ids=_usernames(session, data, "co_trainers"),
+                      lead_id=_lead(session, data, actor))
+
+
+def parse_changes(session: Session, data: FormData, slugs: list[str]) -> CohortChanges:
+    """The edit form: what may change once officers are enrolled (not the kind or the courses)."""
+    name, department, starts_on, ends_on = _basics(data)
+    return CohortChanges(name=name, department=department, starts_on=starts_on, ends_on=ends_on,
+                         due_dates={slug: _due(data, slug) for slug in slugs},
+                         co_trainer_ids=_usernames(session, data, "co_trainers"))
+
+
+def _basics(data: FormData) -> tuple[str, str, date, date]:
+    name = _text(data, "name", 200)
+    if not name:
+        raise InvalidCohort("name", N_("Escriba un nombre para la cohorte."))
     department = _text(data, "department", 40)
     if department not in DEPARTMENTS:
         raise InvalidCohort("department", N_("Elija un departamento de la lista."))
@@ -62,11 +79,14 @@ def parse(session: Session, data: FormData, actor: User) -> CohortForm:
         raise InvalidCohort("starts_on", N_("Indique las fechas de inicio y de fin (AAAA-MM-DD)."))
     if ends_on < starts_on:
         raise InvalidCohort("ends_on", N_("La fecha de fin es anterior a la de inicio."))
-    return CohortForm(name=name, kind=CohortKind(kind), department=department, starts_on=starts_on,
-                      ends_on=ends_on, courses=_courses(session, data, actor, CohortKind(kind)),
-                      institution_ids=_institutions(session, data),
-                      co_trainer_ids=_usernames(session, data, "co_trainers"),
-                      lead_id=_lead(session, data, actor))
+    return name, department, starts_on, ends_on
+
+
+def _due(data: FormData, slug: str) -> date | None:
+    raw, due = _text(data, f"due_{slug}", 10), _date(data, f"due_{slug}")
+    if raw and due is None:
+        raise InvalidCohort(f"due_{slug}", N_("La fecha límite no es válida (AAAA-MM-DD)."))
+    return due
 
 
 def _text(data: FormData, name: str, limit: int) -> str:
@@ -92,14 +112,7 @@ def _courses(session: Session, data: FormData, actor: User, kind: CohortKind) ->
     has_tot = any(choices[slug].kind == "training_of_trainers" for slug in chosen)
     if (kind == CohortKind.training_of_trainers) != has_tot:
         raise InvalidCohort("course", N_("Una cohorte de formación de formadores incluye el curso de formación de formadores; una de oficiales, no."))
-    courses: dict[str, date | None] = {}
-    for slug in chosen:
-        raw = _text(data, f"due_{slug}", 10)
-        due = _date(data, f"due_{slug}")
-        if raw and due is None:
-            raise InvalidCohort(f"due_{slug}", N_("La fecha límite no es válida (AAAA-MM-DD)."))
-        courses[slug] = due
-    return courses
+    return {slug: _due(data, slug) for slug in chosen}
 
 
 def _institutions(session: Session, data: FormData) -> list[int]:

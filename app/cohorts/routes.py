@@ -65,3 +65,28 @@ def reassign_lead(request: Request, cohort_id: int, user: CohortAdmin, session: 
                   username: Annotated[str, Form(max_length=64)] = "") -> Response:
     service.reassign_lead(session, service.led_cohort(session, user, cohort_id), username, actor=user)
     return redirect(request, "cohorts:detail", cohort_id=cohort_id)
+
+
+def _edit_context(session: Session, cohort: Cohort, **extra: object) -> dict[str, object]:
+    co = ", ".join(u.username for u in service.co_trainers(session, cohort))
+    values = {"name": cohort.name, "department": cohort.department, "starts_on": cohort.starts_on.isoformat(),
+              "ends_on": cohort.ends_on.isoformat(), "co_trainers": co,
+              **{f"due_{c.course_slug}": c.due_on.isoformat() if c.due_on else "" for c in service.courses(session, cohort)}}
+    return {"cohort": cohort, "courses": service.courses(session, cohort), "values": values, **extra}
+
+
+@router.get("/{cohort_id}/edit", name="cohorts:edit")
+def edit(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
+    return render(request, "cohorts/edit.html", _edit_context(session, cohort))
+
+
+@router.post("/{cohort_id}/edit", name="cohorts:update")
+def update(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep, data: FormDep) -> Response:
+    slugs = [c.course_slug for c in service.courses(session, cohort)]
+    try:
+        service.update(session, cohort, forms.parse_changes(session, data, slugs), actor=user)
+    except forms.InvalidCohort as error:
+        context = _edit_context(session, cohort, error=translate(error), error_field=error.field)
+        context["values"] = forms.submitted(data)
+        return render(request, "cohorts/edit.html", context, status_code=422)
+    return redirect(request, "cohorts:detail", cohort_id=cohort.id)

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, not_, or_, true
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -25,6 +26,7 @@ from app.dbtools import insert_for
 from app.errors import NotFound
 from app.i18n import N_
 from app.learning import service as learning
+from app.learning.models import Enrollment
 from app.timeutil import LOCAL_TZ, utcnow
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
@@ -41,6 +43,18 @@ class CohortForm:
     institution_ids: list[int] = field(default_factory=list)
     co_trainer_ids: list[int] = field(default_factory=list)
     lead_id: int | None = None  # admins may name another lead; others lead what they create
+
+
+@dataclass
+class CohortChanges:
+    """What a lead may change after creating a cohort (the kind and the courses stay)."""
+
+    name: str
+    department: str
+    starts_on: date
+    ends_on: date
+    due_dates: dict[str, date | None]
+    co_trainer_ids: list[int]
 
 
 def visible_cohorts(user: User) -> Select:
@@ -179,4 +193,30 @@ def reassign_lead(session: Session, cohort: Cohort, username: str, *, actor: Use
     session.add(cohort)
     session.execute(delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id, col(CoTrainer.user_id) == lead.id))
     audit.record(session, actor.id, "reassign_cohort_lead", cohort, previous_lead_id=previous, lead_id=lead.id)
+    return cohort
+
+
+def update(session: Session, cohort: Cohort, changes: CohortChanges, *, actor: User) -> Cohort:
+    """Apply an edit; a new due date moves the members' due dates that came from the old one."""
+    cohort.name, cohort.department = changes.name.strip(), changes.department
+    cohort.starts_on, cohort.ends_on = changes.starts_on, changes.ends_on
+    session.add(cohort)
+    member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+    for course in courses(session, cohort):
+        new_due = changes.due_dates.get(course.course_slug)
+        if new_due == course.due_on:
+            continue
+        old_due_at = end_of_day(course.due_on)
+        session.execute(sa_update(Enrollment).where(
+            col(Enrollment.user_id).in_(member_ids), Enrollment.course_slug == course.course_slug,
+            col(Enrollment.due_at).is_(None) if old_due_at is None else Enrollment.due_at == old_due_at)
+            .values(due_at=end_of_day(new_due)))
+        course.due_on = new_due
+        session.add(course)
+    session.execute(delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id))
+    for user_id in dict.fromkeys(changes.co_trainer_ids):
+        if user_id != cohort.lead_id:
+            session.add(CoTrainer(cohort_id=cohort.id or 0, user_id=user_id))
+    if actor.role == Role.admin:
+        audit.record(session, actor.id, "update_cohort", cohort, name=cohort.name)
     return cohort

@@ -78,6 +78,11 @@ def test_an_instructor_certifies_a_trainer_who_then_leads_a_cohort(
     log_in(page, "instructora")
     _create_cohort(page, tot_name, "training_of_trainers", ["formacion-de-formadores", "trata-de-personas"])
     cohort_url = page.url
+    page.get_by_role("link", name="Editar la cohorte").click()
+    page.get_by_label("Fecha límite de formacion-de-formadores").fill("2026-07-31")
+    _checked(page)
+    page.get_by_role("button", name="Guardar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(tot_name)
     username, code = _enrol_roster(page, f"{8_000_000 + suffix}", name)
 
     _schedule(page, cohort_url, "8")

@@ -137,3 +137,45 @@ def test_an_admin_reassigns_the_lead_who_must_be_entitled_and_the_old_lead_loses
     log_in(client, old)
     assert client.get(f"/cohorts/{cohort.id}").status_code == 404
     assert post(client, f"/cohorts/{cohort.id}/lead", {"username": "nueva"}).status_code == 403
+
+
+def test_the_lead_edits_the_cohort_and_a_new_due_date_moves_the_members_due_dates(
+        client: TestClient, session: Session, app: FastAPI) -> None:
+    from app.learning.models import Enrollment
+    from tests.factories import make_cohort
+
+    lead, officer = make_user(session, app, role=Role.instructor), make_user(session, app)
+    log_in(client, lead)
+    post(client, "/cohorts/new", VALID)
+    session.rollback()
+    cohort = session.exec(select(Cohort)).one()
+    from app.cohorts import service
+    from app.cohorts.models import MemberSource
+    service.add_member(session, cohort, officer, MemberSource.manual)
+    session.commit()
+    make_cohort(session, lead)  # another cohort of the same lead, untouched by the edit
+
+    response = post(client, f"/cohorts/{cohort.id}/edit", {
+        "name": "Taller Boquerón (corregido)", "department": "itapua", "starts_on": "2026-03-09",
+        "ends_on": "2026-03-27", "due_mini": "2026-05-15", "co_trainers": ""})
+
+    assert response.status_code == 303
+    edited = reload(session, cohort)
+    assert (edited.name, edited.department, str(edited.starts_on)) == ("Taller Boquerón (corregido)", "itapua",
+                                                                       "2026-03-09")
+    due = session.exec(select(Enrollment.due_at).where(Enrollment.user_id == officer.id)).one()
+    assert due is not None and due.isoformat().startswith("2026-05-16T03:00")
+    assert "Taller Boquerón (corregido)" in client.get(f"/cohorts/{cohort.id}").text
+
+
+def test_a_bad_edit_says_what_to_fix_and_changes_nothing(client: TestClient, session: Session, app: FastAPI) -> None:
+    lead = make_user(session, app, role=Role.instructor)
+    log_in(client, lead)
+    post(client, "/cohorts/new", VALID)
+    session.rollback()
+    cohort = session.exec(select(Cohort)).one()
+
+    response = post(client, f"/cohorts/{cohort.id}/edit", {**VALID, "name": "Otro", "ends_on": "2026-01-01"})
+
+    assert response.status_code == 422 and "La fecha de fin es anterior" in response.text
+    assert reload(session, cohort).name == "Taller Boquerón 2026"
