@@ -179,3 +179,14 @@ def test_a_bad_edit_says_what_to_fix_and_changes_nothing(client: TestClient, ses
 
     assert response.status_code == 422 and "La fecha de fin es anterior" in response.text
     assert reload(session, cohort).name == "Taller Boquerón 2026"
+
+
+def test_the_cohort_page_is_titled_with_the_cohorts_name_only(
+        client: TestClient, session: Session, app: FastAPI) -> None:
+    log_in(client, make_user(session, app, role=Role.instructor))
+
+    page = client.get(post(client, "/cohorts/new", VALID).headers["location"]).text
+
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Taller Boquerón 2026") and "<form" not in title
+    assert page.count("Pedir la emisión de certificados") == 1
