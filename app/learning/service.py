@@ -65,24 +65,18 @@ def enroll(session: Session, user: User, slug: str) -> Enrollment:
         return found
 
 
-def assign(session: Session, user: User, slug: str, *, due_at: datetime | None = None) -> Enrollment:
-    """Enrolment by a cohort (self-enrolment rules do not apply); keeps the earliest due date."""
+def assign(session: Session, user: User, slug: str) -> Enrollment:
+    """The officer's enrolment in a course of their cohort, made if missing (self-enrolment rules do not apply)."""
     found = enrollment(session, user, slug)
     if found is None:
-        version, _ = course_service.published(session, slug)
-        statement = insert_for(session, Enrollment).values(user_id=user.id, course_slug=slug,
-                                                           version_id=version.id, enrolled_at=utcnow())
-        session.execute(statement.on_conflict_do_nothing(index_elements=["user_id", "course_slug"]))
+        assign_many(session, [user.id or 0], slug)
         found = enrollment(session, user, slug)
         assert found is not None
-    if due_at is not None and (found.due_at is None or due_at < found.due_at):
-        found.due_at = due_at
-        session.add(found)
     return found
 
 
 def assign_many(session: Session, user_ids: list[int], slug: str, *, due_at: datetime | None = None) -> None:
-    """`assign` for a whole roster in three statements: enrol the missing, then move due dates earlier."""
+    """Enrol a whole roster in a few statements: the missing are enrolled, due dates only move earlier."""
     version, _ = course_service.published(session, slug)
     rows = [{"user_id": user_id, "course_slug": slug, "version_id": version.id, "enrolled_at": utcnow()}
             for user_id in user_ids]
