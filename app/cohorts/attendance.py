@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -95,33 +94,35 @@ def mark(session: Session, meeting: CohortSession, user_id: int, present: bool, 
     cohort = session.get(Cohort, meeting.cohort_id)
     if cohort is None or not service.is_member(session, cohort, user_id):
         raise NotFound(N_("Esta persona no participa en la cohorte."))
-    values = {"present": present, "recorded_by_id": recorder.id, "recorded_at": utcnow()}
-    statement = insert_for(session, Attendance).values(session_id=meeting.id, user_id=user_id, **values)
-    session.execute(statement.on_conflict_do_update(index_elements=["session_id", "user_id"], set_=values))
-    _record_completions(session, cohort, user_id)
-
-
-def _record_completions(session: Session, cohort: Cohort, user_id: int) -> None:
-    """Attendance may be the last rule an officer needed: record the completion now, not at their next click."""
-    for course in service.courses(session, cohort):
-        found = session.exec(select(Enrollment).where(Enrollment.user_id == user_id,
-                                                      Enrollment.course_slug == course.course_slug)).first()
-        if found is not None:
-            learning.record_completion(session, found)
+    _record(session, meeting, {user_id: present}, recorder)
+    _record_completions(session, cohort, [user_id])
 
 
 def mark_sheet(session: Session, meeting: CohortSession, present_ids: set[int], *, recorder: User) -> int:
     """Enter a paper sheet: the ticked members present, every other member absent. Returns how many present."""
-    entries = roll(session, meeting)
-    for entry in entries:
-        mark(session, meeting, entry.member.id or 0, entry.member.id in present_ids, recorder=recorder)
-    return sum(1 for e in entries if e.member.id in present_ids)
+    cohort = session.get(Cohort, meeting.cohort_id)
+    assert cohort is not None
+    marks = {member.id or 0: member.id in present_ids for member in service.members(session, cohort)}
+    if marks:
+        _record(session, meeting, marks, recorder)
+        _record_completions(session, cohort, list(marks))
+    return sum(marks.values())
 
 
-def hours_by_member(session: Session, cohort: Cohort) -> dict[int, float]:
-    """Hours attended per member, over all the cohort's sessions."""
-    rows = session.exec(select(Attendance.user_id, func.sum(CohortSession.hours))
-                        .join(CohortSession, col(CohortSession.id) == Attendance.session_id)
-                        .where(CohortSession.cohort_id == cohort.id, col(Attendance.present).is_(True))
-                        .group_by(col(Attendance.user_id))).all()
-    return {user_id: float(hours) for user_id, hours in rows}
+def _record(session: Session, meeting: CohortSession, marks: dict[int, bool], recorder: User) -> None:
+    """Upsert the marks in one statement: set, not toggled, so the last tap wins."""
+    now = utcnow()
+    statement = insert_for(session, Attendance).values([
+        {"session_id": meeting.id, "user_id": user_id, "present": present, "recorded_by_id": recorder.id,
+         "recorded_at": now} for user_id, present in marks.items()])
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["session_id", "user_id"],
+        set_={"present": statement.excluded.present, "recorded_by_id": recorder.id, "recorded_at": now}))
+
+
+def _record_completions(session: Session, cohort: Cohort, user_ids: list[int]) -> None:
+    """Attendance may be the last rule an officer needed: record the completion now, not at their next click."""
+    slugs = [course.course_slug for course in service.courses(session, cohort)]
+    for found in session.exec(select(Enrollment).where(col(Enrollment.user_id).in_(user_ids),
+                                                       col(Enrollment.course_slug).in_(slugs))).all():
+        learning.record_completion(session, found)

@@ -49,25 +49,32 @@ def tot_course(session: Session, cohort: Cohort) -> tuple[str, catalog.Course]:
 
 def trainees(session: Session, cohort: Cohort) -> list[Trainee]:
     """Every member with where they stand: course rules, hours, practicum scores, certification."""
+    return _standing(session, cohort, service.members(session, cohort))
+
+
+def trainee(session: Session, cohort: Cohort, user_id: int) -> Trainee:
+    member = session.get(User, user_id)
+    if member is None or not service.is_member(session, cohort, user_id):
+        raise NotFound(N_("Esta persona no participa en la cohorte."))
+    return _standing(session, cohort, [member])[0]
+
+
+def _standing(session: Session, cohort: Cohort, members: list[User]) -> list[Trainee]:
     slug, course = tot_course(session, cohort)
+    ids = [m.id or 0 for m in members]
     certified = set(session.exec(select(TrainerCertification.user_id).where(
-        TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.revoked_at).is_(None))).all())
-    scores = session.exec(select(PracticumScore).where(PracticumScore.cohort_id == cohort.id)
-                          .order_by(col(PracticumScore.graded_at))).all()
+        TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.user_id).in_(ids),
+        col(TrainerCertification.revoked_at).is_(None))).all())
+    scores = session.exec(select(PracticumScore).where(
+        PracticumScore.cohort_id == cohort.id, col(PracticumScore.user_id).in_(ids))
+        .order_by(col(PracticumScore.graded_at))).all()
     found = []
-    for member in service.members(session, cohort):
+    for member in members:
         enrolled = learning.enrollment(session, member, slug)
         facts = learning.progress(session, enrolled).facts if enrolled else completion.Facts()
         found.append(Trainee(member, completion.evaluate(course, facts), facts.attendance_hours,
                              [s for s in scores if s.user_id == member.id], member.id in certified))
     return found
-
-
-def trainee(session: Session, cohort: Cohort, user_id: int) -> Trainee:
-    match = next((t for t in trainees(session, cohort) if t.member.id == user_id), None)
-    if match is None:
-        raise NotFound(N_("Esta persona no participa en la cohorte."))
-    return match
 
 
 def score(session: Session, cohort: Cohort, user_id: int, levels: dict[str, str], comment: str, *,
