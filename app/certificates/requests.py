@@ -4,11 +4,15 @@ A request is an entry of the audit log (who asked, when, for which cohort), so i
 of its own; it stays open while the cohort has eligible officers without a certificate.
 """
 
+import json
+
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import User
 from app.audit import AuditEntry
+from app.certificates.models import Certificate
 from app.certificates.service import cohort_grid
 from app.cohorts.models import Cohort
 
@@ -27,16 +31,27 @@ def request_issue(session: Session, cohort: Cohort, *, actor: User) -> int:
 
 
 def open_requests(session: Session, limit: int = 20) -> list[tuple[AuditEntry, Cohort, User | None]]:
-    """The latest request per cohort, for cohorts that still have eligible officers without a certificate."""
+    """The latest request per cohort, for cohorts that still have eligible officers without a certificate.
+
+    The eligibility grid is costly (every member's progress), so it is computed only when a certificate
+    was issued for the cohort since the request, or when nobody was eligible when it was made.
+    """
     entries = session.exec(select(AuditEntry).where(AuditEntry.action == REQUEST_ACTION)
                            .order_by(col(AuditEntry.at).desc()).limit(limit)).all()
-    found, seen = [], set()
-    for entry in entries:
-        cohort = session.get(Cohort, int(entry.target_id))
-        if cohort is None or cohort.id in seen:
+    latest = {entry.target_id: entry for entry in reversed(entries)}  # newest per cohort wins
+    cohorts = {c.id: c for c in session.exec(select(Cohort).where(
+        col(Cohort.id).in_([int(cohort_id) for cohort_id in latest])))}
+    last_issued = dict(session.exec(select(Certificate.cohort_id, func.max(Certificate.issued_at))
+                                    .where(col(Certificate.cohort_id).in_(list(cohorts)))
+                                    .group_by(col(Certificate.cohort_id))).all())
+    found = []
+    for entry in sorted(latest.values(), key=lambda e: e.at, reverse=True):
+        cohort = cohorts.get(int(entry.target_id))
+        if cohort is None:
             continue
-        seen.add(cohort.id)
-        if eligible_count(session, cohort):
+        untouched = json.loads(entry.details or "{}").get("eligible", 0) > 0 and not (
+            cohort.id in last_issued and last_issued[cohort.id] >= entry.at)
+        if untouched or eligible_count(session, cohort):
             found.append((entry, cohort, session.get(User, entry.actor_id) if entry.actor_id else None))
     return found
 
