@@ -4,14 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlmodel import col, select
 
 from app.access import CurrentUser, TrainerCertifier
-from app.accounts.models import User
 from app.certificates import service as certificate_service
 from app.cohorts import practicum, trainers
 from app.cohorts.deps import LedCohort
-from app.cohorts.models import Cohort, TrainerCertification
+from app.cohorts.models import Cohort
 from app.db import SessionDep
 from app.i18n import current_language
 from app.web import FormDep, redirect, redirect_to, render, translate
@@ -22,11 +20,7 @@ router = APIRouter(prefix="/cohorts")
 @router.get("/trainers", name="cohorts:trainers")
 def trainer_list(request: Request, user: TrainerCertifier, session: SessionDep) -> Response:
     """Every trainer certification, with who holds it and where it came from."""
-    rows = session.exec(select(TrainerCertification, User, Cohort)
-                        .join(User, col(User.id) == TrainerCertification.user_id)
-                        .join(Cohort, col(Cohort.id) == TrainerCertification.cohort_id)
-                        .order_by(col(TrainerCertification.certified_at).desc())).all()
-    return render(request, "cohorts/trainers.html", {"rows": rows})
+    return render(request, "cohorts/trainers.html", {"rows": trainers.every_certification(session)})
 
 
 @router.post("/trainers/{certification_id}/revoke", name="cohorts:revoke_trainer")

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
@@ -12,7 +12,7 @@ from app.accounts.models import User
 from app.certificates import requests as certificate_requests
 from app.cohorts import forms, service, trainers
 from app.cohorts.deps import CohortLeader, LedCohort
-from app.cohorts.models import Cohort, CohortKind, CohortMember
+from app.cohorts.models import Cohort, CohortKind
 from app.db import SessionDep
 from app.web import FormDep, redirect, render, translate
 
@@ -22,9 +22,7 @@ router = APIRouter(prefix="/cohorts")
 @router.get("", name="cohorts:index")
 def index(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """Cohorts the user leads or co-trains, and those they take part in."""
-    joined = session.exec(select(Cohort).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
-                          .where(CohortMember.user_id == user.id).order_by(col(Cohort.starts_on).desc())).all()
-    context = {"led": service.cohorts_for(session, user), "joined": joined,
+    context = {"led": service.cohorts_for(session, user), "joined": service.joined_by(session, user),
                "is_trainer": trainers.is_trainer(session, user),
                "certifications": trainers.active_certifications(session, user.id or 0)}
     return render(request, "cohorts/index.html", context)

@@ -82,6 +82,12 @@ def cohorts_for(session: Session, user: User) -> list[Cohort]:
     return list(session.exec(visible_cohorts(user).order_by(col(Cohort.starts_on).desc(), col(Cohort.id).desc())))
 
 
+def joined_by(session: Session, user: User) -> list[Cohort]:
+    """The cohorts `user` takes part in as a member, newest first."""
+    return list(session.exec(select(Cohort).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
+                             .where(CohortMember.user_id == user.id).order_by(col(Cohort.starts_on).desc())))
+
+
 def led_cohort(session: Session, user: User, cohort_id: int) -> Cohort:
     """The cohort, if `user` may see it; otherwise 404, so other cohorts' ids reveal nothing."""
     found = session.exec(visible_cohorts(user).where(Cohort.id == cohort_id)).first()

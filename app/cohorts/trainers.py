@@ -21,6 +21,14 @@ def active_certifications(session: Session, user_id: int) -> list[TrainerCertifi
         .order_by(col(TrainerCertification.certified_at))))
 
 
+def every_certification(session: Session) -> list[tuple[TrainerCertification, User, Cohort]]:
+    """Every certification with its holder and the cohort it came from, newest first (for admins)."""
+    return list(session.exec(select(TrainerCertification, User, Cohort)
+                             .join(User, col(User.id) == TrainerCertification.user_id)
+                             .join(Cohort, col(Cohort.id) == TrainerCertification.cohort_id)
+                             .order_by(col(TrainerCertification.certified_at).desc())).all())
+
+
 def certified_courses(session: Session, user_id: int) -> set[str]:
     return {c.course_slug for c in active_certifications(session, user_id)}
 
