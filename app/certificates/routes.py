@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.access import PUBLIC, CertificateManager, CurrentUser, MaybeUser, Permission, can
 from app.accounts.models import User
-from app.certificates import credentials, keys, pdf, requests, service, status_list
+from app.certificates import credentials, keys, pdf, requests, service, status_list, throttle
 from app.certificates.models import Certificate
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
@@ -207,12 +207,12 @@ def verify(request: Request, public_id: str, session: SessionDep, user: MaybeUse
     """VALID, REVOKED or EXPIRED with the few facts needed to trust it; unknown ids count against the IP."""
     settings = _settings(request)
     client, window = _client(request), timedelta(minutes=settings.verify_window_minutes)
-    if service.throttled(session, client, limit=settings.verify_max_misses, window=window):
+    if throttle.throttled(session, client, limit=settings.verify_max_misses, window=window):
         return render(request, "certificates/verify.html", {"throttled": True}, status_code=429)
     certificate = service.by_public_id(session, public_id)
     if certificate is None:
         with short_write(request.app.state.engine) as writer:
-            service.record_miss(writer, client, window=window)
+            throttle.record_miss(writer, client, window=window)
         return render(request, "certificates/verify.html", {"unknown": True}, status_code=404)
     return render(
         request,

@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -11,7 +11,7 @@ from app import audit
 from app.accounts.departments import department_name
 from app.accounts.models import User
 from app.certificates.details import Details
-from app.certificates.models import Certificate, CertificateCounter, CertificateKind, VerifyThrottle
+from app.certificates.models import Certificate, CertificateCounter, CertificateKind
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Cohort, CohortKind, TrainerCertification
 from app.courses import service as course_service
@@ -375,27 +375,6 @@ def trainer_rows(
 
 
 # --- the /verify throttle -----------------------------------------------------------------------
-
-
-def throttled(session: Session, client: str, *, limit: int, window: timedelta) -> bool:
-    row = session.get(VerifyThrottle, client)
-    return row is not None and row.misses >= limit and row.window_started_at > utcnow() - window
-
-
-def record_miss(session: Session, client: str, *, window: timedelta) -> None:
-    """Count an unknown id against the client (in its own short write transaction)."""
-    now = utcnow()
-    session.execute(
-        insert_for(session, VerifyThrottle)
-        .values(client=client, misses=0, window_started_at=now)
-        .on_conflict_do_nothing(index_elements=["client"])
-    )
-    row = session.get(VerifyThrottle, client, with_for_update=True, populate_existing=True)
-    assert row is not None
-    if row.window_started_at <= now - window:
-        row.misses, row.window_started_at = 0, now
-    row.misses += 1
-    session.add(row)
 
 
 def revoke_trainer_certificates(session: Session, certification: TrainerCertification, *, actor: User) -> int:
