@@ -73,8 +73,8 @@ def visible_cohorts(user: User) -> Select:
             TrainerCertification.user_id == user.id, col(TrainerCertification.revoked_at).is_(None))
         uncovered = exists().where(CohortCourse.cohort_id == Cohort.id,
                                    col(CohortCourse.course_slug).not_in(certified))
-        no_courses = not_(exists().where(CohortCourse.cohort_id == Cohort.id))
-        query = query.where(not_(uncovered), not_(no_courses))
+        has_courses = exists().where(CohortCourse.cohort_id == Cohort.id)
+        query = query.where(has_courses, not_(uncovered))
     return query
 
 
