@@ -79,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     gift_import = question_commands.add_parser("import", help="import a Moodle GIFT file as a course bank")
     gift_import.add_argument("file", type=Path)
     gift_import.add_argument("--course", required=True, help="course slug")
-    gift_import.add_argument("--dry-run", action="store_true", help="parse and print, import nothing")
+    gift_import.add_argument("--dry-run", action="store_true",
+                             help="run every check of the import and print the questions; write nothing")
     gift_import.add_argument("--format", choices=["text", "json"], default="text")
     gift_import.set_defaults(handler=_questions_import)
     return parser

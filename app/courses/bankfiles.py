@@ -1,7 +1,7 @@
 """Question banks: `banks/<bank>.yaml`, or `banks/<bank>.es.gift` with its English twin `<bank>.en.gift`.
 
-GIFT questions are matched to their English twins by `::title::`; descriptions (text without an
-answer block) are left out without a word.
+GIFT questions are matched to their English twins by `::title::`, and untitled questions in their
+order; descriptions (text without an answer block) are left out without a word.
 """
 
 from pathlib import Path
@@ -69,9 +69,10 @@ def _gift_questions(reader: Reader, es_path: Path) -> list[Located]:
         message += ", with the same ::titles::"
         reader.problem(es_path, 1, message)
     twins = _twins(reader, (es_path, es, es_failed), (en_path, en, en_failed))
+    ids = gift.question_ids(es, es_path.name.removesuffix(".es.gift"))
     located = []
-    for index, question in enumerate(es, start=1):
-        parsed = _convert(reader, es_path, question, twins.get(index), index)
+    for index, question in enumerate(es):
+        parsed = _convert(reader, es_path, question, twins.get(index), ids[index])
         if parsed is not None:
             located.append(Located(parsed, es_path, question.line, question.line))
     return located
@@ -89,53 +90,82 @@ def _parse(reader: Reader, path: Path) -> list[gift.GiftQuestion]:
 
 
 def _twins(reader: Reader, spanish: _Side, english: _Side) -> dict[int, gift.GiftQuestion]:
-    """Match English questions to Spanish ones (by 1-based position) by title; report unmatched titles.
+    """Match English questions to Spanish ones (by 0-based position): by title, untitled ones in order.
 
     A title is not reported missing from a file that has GIFT errors: the question may be one of them.
+    A repeated title pairs nothing: pairing it would report a made-up mismatch instead of the repeat.
     """
     (es_path, es, es_failed), (en_path, en, en_failed) = spanish, english
     if en is None:
         return {}
-    en_titles, es_titles = _titles(reader, en_path, en), _titles(reader, es_path, es)
+    en_titles, en_repeated = _titles(reader, en_path, en)
+    es_titles, es_repeated = _titles(reader, es_path, es)
     for title, question in en_titles.items():
-        if title not in es_titles and not es_failed:
+        if title not in es_titles and title not in es_repeated and not es_failed:
             message = f"{es_path.name} has no question titled ::{title}::; "
             message += "an English question carries the title of its Spanish original"
             reader.problem(en_path, question.line, message)
     twins = {}
-    for index, question in enumerate(es, start=1):
-        twin = en_titles.get(question.title or "")
-        if question.title and twin is None and not en_failed:
+    for index, question in enumerate(es):
+        if not question.title or question.title in es_repeated | en_repeated:
+            continue
+        twin = en_titles.get(question.title)
+        if twin is None and not en_failed:
             reader.problem(
                 es_path, question.line, f"{en_path.name} has no question titled ::{question.title}::"
             )
         elif twin is not None:
             twins[index] = twin
+    twins.update(_untitled_twins(reader, spanish, english))
     return twins
 
 
-def _titles(reader: Reader, path: Path, questions: list[gift.GiftQuestion]) -> dict[str, gift.GiftQuestion]:
-    """Index questions by title, reporting untitled questions and repeated titles."""
+def _untitled_twins(reader: Reader, spanish: _Side, english: _Side) -> dict[int, gift.GiftQuestion]:
+    """Pair untitled questions in their order; a different count pairs none and says how to fix it."""
+    (es_path, es, es_failed), (en_path, en, en_failed) = spanish, english
+    es_untitled = [index for index, question in enumerate(es) if not question.title]
+    en_untitled = [question for question in en or [] if not question.title]
+    if len(es_untitled) == len(en_untitled):
+        return dict(zip(es_untitled, en_untitled, strict=True))
+    if not (es_failed or en_failed):
+        reader.problem(
+            es_path, es[es_untitled[0]].line if es_untitled else 1,
+            f"{es_path.name} has {len(es_untitled)} questions without a ::title:: and {en_path.name} has "
+            f"{len(en_untitled)}: untitled questions are paired in order, so both files need the same "
+            "number. Give each question the same ::title:: in both files to pair them by title instead",
+        )
+    return {}
+
+
+def _titles(
+    reader: Reader, path: Path, questions: list[gift.GiftQuestion]
+) -> tuple[dict[str, gift.GiftQuestion], set[str]]:
+    """Index titled questions by title; report and return the titles used more than once."""
     titles: dict[str, gift.GiftQuestion] = {}
+    repeated: set[str] = set()
     for question in questions:
         if not question.title:
-            message = "give this question a ::title::; the Spanish and English files are matched by title"
-            reader.problem(path, question.line, message)
-        elif question.title in titles:
-            reader.problem(
-                path, question.line, f"a second question titled ::{question.title}::; titles are unique"
-            )
-        else:
+            continue
+        first = titles.get(question.title)
+        if first is None:
             titles[question.title] = question
-    return titles
+            continue
+        repeated.add(question.title)
+        reader.problem(
+            path, question.line,
+            f"a second question titled ::{question.title}:: (the first is at line {first.line}): titles are "
+            "unique within a file because they pair each question with its twin; rename one of them here "
+            "and its twin in the other language's file",
+        )
+    return titles, repeated
 
 
 def _convert(
-    reader: Reader, path: Path, es: gift.GiftQuestion, en: gift.GiftQuestion | None, index: int
+    reader: Reader, path: Path, es: gift.GiftQuestion, en: gift.GiftQuestion | None, question_id: str
 ) -> schema.Question | None:
     """Convert one GIFT question and its twin, reporting a shape mismatch or schema error at its line."""
     try:
-        data = gift.to_schema_question(es, en, question_id=gift.question_id_for(es, index))
+        data = gift.to_schema_question(es, en, question_id=question_id)
     except ValueError as error:
         reader.problem(path, es.line, str(error))
         return None

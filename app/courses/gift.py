@@ -39,12 +39,23 @@ __all__ = [
     "GiftResult",
     "parse",
     "question_id_for",
+    "question_ids",
     "to_json",
     "to_schema_question",
 ]
 
 BLANK = "_____"  # stands for the answer block of a "missing word" question
 _CATEGORY = "$CATEGORY:"
+TYPE_NAMES = {
+    "single": "a single-choice question",
+    "multiple": "a multiple-response question",
+    "true_false": "a true/false question",
+    "matching": "a matching question",
+    "short": "a short-answer question",
+    "numeric": "a numeric question",
+    "open": "an open (essay) question",
+    "description": "a description (no answer block)",
+}
 _COMMON_FIELDS = ("line", "title", "type", "text", "format", "category", "general_feedback")
 _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "single": ("options",),
@@ -238,6 +249,30 @@ def question_id_for(q: GiftQuestion, index: int) -> str:
     return _slug(q.title or "")[:80].strip("-") or f"q{index}"
 
 
+def question_ids(questions: list[GiftQuestion], bank: str) -> list[str]:
+    """Return an id per question: the slug of its title, else one made from the bank and the text.
+
+    Generated ids are stable: the same file gives the same ids on every import, whatever runs before
+    it. A repeated text gets `-2`, `-3`... in file order; a ::title:: fixes the id for good.
+    """
+    titled = {_slug(q.title or "")[:80].strip("-") for q in questions} - {""}
+    taken: set[str] = set(titled)
+    ids = []
+    for question in questions:
+        own = _slug(question.title or "")[:80].strip("-")
+        if own:
+            ids.append(own)
+            continue
+        base = f"{bank}-{_slug(question.text)[:60].strip('-') or 'pregunta'}"[:72].strip("-")
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        ids.append(candidate)
+    return ids
+
+
 def _fold(text: str) -> str:
     """Text as short answers are compared: trimmed, without case or accents."""
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
@@ -268,14 +303,18 @@ def to_schema_question(es: GiftQuestion, en: GiftQuestion | None, *, question_id
 
 def _check_twin(es: GiftQuestion, en: GiftQuestion) -> None:
     """Refuse an English twin whose shape differs from the Spanish question."""
-    where = f"question '{es.title or es.line}'"
+    where = f"question ::{es.title}::" if es.title else "this untitled question"
+    twin = f"its English twin (line {en.line} of the English file)"
     if en.type != es.type:
-        raise ValueError(f"{where}: the Spanish version is {es.type}, the English twin is {en.type}")
+        raise ValueError(
+            f"{where} is {TYPE_NAMES[es.type]} here but {TYPE_NAMES[en.type]} in {twin}: a question and "
+            "its twin must be the same type; change the answer block of one of them"
+        )
     for name in ("options", "pairs", "answers", "numbers"):
         if len(getattr(es, name)) != len(getattr(en, name)):
             raise ValueError(
-                f"{where}: the Spanish version has {len(getattr(es, name))} {name}, "
-                f"the English twin has {len(getattr(en, name))}"
+                f"{where} has {len(getattr(es, name))} {name} here but {len(getattr(en, name))} in {twin}: "
+                "write the same answers in the same order in both files"
             )
 
 

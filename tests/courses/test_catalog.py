@@ -410,7 +410,8 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
     ),
     "English GIFT twin of another shape": (
         edit("banks/banco.en.gift", "    ~%-100%Signed contract and wages paid\n", ""),
-        "mini/banks/banco.es.gift:13: question 'Indicadores': the Spanish version has 3 options",
+        "mini/banks/banco.es.gift:13: question ::Indicadores:: has 3 options here but 2 in its "
+        "English twin (line 13 of the English file)",
     ),
     "GIFT bank without English twin": (
         remove("banks/banco.en.gift"),

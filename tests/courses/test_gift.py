@@ -678,7 +678,7 @@ def test_description_is_not_a_schema_question() -> None:
 
 def test_english_twin_of_another_type_or_shape_is_refused() -> None:
     es = only("::A::Pick. {=a ~b}")
-    with pytest.raises(ValueError, match="English twin is true_false"):
+    with pytest.raises(ValueError, match="is a single-choice question here but a true/false question in its"):
         to_schema_question(es, only("::A::Pick. {T}"), question_id="a")
-    with pytest.raises(ValueError, match="has 2 options, the English twin has 3"):
+    with pytest.raises(ValueError, match="has 2 options here but 3 in its English twin"):
         to_schema_question(es, only("::A::Pick. {=a ~b ~c}"), question_id="a")

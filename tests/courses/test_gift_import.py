@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.courses import gift
+from app.courses.catalog import load_course
 from app.courses.gift_import import bank_file_name, import_gift
 from tests.conftest import FIXTURES
 
@@ -60,66 +61,69 @@ def test_a_text_dry_run_prints_one_line_per_question_and_imports_nothing(courses
     code, output = import_gift(file, courses, "mini", dry_run=True, fmt="text")
 
     lines = output.splitlines()
-    assert code == 0 and len(lines) == 9
+    assert code == 0 and len(lines) == 10
     assert lines[0].startswith(f"{file}:4: single ::Elementos de la trata:: ¿Cuántos elementos")
     description = "description (ignored: not a question) Las siguientes preguntas tratan de la entrevista."
     assert lines[7] == f"{file}:30: {description}"
     assert (
         lines[8] == "7 questions (1 matching, 1 multiple, 1 numeric, 1 open, 1 short, 1 single, 1 true_false)"
     )
+    assert lines[9].startswith("dry run: the import would write") and lines[9].endswith("nothing written")
     assert sorted((courses / "mini" / "banks").iterdir()) == before
 
 
-def test_a_spanish_file_is_copied_as_an_es_gift_bank_and_its_missing_twin_reported(
+def test_a_spanish_file_without_its_twin_is_refused_with_how_to_add_it_and_nothing_written(
     courses: Path, tmp_path: Path
 ) -> None:
     file = _file(tmp_path, "Edades Mínimas.gift", SPANISH)
 
     code, output = import_gift(file, courses, "mini", dry_run=False, fmt="text")
 
-    target = courses / "mini" / "banks" / "edades-minimas.es.gift"
-    assert code == 1 and target.read_text(encoding="utf-8") == SPANISH
+    assert code == 1 and not (courses / "mini" / "banks" / "edades-minimas.es.gift").exists()
     assert output.splitlines() == [
-        f"imported {file} as {target}",
-        f"{target}:1: no English twin edades-minimas.en.gift: write the English text of every question "
+        f"{file}:1: no English twin edades-minimas.en.gift: write the English text of every question "
         "there, with the same ::titles::",
-        "the English twin edades-minimas.en.gift is missing: every question needs its English text. Write a "
-        "GIFT file with each question's English text under the same ::title::, "
-        "its answers in the same order, then run: "
-        "cascada questions import edades-minimas.en.gift --course mini",
-        "note: the bank is only used once a quiz draws from it: "
-        "add `draw: [{bank: edades-minimas, count: N}]` to a <quiz-id>.quiz.yaml of the course",
+        f"the English twin is missing: put it next to {file} as Edades Mínimas.en.gift (every question "
+        "under the same ::title::, or untitled questions in the same order, with the same answers in the "
+        "same order) and run the same command again: both files are checked and imported together, and "
+        "nothing is written until both pass",
     ]
 
 
-def test_importing_both_twins_leaves_a_valid_course_and_says_no_quiz_draws_from_it_yet(
+def test_a_file_and_its_twin_beside_it_are_imported_together_into_a_valid_course(
     courses: Path, tmp_path: Path
 ) -> None:
-    import_gift(_file(tmp_path, "edades.es.gift", SPANISH), courses, "mini", dry_run=False, fmt="text")
+    _file(tmp_path, "edades.en.gift", ENGLISH)
 
-    code, output = import_gift(
-        _file(tmp_path, "edades.en.gift", ENGLISH), courses, "mini", dry_run=False, fmt="text"
-    )
-
-    assert code == 0, output
-    assert (courses / "mini" / "banks" / "edades.en.gift").read_text(encoding="utf-8") == ENGLISH
-    assert "the bank is only used once a quiz draws from it" in output.splitlines()[-1]
-
-
-def test_an_english_file_imported_first_says_the_spanish_original_is_missing(
-    courses: Path, tmp_path: Path
-) -> None:
-    code, output = import_gift(_file(tmp_path, "edades.en.gift", ENGLISH), courses, "mini", dry_run=False,
+    code, output = import_gift(_file(tmp_path, "edades.es.gift", SPANISH), courses, "mini", dry_run=False,
                                fmt="text")
 
-    assert code == 1
-    assert (
-        "the Spanish original edades.es.gift is missing: an English bank is the twin of a Spanish one. "
-        "Import the Spanish file too: cascada questions import edades.es.gift --course mini"
-    ) in output.splitlines()
+    banks = courses / "mini" / "banks"
+    assert code == 0, output
+    assert (banks / "edades.es.gift").read_text(encoding="utf-8") == SPANISH
+    assert (banks / "edades.en.gift").read_text(encoding="utf-8") == ENGLISH
+    assert output.splitlines()[:2] == [
+        f"imported {tmp_path / 'edades.es.gift'} as {banks / 'edades.es.gift'}",
+        f"imported {tmp_path / 'edades.en.gift'} as {banks / 'edades.en.gift'}",
+    ]
+    assert "the bank is only used once a quiz draws from it" in output.splitlines()[-1]
+    assert load_course(courses / "mini")[1] == []
 
 
-def test_the_cli_names_the_missing_english_twin_and_exits_1(courses: Path, tmp_path: Path) -> None:
+def test_an_english_file_alone_says_the_spanish_original_is_missing(courses: Path, tmp_path: Path) -> None:
+    file = _file(tmp_path, "edades.en.gift", ENGLISH)
+
+    code, output = import_gift(file, courses, "mini", dry_run=False, fmt="text")
+
+    assert code == 1 and not (courses / "mini" / "banks" / "edades.en.gift").exists()
+    assert output.splitlines()[-1].startswith(
+        f"the Spanish original is missing: put it next to {file} as edades.es.gift"
+    )
+
+
+def test_the_cli_names_the_missing_english_twin_exits_1_and_writes_nothing(
+    courses: Path, tmp_path: Path
+) -> None:
     file = _file(tmp_path, "edades.gift", SPANISH)
     env = {**os.environ, "CASCADA_COURSES_DIR": str(courses), "CASCADA_DATA_DIR": str(tmp_path / "data"),
            "CASCADA_SECRET_KEY": "k" * 48}
@@ -130,19 +134,22 @@ def test_the_cli_names_the_missing_english_twin_and_exits_1(courses: Path, tmp_p
                           cwd=tmp_path, stdin=subprocess.DEVNULL)
 
     assert done.returncode == 1, done.stderr
-    assert "the English twin edades.en.gift is missing" in done.stderr
-    assert "cascada questions import edades.en.gift --course mini" in done.stderr
-    assert (courses / "mini" / "banks" / "edades.es.gift").is_file()
+    assert f"put it next to {file} as edades.en.gift" in done.stderr
+    assert not (courses / "mini" / "banks" / "edades.es.gift").exists()
 
 
-def test_importing_the_same_file_again_changes_nothing_and_names_the_quizzes_that_draw_from_it(
+def test_importing_the_same_files_again_changes_nothing_and_names_the_quizzes_that_draw_from_them(
     courses: Path,
 ) -> None:
     code, output = import_gift(GIFT / "banco.es.gift", courses, "mini", dry_run=False, fmt="text")
 
-    target = courses / "mini" / "banks" / "banco.es.gift"
-    assert code == 0
-    assert output.splitlines() == [f"{target} already holds this file", "bank `banco` is drawn by: final"]
+    banks = courses / "mini" / "banks"
+    assert code == 0, output
+    assert output.splitlines() == [
+        f"{banks / 'banco.es.gift'} already holds this file",
+        f"{banks / 'banco.en.gift'} already holds this file",
+        "bank `banco` is drawn by: final",
+    ]
 
 
 def test_a_different_file_never_overwrites_an_existing_bank(courses: Path, tmp_path: Path) -> None:
