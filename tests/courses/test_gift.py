@@ -12,6 +12,7 @@ from app.courses.gift import (
     GiftQuestion,
     parse,
     question_id_for,
+    question_ids,
     to_json,
     to_schema_question,
 )
@@ -682,3 +683,17 @@ def test_english_twin_of_another_type_or_shape_is_refused() -> None:
         to_schema_question(es, only("::A::Pick. {T}"), question_id="a")
     with pytest.raises(ValueError, match="has 2 options here but 3 in its English twin"):
         to_schema_question(es, only("::A::Pick. {=a ~b ~c}"), question_id="a")
+
+
+def test_generated_ids_come_from_the_bank_and_the_text_not_the_position() -> None:
+    first = parse("¿Quién dirige la investigación? {=El fiscal ~La policía}\n\n::Edad::¿Edad mínima? {#14}\n").questions
+    moved = parse("::Otra::¿Sí? {T}\n\n¿Quién dirige la investigación? {=El fiscal ~La policía}\n").questions
+
+    assert question_ids(first, "banco") == ["banco-quien-dirige-la-investigacion", "edad"]
+    assert question_ids(moved, "banco")[1] == "banco-quien-dirige-la-investigacion"
+
+
+def test_a_repeated_untitled_text_gets_a_numbered_id_that_never_takes_a_title() -> None:
+    questions = parse("::Banco Sí::¿Sí? {T}\n\n¿Sí? {T}\n\n¿Sí? {F}\n").questions
+
+    assert question_ids(questions, "banco") == ["banco-si", "banco-si-2", "banco-si-3"]
