@@ -686,7 +686,9 @@ def test_english_twin_of_another_type_or_shape_is_refused() -> None:
 
 
 def test_generated_ids_come_from_the_bank_and_the_text_not_the_position() -> None:
-    first = parse("¿Quién dirige la investigación? {=El fiscal ~La policía}\n\n::Edad::¿Edad mínima? {#14}\n").questions
+    first = parse(
+        "¿Quién dirige la investigación? {=El fiscal ~La policía}\n\n::Edad::¿Edad mínima? {#14}\n"
+    ).questions
     moved = parse("::Otra::¿Sí? {T}\n\n¿Quién dirige la investigación? {=El fiscal ~La policía}\n").questions
 
     assert question_ids(first, "banco") == ["banco-quien-dirige-la-investigacion", "edad"]
