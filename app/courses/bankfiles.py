@@ -96,10 +96,10 @@ def _twins(reader: Reader, spanish: _Side, english: _Side) -> dict[int, gift.Gif
     A repeated title pairs nothing: pairing it would report a made-up mismatch instead of the repeat.
     """
     (es_path, es, es_failed), (en_path, en, en_failed) = spanish, english
+    es_titles, es_repeated = _titles(reader, es_path, es)  # a repeated title is reported even without a twin
     if en is None:
         return {}
     en_titles, en_repeated = _titles(reader, en_path, en)
-    es_titles, es_repeated = _titles(reader, es_path, es)
     for title, question in en_titles.items():
         if title not in es_titles and title not in es_repeated and not es_failed:
             message = f"{es_path.name} has no question titled ::{title}::; "

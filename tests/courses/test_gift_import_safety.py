@@ -162,3 +162,13 @@ def _inbox(tmp_path: Path) -> Path:
     inbox = tmp_path / "inbox"
     inbox.mkdir(exist_ok=True)
     return inbox
+
+
+def test_a_repeated_title_is_reported_even_before_the_twin_exists(courses: Path, tmp_path: Path) -> None:
+    file = Path(shutil.copy(GIFT / "moodle_examples.txt", _inbox(tmp_path) / "examples.txt"))
+
+    code, output = import_gift(file, courses, "mini", dry_run=True, fmt="text")
+
+    assert code == 1
+    assert f"{file}:123: a second question titled ::Jesus' hometown::" in output
+    assert "the English twin is missing: put it next to" in output
