@@ -38,7 +38,6 @@ __all__ = [
     "GiftQuestion",
     "GiftResult",
     "parse",
-    "question_id_for",
     "question_ids",
     "to_json",
     "to_schema_question",
@@ -244,22 +243,16 @@ def _question_json(question: GiftQuestion) -> dict[str, Any]:
     return {name: list(data[name]) if isinstance(data[name], tuple) else data[name] for name in fields}
 
 
-def question_id_for(q: GiftQuestion, index: int) -> str:
-    """Return a question id: the slug of the title, or `q<index>` for an untitled question."""
-    return _slug(q.title or "")[:80].strip("-") or f"q{index}"
-
-
 def question_ids(questions: list[GiftQuestion], bank: str) -> list[str]:
     """Return an id per question: the slug of its title, else one made from the bank and the text.
 
     Generated ids are stable: the same file gives the same ids on every import, whatever runs before
     it. A repeated text gets `-2`, `-3`... in file order; a ::title:: fixes the id for good.
     """
-    titled = {_slug(q.title or "")[:80].strip("-") for q in questions} - {""}
-    taken: set[str] = set(titled)
+    taken = {_title_id(q) for q in questions} - {""}
     ids = []
     for question in questions:
-        own = _slug(question.title or "")[:80].strip("-")
+        own = _title_id(question)
         if own:
             ids.append(own)
             continue
@@ -271,6 +264,11 @@ def question_ids(questions: list[GiftQuestion], bank: str) -> list[str]:
         taken.add(candidate)
         ids.append(candidate)
     return ids
+
+
+def _title_id(question: GiftQuestion) -> str:
+    """The slug of the question's title (at most 80 characters), or "" when it has none."""
+    return _slug(question.title or "")[:80].strip("-")
 
 
 def _fold(text: str) -> str:

@@ -11,7 +11,6 @@ from app.courses.gift import (
     GiftError,
     GiftQuestion,
     parse,
-    question_id_for,
     question_ids,
     to_json,
     to_schema_question,
@@ -562,18 +561,19 @@ def test_to_json_holds_common_and_type_specific_fields_and_is_serialisable() -> 
 
 def test_question_id_is_the_slug_of_the_title_without_accents() -> None:
     q = only("::Elementos de la trata: ¿acción, medio y fin?::Pregunta. {T}")
-    assert question_id_for(q, 3) == "elementos-de-la-trata-accion-medio-y-fin"
+    assert question_ids([q], "banco") == ["elementos-de-la-trata-accion-medio-y-fin"]
 
 
-def test_question_id_falls_back_to_the_index() -> None:
-    assert question_id_for(only("Pregunta sin título. {T}"), 7) == "q7"
-    assert question_id_for(only("::¿?::Pregunta. {T}"), 8) == "q8"
+def test_an_untitled_question_or_a_title_without_letters_gets_an_id_from_its_text() -> None:
+    assert question_ids([only("Pregunta sin título. {T}")], "banco") == ["banco-pregunta-sin-titulo"]
+    assert question_ids([only("::¿?::Pregunta. {T}")], "banco") == ["banco-pregunta"]
 
 
 def test_question_id_is_at_most_80_characters() -> None:
-    q = only("::" + "palabra " * 20 + "::Pregunta. {T}")
-    assert len(question_id_for(q, 1)) <= 80
-    assert not question_id_for(q, 1).endswith("-")
+    titled = only("::" + "palabra " * 20 + "::Pregunta. {T}")
+    untitled = only("palabra " * 20 + "{T}")
+    for question_id in question_ids([titled, untitled], "banco-con-un-nombre-largo"):
+        assert len(question_id) <= 80 and not question_id.endswith("-")
 
 
 # --- schema mapping -------------------------------------------------------------------------
@@ -596,7 +596,7 @@ def test_every_question_with_its_english_twin_validates_against_the_schema() -> 
         "open",
     ]
     for index, (es, en) in enumerate(pairs):
-        data = to_schema_question(es, en, question_id=question_id_for(es, index))
+        data = to_schema_question(es, en, question_id=f"q{index}")
         question = QUESTION.validate_python(data)
         assert question.type == es.type
         assert question.text.en == en.text
