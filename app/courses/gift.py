@@ -45,15 +45,11 @@ __all__ = [
 
 BLANK = "_____"  # stands for the answer block of a "missing word" question
 _CATEGORY = "$CATEGORY:"
-TYPE_NAMES = {
-    "single": "a single-choice question",
-    "multiple": "a multiple-response question",
-    "true_false": "a true/false question",
-    "matching": "a matching question",
-    "short": "a short-answer question",
-    "numeric": "a numeric question",
-    "open": "an open (essay) question",
-    "description": "a description (no answer block)",
+TYPE_NAMES = {  # for messages: "question ::A:: is a numeric question here but ..."
+    "single": "a single-choice question", "multiple": "a multiple-response question",
+    "true_false": "a true/false question", "matching": "a matching question",
+    "short": "a short-answer question", "numeric": "a numeric question",
+    "open": "an open (essay) question", "description": "a description (no answer block)",
 }
 _COMMON_FIELDS = ("line", "title", "type", "text", "format", "category", "general_feedback")
 _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
