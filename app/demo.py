@@ -1,5 +1,7 @@
 """The demo data set behind `cascada serve --demo`: accounts of each role, and a three-generation cascade."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
@@ -26,10 +28,11 @@ def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
     session.flush()
     police = session.exec(select(Institution).where(Institution.name == "Policía Nacional")).first()
     police_id = police.id if police else None
-    password_hash = hash_password(hasher, DEMO_PASSWORD)
+    # Hashing costs a quarter of a second: only when someone is missing, and once.
+    password_hash = cache(lambda: hash_password(hasher, DEMO_PASSWORD))
     cascade = cascade_demo.wanted(session)
     # The cascade's people come first, so the three accounts stay at the top of the newest-first user list.
-    people = cascade_demo.add_people(session, password_hash, police_id) if cascade else {}
+    people = cascade_demo.add_people(session, password_hash(), police_id) if cascade else {}
     accounts = {}
     for username, full_name, role, department in DEMO_USERS:
         found = session.exec(select(User).where(User.username == username)).first()
@@ -40,7 +43,7 @@ def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
                 role=role,
                 department=department,
                 institution_id=police_id,
-                password_hash=password_hash,
+                password_hash=password_hash(),
             )
             session.add(found)
             session.flush()
@@ -48,3 +51,4 @@ def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
     if cascade:
         cascade_demo.add_cohorts(session, people, accounts["instructora"], accounts["admin"], police_id)
     return [(username, str(role)) for username, _, role, _ in DEMO_USERS] + cascade_demo.accounts()
+

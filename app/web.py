@@ -29,7 +29,9 @@ ROLE_NAMES = {"officer": i18n.N_("Oficial"), "instructor": i18n.N_("Instructor/a
 
 
 def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory), autoescape=True,
+    # auto_reload off: templates ship with the code, and checking each file's mtime on every render
+    # cost 3 % of a lesson page; a restart (about a second) picks up an edited template.
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory), autoescape=True, auto_reload=False,
                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     templates = Jinja2Blocks(env=env)
     env.globals["url_for"] = _path_for  # paths, not absolute URLs: lighter pages, proxy-agnostic

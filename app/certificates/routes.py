@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.access import PUBLIC, CertificateManager, CurrentUser, MaybeUser, Permission, can
 from app.accounts.models import User
-from app.certificates import credentials, keys, pdf, requests, service, status_list, throttle
+from app.certificates import credentials, keys, requests, service, status_list, throttle
 from app.certificates.models import Certificate
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
@@ -186,6 +186,8 @@ def download_pdf(request: Request, public_id: str, user: CurrentUser, session: S
         certificate.user_id != user.id and not can(user, Permission.manage_certificates)
     ):
         raise NotFound(N_("No encontramos este certificado."))
+    from app.certificates import pdf  # fpdf2 and fontTools load with the first PDF, not at every start
+
     body = pdf.render(_details(request, session, certificate))
     return Response(
         body,

@@ -95,12 +95,16 @@ def load_all(root: Path) -> tuple[list[Course], list[Problem]]:
     if not root.is_dir():
         return [], [Problem(root, 1, "no such folder")]
     courses, problems = [], []
-    for folder in sorted(p for p in root.iterdir() if (p / "course.yaml").is_file()):
+    for folder in course_folders(root):
         course, found = load_course(folder)
         problems += found
         if course is not None:
             courses.append(course)
     return courses, sorted(problems)
+
+
+def course_folders(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if (p / "course.yaml").is_file())
 
 
 def load_course(folder: Path) -> tuple[Course | None, list[Problem]]:

@@ -5,12 +5,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, update
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app import audit
 from app.accounts.models import User
 from app.courses import catalog
 from app.courses.models import CourseAsset, CourseVersion
+from app.courses.sourcehash import source_hash
 from app.errors import NotFound
 from app.i18n import N_
 
@@ -27,32 +30,51 @@ class LoadResult:
 
 
 def load_directory(session: Session, root: Path) -> tuple[list[LoadResult], list[catalog.Problem]]:
-    """Load every valid course under `root`; a course with any problem is refused whole."""
-    courses, problems = catalog.load_all(root)
-    refused = {problem.path.parts[0] for problem in problems if problem.path.parts}
-    results = [load(session, course) for course in courses if course.slug not in refused]
-    return results, problems
+    """Load every valid course under `root`; a course with any problem is refused whole.
+
+    A folder whose files are exactly those of a known version is not read again (see `sourcehash`).
+    """
+    if not root.is_dir():
+        return catalog.load_all(root)
+    results, problems = [], []
+    for folder in catalog.course_folders(root):
+        digest = source_hash(folder)
+        known = session.exec(_versions().where(CourseVersion.source_hash == digest)).first()
+        if known is not None:
+            results.append(_published(session, known, created=False))
+            continue
+        course, found = catalog.load_course(folder)
+        problems += found
+        if course is not None and not found:
+            results.append(load(session, course, source=digest))
+    return results, sorted(problems)
 
 
-def load(session: Session, course: catalog.Course) -> LoadResult:
+def load(session: Session, course: catalog.Course, *, source: str | None = None) -> LoadResult:
     """Publish this content: as the version that already has it, or as a new version."""
     existing = session.exec(
-        select(CourseVersion).where(CourseVersion.slug == course.slug,
-                                    CourseVersion.content_hash == course.content_hash)
+        _versions().where(CourseVersion.slug == course.slug,
+                          CourseVersion.content_hash == course.content_hash)
     ).first()
     if existing is None:
-        existing = _add_version(session, course)
-        created = True
-    else:
-        created = False
-    if not existing.published:
-        _publish(session, existing)
-    return LoadResult(course.slug, existing.number, created)
+        return _published(session, _add_version(session, course, source), created=True)
+    if source is not None and existing.source_hash != source:
+        # The same content from files written differently: remember these files too.
+        session.execute(update(CourseVersion).where(col(CourseVersion.id) == existing.id)
+                        .values(source_hash=source))
+    return _published(session, existing, created=False)
 
 
-def _add_version(session: Session, course: catalog.Course) -> CourseVersion:
+def _published(session: Session, version: CourseVersion, *, created: bool) -> LoadResult:
+    if not version.published:
+        _publish(session, version)
+    return LoadResult(version.slug, version.number, created)
+
+
+def _add_version(session: Session, course: catalog.Course, source: str | None) -> CourseVersion:
     latest = session.exec(select(func.max(CourseVersion.number)).where(CourseVersion.slug == course.slug)).one()
     version = CourseVersion(slug=course.slug, number=(latest or 0) + 1, content_hash=course.content_hash,
+                            source_hash=source,
                             document=json.dumps(catalog.to_document(course), ensure_ascii=False, sort_keys=True))
     session.add(version)
     session.flush()
@@ -84,23 +106,27 @@ def course_of(session: Session, version_id: int) -> catalog.Course:
     if content_hash is None:
         raise NotFound(N_("No encontramos esta página."))
     if content_hash not in _parsed:
-        version = session.get(CourseVersion, version_id)
-        assert version is not None
+        document = session.exec(select(CourseVersion.document).where(CourseVersion.id == version_id)).one()
         images = {asset.path: asset.data for asset in
                   session.exec(select(CourseAsset).where(CourseAsset.version_id == version_id))}
-        _parsed[content_hash] = catalog.from_document(json.loads(version.document), images)
+        _parsed[content_hash] = catalog.from_document(json.loads(document), images)
     return _parsed[content_hash]
 
 
+def _versions() -> SelectOfScalar[CourseVersion]:
+    """Versions without their document (up to 1 MB of JSON): pages take the content from the cache."""
+    return select(CourseVersion).options(defer(CourseVersion.document))  # type: ignore[arg-type]
+
+
 def published_versions(session: Session) -> list[CourseVersion]:
-    query = select(CourseVersion).where(CourseVersion.published == True).order_by(CourseVersion.slug)  # noqa: E712
+    query = _versions().where(CourseVersion.published == True).order_by(CourseVersion.slug)  # noqa: E712
     return list(session.exec(query))
 
 
 def published(session: Session, slug: str) -> tuple[CourseVersion, catalog.Course]:
     """The published version of a course and its content, or NotFound."""
     version = session.exec(
-        select(CourseVersion).where(CourseVersion.slug == slug, CourseVersion.published == True)  # noqa: E712
+        _versions().where(CourseVersion.slug == slug, CourseVersion.published == True)  # noqa: E712
     ).first()
     if version is None or version.id is None:
         raise NotFound(N_("No encontramos esta página."))
@@ -108,7 +134,7 @@ def published(session: Session, slug: str) -> tuple[CourseVersion, catalog.Cours
 
 
 def versions(session: Session) -> list[CourseVersion]:
-    return list(session.exec(select(CourseVersion).order_by(CourseVersion.slug, col(CourseVersion.number).desc())))
+    return list(session.exec(_versions().order_by(CourseVersion.slug, col(CourseVersion.number).desc())))
 
 
 def asset(session: Session, version_id: int, path: str) -> bytes:

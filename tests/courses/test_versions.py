@@ -80,3 +80,28 @@ def test_an_old_version_keeps_its_own_content_after_a_change(session: Session, c
 
     assert all("versión dos" not in item.body.get("es", "") for item in old_course.items())
     assert any("versión dos" in item.body.get("es", "") for item in new_course.items())
+
+
+def test_a_version_records_the_fingerprint_of_its_files_so_start_up_can_skip_reading_them(
+        session: Session, courses_root: Path) -> None:
+    service.load_directory(session, courses_root)
+    session.commit()
+    first = service.source_hash(courses_root / "mini")
+    manifest = courses_root / "mini" / "course.yaml"
+    manifest.write_text("# a comment: the same content once parsed, other bytes\n" + manifest.read_text())
+
+    results, _ = service.load_directory(session, courses_root)
+    session.commit()
+    versions = _versions(session)
+
+    assert [r.created for r in results] == [False] and len(versions) == 1
+    assert versions[0].source_hash == service.source_hash(courses_root / "mini") != first
+
+
+def test_a_course_file_broken_after_loading_is_still_refused(session: Session, courses_root: Path) -> None:
+    service.load_directory(session, courses_root)
+    (courses_root / "mini" / "course.yaml").write_text("title: [unclosed\n")
+
+    results, problems = service.load_directory(session, courses_root)
+
+    assert results == [] and problems and problems[0].path.name == "course.yaml"
