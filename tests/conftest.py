@@ -16,7 +16,15 @@ from app.db import make_engine
 from app.main import create_app
 from app.models import metadata
 
-PG_URL = os.environ.get("CASCADA_TEST_DATABASE_URL")
+
+
+def _own_database(url: str | None) -> str | None:
+    """Each pytest-xdist worker gets its own PostgreSQL database beside the configured one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{url}_{worker}" if url and worker else url
+
+
+PG_URL = _own_database(os.environ.get("CASCADA_TEST_DATABASE_URL"))
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,6 +37,16 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     metadata.create_all(engine)
     engine.dispose()
     return path
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+        server, name = PG_URL.rsplit("/", 1)
+        engine = make_engine(f"{server}/postgres")
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
