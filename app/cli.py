@@ -19,6 +19,9 @@ from app.errors import DomainError
 from app.web import translate
 
 
+GRACE_SECONDS = 5
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -123,8 +126,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.demo:
         _demo(settings, args)
         os.environ["CASCADA_DEMO"] = "true"
+    # SIGTERM: stop accepting, give requests in flight GRACE_SECONDS, then cancel them, so a restart
+    # or a container stop takes well under 10 s even when requests are stuck.
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=True, access_log=False)
+                proxy_headers=True, access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
     return 0
 
 

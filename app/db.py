@@ -1,28 +1,63 @@
-"""Engines and the per-request session: the only place that commits."""
+"""Engines and transactions: the only place that opens a transaction and the only place that commits.
+
+The allowed ways to open a transaction (nothing else may create a `Session` or call `engine.connect()`):
+
+1. `SessionDep` in a route: one transaction per request, committed when the route returns and
+   rolled back if it raises. GET/HEAD/OPTIONS read; every other method writes (on SQLite it starts
+   with BEGIN IMMEDIATE, after waiting its turn in `write_turn`, which holds no thread and no
+   connection while it waits).
+2. `write_after(session)` in a GET route that must write (finishing an overdue attempt, counting a
+   miss): the request's read transaction ends first (its connection goes back to the pool), then a
+   write transaction of its own runs; the request session may be read again afterwards.
+3. `transaction(engine, write=...)` outside a request's transaction: middleware before the route
+   runs, background tasks, the CLI, scripts and tests.
+
+Why: a request never holds two pooled connections, and nothing waits for a connection, a lock or
+SQLite's write turn while holding one (the hold-and-wait that stalled exam day). `transaction()`
+refuses, with `HoldAndWait`, to open while the current request's session holds a connection.
+Every connection is taken in a worker thread, so a pool at least as large as the thread limit
+keeps checkouts short (commits run on threads of their own, `_ender`, so a route thread never
+waits for a commit that waits for a route thread); `configure_threads` sets the limit and checks
+the pool at start-up.
+"""
 
 import asyncio
-import contextlib
-import threading
 import weakref
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+DEFAULT_THREADS = 16
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def make_engine(url: str) -> Engine:
+class HoldAndWait(RuntimeError):
+    """A second transaction was opened while the request's own still holds a connection."""
+
+
+class PoolTooSmall(RuntimeError):
+    """The pool has fewer connections than there are threads that may each hold one."""
+
+
+def make_engine(url: str, *, pool_size: int = DEFAULT_THREADS) -> Engine:
+    """An engine whose pool holds `pool_size` connections: one per worker thread, never more wanted."""
     if url.startswith("sqlite"):
-        return _sqlite_engine(url)
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        return _sqlite_engine(url, pool_size)
+    return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=5, pool_pre_ping=True)
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+def _sqlite_engine(url: str, pool_size: int) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15},
+                           poolclass=QueuePool, pool_size=pool_size, max_overflow=0, pool_timeout=5)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -48,32 +83,51 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def pool_capacity(engine: Engine) -> int:
+    pool = engine.pool
+    return pool.size() + max(0, pool._max_overflow) if isinstance(pool, QueuePool) else 1 << 30  # noqa: SLF001
+
+
+def configure_threads(engine: Engine, threads: int) -> None:
+    """Run sync routes on `threads` threads, provided the pool has a connection for each (at start-up)."""
+    if pool_capacity(engine) < threads:
+        raise PoolTooSmall(f"the database pool holds {pool_capacity(engine)} connections for {threads} threads")
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+
+
 def writer(engine: Engine) -> Engine:
     """The same engine, its transactions starting as writers (BEGIN IMMEDIATE on SQLite)."""
     return engine.execution_options(write=True)
 
 
+# The current request's session, seen by the threads its route runs in (anyio copies the context).
+_request_session: ContextVar[Session | None] = ContextVar("request_session", default=None)
+
+
+def _refuse_hold_and_wait() -> None:
+    held = _request_session.get()
+    if held is not None and held.in_transaction():
+        raise HoldAndWait("the request's transaction still holds a connection: use write_after(session), "
+                          "or do the work in the request's own session")
+
+
 @contextmanager
 def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """A session whose work is committed on a clean exit and rolled back on an exception."""
+    _refuse_hold_and_wait()
     with Session(writer(engine) if write else engine, expire_on_commit=False) as session:
         yield session
         session.commit()
 
 
-_short_writers: dict[str, threading.Lock] = {}
-
-
 @contextmanager
-def short_write(engine: Engine) -> Iterator[Session]:
-    """A brief write transaction; on SQLite these queue on a lock instead of SQLite's sleep-polling.
-
-    Safe only because the lock is taken and released in one thread with no await in between.
-    """
-    lock = _short_writers.setdefault(str(engine.url), threading.Lock()) if engine.dialect.name == "sqlite" \
-        else contextlib.nullcontext()
-    with lock, transaction(engine, write=True) as session:
-        yield session
+def write_after(session: Session) -> Iterator[Session]:
+    """End the request's read transaction, then write in one of its own (for GET routes that must write)."""
+    if session.get_bind().get_execution_options().get("write", False):
+        raise HoldAndWait("a writing request writes in its own session")
+    session.commit()  # a read: nothing to keep; the connection goes back to the pool
+    with transaction(session.get_bind(), write=True) as own:  # type: ignore[arg-type]
+        yield own
 
 
 _write_turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = weakref.WeakKeyDictionary()
@@ -85,7 +139,7 @@ async def _write_turn(request: Request) -> AsyncIterator[None]:
     SQLite allows one writer; its busy handler polls with sleeps of up to 100 ms, which under
     load turns a 5 ms write into seconds of waiting. Other processes still meet busy_timeout.
     """
-    if request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in SAFE_METHODS:
         yield
         return
     async with write_turn(request.app.state.engine):
@@ -102,20 +156,50 @@ async def write_turn(engine: Engine) -> AsyncIterator[None]:
         yield
 
 
-def get_session(
+_enders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _ender() -> anyio.CapacityLimiter:
+    """Threads that only commit or roll back, apart from the route threads.
+
+    A finished route holds its connection (and on PostgreSQL its row locks) until it commits; if
+    the commit waited for a route thread, while every route thread waited for that row lock, the
+    worker would deadlock. Commits get threads of their own, as many as there are route threads.
+    """
+    loop = asyncio.get_running_loop()
+    if loop not in _enders:
+        _enders[loop] = anyio.CapacityLimiter(anyio.to_thread.current_default_thread_limiter().total_tokens)
+    return _enders[loop]
+
+
+def _end(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+    finally:
+        session.close()
+
+
+async def get_session(
     request: Request, _turn: Annotated[None, Depends(_write_turn, scope="function")]
-) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back if it raises."""
-    write = request.method not in ("GET", "HEAD", "OPTIONS")
-    with transaction(request.app.state.engine, write=write) as session:
-        yield session
+) -> AsyncIterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back if it raises.
 
-
-def get_read_session(request: Request) -> Iterator[Session]:
-    """A read transaction for a POST whose only write is short and made by its service in its own."""
-    with transaction(request.app.state.engine) as session:
+    Async so that the request's session is visible (a context variable) to the threads the route
+    runs in; the session itself is only used in those threads, and so are commit and close.
+    """
+    engine = request.app.state.engine
+    session = Session(engine if request.method in SAFE_METHODS else writer(engine), expire_on_commit=False)
+    _request_session.set(session)
+    ok = False
+    try:
         yield session
+        ok = True
+    finally:
+        _request_session.set(None)
+        with anyio.CancelScope(shield=True):  # a cancelled request still returns its connection
+            await anyio.to_thread.run_sync(_end, session, ok, limiter=_ender())
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]

@@ -21,6 +21,7 @@ from app.accounts import auth
 from app.accounts import routes as accounts_routes
 from app.accounts.middleware import SessionMiddleware
 from app.accounts.passwords import make_hasher
+from app.admission import AdmissionLimitMiddleware
 from app.cascade import routes as cascade_routes
 from app.certificates import routes as certificates_routes
 from app.cohorts import dashboard_routes as cohorts_dashboard
@@ -30,7 +31,7 @@ from app.cohorts import routes as cohorts_routes
 from app.cohorts import sessions_routes as cohorts_sessions
 from app.config import Settings
 from app.courses import routes as courses_routes
-from app.db import make_engine
+from app.db import configure_threads, make_engine
 from app.errors import DomainError
 from app.health import router as health_router
 from app.learning import routes as learning_routes
@@ -52,9 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Cascada", docs_url="/docs" if docs else None, redoc_url=None,
                   openapi_url="/openapi.json" if docs else None, lifespan=_lifespan)
     app.state.settings = settings
-    app.state.engine = make_engine(settings.resolved_database_url())
+    app.state.engine = make_engine(settings.resolved_database_url(), pool_size=settings.threads)
     app.state.secret_key = settings.resolved_secret_key()
-    app.state.hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    app.state.hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
     app.state.templates = web.make_templates(settings.templates_dir, settings.static_dir)
     for router in ROUTERS:
         app.include_router(router)
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    configure_threads(app.state.engine, app.state.settings.threads)
     task = asyncio.create_task(run_forever(app.state.engine))
     yield
     task.cancel()
@@ -75,11 +77,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     policy = auth.SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
                                 absolute=timedelta(hours=settings.session_absolute_hours))
-    # Added inside-out: requests pass RequestLog, then BodyLimit, SecurityHeaders, GZip, Session.
+    # Added inside-out: requests pass RequestLog, then Admission, BodyLimit, SecurityHeaders, GZip, Session.
     app.add_middleware(SessionMiddleware, engine=app.state.engine, policy=policy, secure=settings.https)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(AdmissionLimitMiddleware, limit=settings.max_requests_in_flight)
     app.add_middleware(RequestLogMiddleware)
 
 

@@ -5,14 +5,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import cache
 
-from argon2 import PasswordHasher
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from app.accounts.models import LoginThrottle, User, UserSession
-from app.accounts.passwords import verify_password
 from app.dbtools import insert_for
 from app.timeutil import utcnow
 
@@ -44,24 +41,35 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()[:64]
 
 
-@cache
-def _dummy_hash(hasher: PasswordHasher) -> str:
-    return hasher.hash(secrets.token_urlsafe(16))
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password checked before the login's transaction (hashing holds no connection and no lock)."""
+
+    username: str  # normalized
+    password_hash: str | None  # the stored hash it was checked against; None for an unknown user
+    ok: bool
+    upgraded_hash: str | None  # the same password hashed with the current parameters, when they changed
 
 
-def authenticate(
-    session: Session, hasher: PasswordHasher, username: str, password: str, policy: ThrottlePolicy
-) -> User | LoginRefusal:
-    """The active user with these credentials, or why not; unknown usernames take the same path."""
+def stored_hash(session: Session, username: str) -> str | None:
+    return session.exec(select(User.password_hash).where(User.username == normalize_username(username))).first()
+
+
+def authenticate(session: Session, check: PasswordCheck, policy: ThrottlePolicy) -> User | LoginRefusal:
+    """The active user with these credentials, or why not; unknown usernames take the same path.
+
+    The throttle row is locked before the outcome counts, so parallel guesses never pass the limit.
+    """
     now = utcnow()
-    throttle = _locked_throttle_row(session, normalize_username(username), now)
+    throttle = _locked_throttle_row(session, check.username, now)
     if throttle.locked_until and now < throttle.locked_until:
         return LoginRefusal.locked
     user = session.exec(select(User).where(User.username == throttle.username)).first()
-    # Verify against a dummy hash for unknown users so both cost the same time.
-    ok = verify_password(hasher, user.password_hash if user else _dummy_hash(hasher), password)
-    if ok and user is not None and user.active:
+    # The hash must still be the one checked: a password changed meanwhile is not accepted.
+    if check.ok and user is not None and user.active and user.password_hash == check.password_hash:
         session.delete(throttle)
+        if check.upgraded_hash:
+            user.password_hash = check.upgraded_hash
         return user
     _count_failure(throttle, now, policy)
     return LoginRefusal.locked if throttle.locked_until else LoginRefusal.bad_credentials

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from app.access import PUBLIC, CurrentUser, MaybeUser
 from app.accounts import auth, service
+from app.accounts.login_check import CheckedPassword
 from app.accounts.middleware import LANGUAGE_COOKIE, SESSION_COOKIE, cookie_header
 from app.db import SessionDep
 from app.i18n import LANGUAGES, current_language, gettext
@@ -32,11 +33,12 @@ def login_form(request: Request, user: MaybeUser, next: str | None = None) -> Re
 
 
 @router.post("/login", name="accounts:login", dependencies=[PUBLIC])
-def login(request: Request, session: SessionDep, username: Annotated[str, Form(max_length=200)] = "",
-          password: Annotated[str, Form(max_length=1000)] = "", next: Annotated[str, Form()] = "") -> Response:
+def login(request: Request, checked: CheckedPassword, session: SessionDep,
+          username: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form()] = "") -> Response:
+    # `checked` comes first: the password is verified before this request's write transaction opens.
     settings = request.app.state.settings
     policy = auth.ThrottlePolicy(settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes))
-    result = auth.authenticate(session, request.app.state.hasher, username, password, policy)
+    result = auth.authenticate(session, checked, policy)
     if isinstance(result, auth.LoginRefusal):
         message = (gettext("Demasiados intentos fallidos. Espere %(minutes)s minutos e intente de nuevo.")
                    % {"minutes": settings.login_lockout_minutes}

@@ -15,7 +15,7 @@ from app.certificates import credentials, keys, requests, service, status_list, 
 from app.certificates.models import Certificate
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
-from app.db import SessionDep, short_write
+from app.db import SessionDep, write_after
 from app.errors import NotFound
 from app.i18n import N_
 from app.timeutil import utcnow
@@ -213,7 +213,7 @@ def verify(request: Request, public_id: str, session: SessionDep, user: MaybeUse
         return render(request, "certificates/verify.html", {"throttled": True}, status_code=429)
     certificate = service.by_public_id(session, public_id)
     if certificate is None:
-        with short_write(request.app.state.engine) as writer:
+        with write_after(session) as writer:
             throttle.record_miss(writer, client, window=window)
         return render(request, "certificates/verify.html", {"unknown": True}, status_code=404)
     return render(

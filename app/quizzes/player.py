@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.courses import schema
+from app.errors import DomainError
+from app.i18n import N_
 from app.quizzes.models import AttemptSlot
 
 MAX_TEXT = 5000
@@ -55,19 +57,44 @@ def show(question: schema.Question, slot: AttemptSlot, secret: str) -> ShownQues
     return ShownQuestion(slot.position, question.type, question.text, question.case, slot.points, choices, lefts)
 
 
+class InvalidAnswer(DomainError):
+    status_code = 422
+
+
+def _refused() -> InvalidAnswer:
+    return InvalidAnswer(N_("Esa opción no pertenece a esta pregunta: la respuesta no se guardó. "
+                            "Vuelva a cargar la página y elija una de las opciones que se muestran."))
+
+
 def read_response(question: schema.Question, slot: AttemptSlot, secret: str, form: Any) -> Any:
-    """The response in grading terms (option indexes, bool, text) from the submitted form fields."""
+    """The response in grading terms (option indexes, bool, text) from the submitted form fields.
+
+    An empty field is no answer; a value that is not one of this question's choices (a made-up
+    token, another question's) raises InvalidAnswer.
+    """
     by_token = {token(secret, slot.attempt_id, slot.position, i): i for i in json.loads(slot.option_order)}
+
+    def index(value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        if str(value) not in by_token:
+            raise _refused()
+        return by_token[str(value)]
+
     kind = question.type
     if kind == "single":
-        return by_token.get(str(form.get("response", "")))
+        return index(form.get("response"))
     if kind == "multiple":
-        return sorted(by_token[t] for t in form.getlist("response") if t in by_token)
+        return sorted(i for i in map(index, form.getlist("response")) if i is not None)
     if kind == "true_false":
         value = form.get("response")
-        return {"true": True, "false": False}.get(str(value)) if value is not None else None
+        if value in (None, ""):
+            return None
+        if str(value) not in ("true", "false"):
+            raise _refused()
+        return str(value) == "true"
     if kind == "matching":
-        pairs = {str(i): by_token.get(str(form.get(f"match-{i}", ""))) for i in range(len(question.pairs))}
+        pairs = {str(i): index(form.get(f"match-{i}")) for i in range(len(question.pairs))}
         return {left: right for left, right in pairs.items() if right is not None}
     return str(form.get("response", ""))[:MAX_TEXT]
 

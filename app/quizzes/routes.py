@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from app.access import CourseReader
 from app.cohorts.deps import CohortGrader
 from app.courses import service as course_service
-from app.db import ReadSessionDep, SessionDep
+from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, current_language
 from app.learning import service as learning
@@ -38,7 +38,7 @@ def overview(request: Request, slug: str, quiz_id: str, user: CourseReader, sess
     history = service.attempts(session, user.id or 0, slug, quiz_id)
     overdue = [a.id or 0 for a in history if service.is_overdue(a)]
     if overdue:
-        sweep.finish_overdue(request.app.state.engine, overdue)
+        sweep.finish_overdue(session, overdue)
         return redirect_to(request, str(request.url))
     finished = [a for a in history if a.state == AttemptState.finished and a.percent is not None]
     shows_score = {a.id: review.visibility(item.quiz, a, history).score for a in history}
@@ -65,7 +65,7 @@ def play(request: Request, attempt_id: int, user: CourseReader, session: Session
     attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
     if service.is_overdue(attempt):
-        sweep.finish_overdue(request.app.state.engine, [attempt_id])
+        sweep.finish_overdue(session, [attempt_id])
     if attempt.state == AttemptState.finished or service.is_overdue(attempt):
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     slots = service.slots(session, attempt)
@@ -91,16 +91,10 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
 
 
 @router.post("/attempts/{attempt_id}/answers/{position}", name="quizzes:save")
-def save(request: Request, attempt_id: int, position: int, user: CourseReader, session: ReadSessionDep,
+def save(request: Request, attempt_id: int, position: int, user: CourseReader, session: SessionDep,
          form: FormDep) -> Response:
-    attempt = service.owned_attempt(session, attempt_id, user)
-    course, item = _course_and_quiz(session, attempt)
-    slot = next((s for s in service.slots(session, attempt) if s.position == position), None)
-    if slot is None:
-        raise NotFound(N_("No encontramos esta página."))
-    question = drawing.question_index(item.quiz, course.banks)[slot.question_id]
-    response = player.read_response(question, slot, request.app.state.secret_key, form)
-    service.store_answer(request.app.state.engine, attempt_id, position, response)
+    """One answer, saved in this request's write transaction (the only connection it uses)."""
+    service.save_answer(session, user, attempt_id, position, form, request.app.state.secret_key)
     if is_htmx(request):
         return render(request, "quizzes/player.html", {"saved_at": utcnow()}, block="save_status")
     go = str(form.get("go", ""))
@@ -137,7 +131,7 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
     attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
     if service.is_overdue(attempt):
-        sweep.finish_overdue(request.app.state.engine, [attempt_id])
+        sweep.finish_overdue(session, [attempt_id])
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     if attempt.state == AttemptState.in_progress:
         return redirect(request, "quizzes:player", attempt_id=attempt_id)

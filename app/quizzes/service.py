@@ -9,17 +9,17 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
 from app.courses import catalog
-from app.db import short_write
+from app.courses import service as course_service
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
 from app.i18n import N_
-from app.quizzes import drawing, grading
+from app.quizzes import drawing, grading, player
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 from app.timeutil import utcnow
 
@@ -117,34 +117,39 @@ def owned_attempt(session: Session, attempt_id: int, user: User, *, lock: bool =
     return attempt
 
 
-def save_answer(session: Session, attempt: QuizAttempt, course: catalog.Course, position: int,
-                response: Any) -> None:
-    """Keep the latest response at `position`; refused once the attempt is over."""
+def save_answer(session: Session, user: User, attempt_id: int, position: int, form: Any, secret: str) -> None:
+    """Keep the officer's latest response at `position`, read from the submitted form.
+
+    The hot path of exam day, one short write transaction: the attempt and its slot in one
+    statement (the attempt row locked, FOR UPDATE on PostgreSQL, so a concurrent finish grades
+    after this save), the course from the per-version cache, then one upsert.
+    """
+    found = session.exec(
+        select(QuizAttempt, AttemptSlot).join(AttemptSlot, col(AttemptSlot.attempt_id) == col(QuizAttempt.id))
+        .where(QuizAttempt.id == attempt_id, AttemptSlot.position == position)
+        .with_for_update(of=QuizAttempt)).first()
+    if found is None or found[0].user_id != user.id:
+        raise NotFound(N_("No encontramos esta página."))
+    attempt, slot = found
     now = utcnow()
     if attempt.state != AttemptState.in_progress:
         raise AttemptClosed(N_("Este intento ya terminó: la respuesta no se guardó."))
     if attempt.deadline_at and now > attempt.deadline_at + GRACE:
         raise AttemptClosed(N_("Se acabó el tiempo: la respuesta no se guardó."))
-    if session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id,
-                                              AttemptSlot.position == position)).first() is None:
-        raise NotFound(N_("No encontramos esta página."))
-    statement = insert_for(session, Answer).values(attempt_id=attempt.id, position=position,
+    course = course_service.course_of(session, attempt.version_id)
+    question = _questions(course, attempt.quiz_id)[slot.question_id]
+    response = player.read_response(question, slot, secret, form)  # InvalidAnswer: nothing is stored
+    statement = insert_for(session, Answer).values(attempt_id=attempt_id, position=position,
                                                    response=json.dumps(response), saved_at=now)
     session.execute(statement.on_conflict_do_update(
         index_elements=["attempt_id", "position"],
         set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}))
 
 
-def store_answer(engine: Engine, attempt_id: int, position: int, response: Any) -> None:
-    """Save one answer in a short write transaction of its own.
-
-    The hot path of exam day: the page work (loading the attempt, reading the form) happens
-    before, outside the write, so SQLite's single writer is held for a millisecond, not a request.
-    The attempt row is locked (FOR UPDATE on PostgreSQL) so a concurrent finish grades after it.
-    """
-    with short_write(engine) as session:
-        attempt = session.exec(select(QuizAttempt).where(QuizAttempt.id == attempt_id).with_for_update()).one()
-        save_answer(session, attempt, None, position, response)
+def _questions(course: catalog.Course, quiz_id: str) -> dict[str, Any]:
+    quiz = _quiz(course, quiz_id).quiz
+    assert quiz is not None
+    return drawing.question_index(quiz, course.banks)
 
 
 def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,

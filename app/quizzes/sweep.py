@@ -9,9 +9,10 @@ import logging
 
 import anyio
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from app.courses import service as course_service
-from app.db import transaction, write_turn
+from app.db import transaction, write_after, write_turn
 from app.quizzes import service
 from app.quizzes.models import QuizAttempt
 from app.timeutil import utcnow
@@ -30,12 +31,13 @@ def sweep(engine: Engine) -> int:
     return finished
 
 
-def finish_overdue(engine: Engine, attempt_ids: list[int]) -> None:
+def finish_overdue(request_session: Session, attempt_ids: list[int]) -> None:
     """Finish these overdue attempts in a write transaction of their own.
 
-    Pages that notice an overdue attempt are GET requests, whose read transaction must not write.
+    Pages that notice an overdue attempt are GET requests, whose read transaction must not write:
+    it ends first (`write_after`), so the request never holds two connections.
     """
-    with transaction(engine, write=True) as session:
+    with write_after(request_session) as session:
         for attempt_id in attempt_ids:
             attempt = session.get(QuizAttempt, attempt_id)
             if attempt is not None and service.is_overdue(attempt):

@@ -1,0 +1,45 @@
+"""Admission control: past a bounded number of requests in flight, a worker answers 503 at once.
+
+A request admitted past the worker's capacity would only wait in a queue (for a thread, SQLite's
+write turn, a connection) until its client gave up. Refusing it within a millisecond, with
+Retry-After, keeps the admitted requests fast and lets clients come back (the quiz page keeps the
+answer and retries). `/healthz` is always admitted, so a load balancer sees a live worker.
+"""
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+RETRY_AFTER_SECONDS = 2
+ALWAYS_ADMITTED = frozenset({"/healthz"})
+BUSY = ("<!doctype html><html lang=\"es\"><meta charset=\"utf-8\"><title>503</title>"
+        "<h1>El servidor está ocupado / The server is busy</h1>"
+        "<p>Su respuesta no se perdió: intente de nuevo en unos segundos. / "
+        "Nothing was lost: try again in a few seconds.</p></html>").encode()
+
+
+class AdmissionLimitMiddleware:
+    """At most `limit` HTTP requests in flight in this worker (static files and /healthz excepted)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit, self.in_flight = app, limit, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in ALWAYS_ADMITTED or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.limit:
+            await _busy(send)
+            return
+        self.in_flight += 1  # one event loop per worker: no lock needed between these two lines
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
+async def _busy(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 503,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                            (b"content-length", str(len(BUSY)).encode()),
+                            (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+                            (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": BUSY})
