@@ -18,7 +18,6 @@ from app.db import make_engine, transaction
 from app.errors import DomainError
 from app.web import translate
 
-
 GRACE_SECONDS = 5
 
 
