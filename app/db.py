@@ -9,7 +9,10 @@ The allowed ways to open a transaction (nothing else may create a `Session` or c
 2. `write_after(session)` in a GET route that must write (finishing an overdue attempt, counting a
    miss): the request's read transaction ends first (its connection goes back to the pool), then a
    write transaction of its own runs; the request session may be read again afterwards.
-3. `transaction(engine, write=...)` outside a request's transaction: middleware before the route
+3. `await run_write(engine, function, *args)` in an `async def` route on the hot path (saving an
+   answer): `function(session, *args)` runs in ONE worker thread inside one write transaction,
+   BEGIN to COMMIT, after the route's write turn; the route holds no session of its own.
+4. `transaction(engine, write=...)` outside a request's transaction: middleware before the route
    runs, background tasks, the CLI, scripts and tests.
 
 Why: a request never holds two pooled connections, and nothing waits for a connection, a lock or
@@ -23,10 +26,10 @@ the pool at start-up.
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -38,6 +41,7 @@ from sqlmodel import Session
 SQLITE_BUSY_TIMEOUT_MS = 15000
 DEFAULT_THREADS = 16
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 
 class HoldAndWait(RuntimeError):
@@ -171,6 +175,21 @@ def _ender() -> anyio.CapacityLimiter:
     if loop not in _enders:
         _enders[loop] = anyio.CapacityLimiter(anyio.to_thread.current_default_thread_limiter().total_tokens)
     return _enders[loop]
+
+
+def _write_in_thread(engine: Engine, function: Callable[..., T], args: tuple[Any, ...]) -> T:
+    with transaction(engine, write=True) as session:
+        return function(session, *args)
+
+
+async def run_write(engine: Engine, function: Callable[..., T], *args: Any) -> T:
+    """`function(session, *args)` in one write transaction and one thread, after this worker's write turn.
+
+    The shortest write there is: no thread hop and no await between BEGIN and COMMIT, so SQLite's
+    single writer (and on PostgreSQL the row locks) are held for the work itself and nothing else.
+    """
+    async with write_turn(engine):
+        return await anyio.to_thread.run_sync(_write_in_thread, engine, function, args)
 
 
 def _end(session: Session, commit: bool) -> None:

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from app.access import CourseReader
 from app.cohorts.deps import CohortGrader
 from app.courses import service as course_service
-from app.db import SessionDep
+from app.db import SessionDep, run_write
 from app.errors import NotFound
 from app.i18n import N_, current_language
 from app.learning import service as learning
@@ -91,10 +91,13 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
 
 
 @router.post("/attempts/{attempt_id}/answers/{position}", name="quizzes:save")
-def save(request: Request, attempt_id: int, position: int, user: CourseReader, session: SessionDep,
-         form: FormDep) -> Response:
-    """One answer, saved in this request's write transaction (the only connection it uses)."""
-    service.save_answer(session, user, attempt_id, position, form, request.app.state.secret_key)
+async def save(request: Request, attempt_id: int, position: int, user: CourseReader, form: FormDep) -> Response:
+    """One answer, in one short write transaction run in one thread (the exam-day hot path).
+
+    `async` on purpose: the route holds no session, so nothing waits between BEGIN and COMMIT.
+    """
+    await run_write(request.app.state.engine, service.save_answer, user, attempt_id, position, form,
+                    request.app.state.secret_key)
     if is_htmx(request):
         return render(request, "quizzes/player.html", {"saved_at": utcnow()}, block="save_status")
     go = str(form.get("go", ""))

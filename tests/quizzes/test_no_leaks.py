@@ -101,7 +101,7 @@ def test_nothing_secret_reaches_the_officer_before_finishing(
     _, responses = _before_finishing(app, client, session, course, quiz)
 
     assert _leaks(responses, SECRETS + CORRECT_MARKUP) == []
-    assert {r.status_code for r in responses} <= {200, 303, 403, 404}
+    assert {r.status_code for r in responses} <= {200, 303, 403, 404, 422}  # 422: the made-up token
 
 
 @pytest.mark.parametrize("quiz", ["control-basico", "final"])
