@@ -99,7 +99,8 @@ async def log_in(client: httpx.AsyncClient, n: int) -> bool:
     done = await call("login", client, "POST", "/login",
                       data={"username": f"oficial{n:04d}", "password": PASSWORD, "csrf_token": csrf})
     if done is None or done.status_code != 303:
-        stats.failures["login: refused"] += done is not None
+        if done is not None:
+            stats.failures["login: refused"] += 1
         return False
     return True
 
@@ -113,7 +114,8 @@ async def officer(base: str, n: int, args: argparse.Namespace) -> None:
         csrf = _csrf(await call("profile", client, "GET", "/profile"))
         started = await call("start", client, "POST", "/quizzes/examen/examen-final/start", data={"csrf_token": csrf})
         if started is None or started.status_code != 303:
-            stats.failures["start: refused"] += started is not None
+            if started is not None:
+                stats.failures["start: refused"] += 1
             return
         attempt_id = int(started.headers["location"].rsplit("/", 1)[1].split("?")[0])
         await answer_all(client, attempt_id, args)
@@ -237,6 +239,24 @@ def report(seconds: float, workers: int) -> None:
         print(f"logins: {len(stats.timings['login']) / seconds:.1f}/s")
 
 
+def server_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) of the server and its worker processes, from /proc (Linux)."""
+    stats_by_pid: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            stats_by_pid[int(entry.name)] = fields
+        except (ValueError, OSError):
+            continue
+    tree, grew = {root}, True
+    while grew:
+        children = {pid for pid, fields in stats_by_pid.items() if int(fields[1]) in tree} - tree
+        tree |= children
+        grew = bool(children)
+    ticks = sum(int(stats_by_pid[pid][11]) + int(stats_by_pid[pid][12]) for pid in tree if pid in stats_by_pid)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -299,16 +319,21 @@ def main() -> None:
         port = free_port()
         server = start_server(url, data_dir, port, args.workers)
         print(f"server pid {server.pid} on port {port} (py-spy record --pid {server.pid} --subprocesses)", flush=True)
+        load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
         try:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), server_cpu_seconds(server.pid)
             asyncio.run(run(f"http://127.0.0.1:{port}", args))
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, server_cpu_seconds(server.pid) - cpu
         finally:
             stop_server(server)
         print(f"{args.scenario}: {users} {'clients' if args.scenario == 'logins' else 'officers'}, "
               f"{args.workers} worker(s), {url.split(':')[0]}, think {args.think[0]:g}-{args.think[1]:g} s, "
-              f"ramp {args.ramp:g} s; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+              f"ramp {args.ramp:g} s; load average {load_before} at the start, "
+              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
         report(seconds, args.workers)
+        print(f"server CPU: {cpu:.1f} s in {seconds:.0f} s ({cpu / seconds:.2f} cores), "
+              f"{cpu / max(1, stats.completed) * 1000:.1f} ms per response: a ceiling of "
+              f"{stats.completed / max(cpu, 1e-9):.0f} responses per CPU-second (per worker on its own core)")
         if args.scenario == "exam":
             check(url, (Path(data_dir) / "secret_key").read_text().strip(), users)
 

@@ -6,11 +6,12 @@ from http.cookies import CookieError, SimpleCookie
 
 import anyio
 from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts import auth
 from app.accounts.models import User, UserSession
-from app.db import transaction, write_turn
+from app.db import run_write, transaction
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate, set_language
 from app.security import CSRF_COOKIE
 from app.timeutil import utcnow
@@ -47,21 +48,13 @@ class SessionMiddleware:
         user_session, user = found
         now = utcnow()
         expired = auth.is_expired(user_session, user, self.policy, now)
-        if expired or auth.needs_touch(user_session, now):
-            async with write_turn(self.engine):
-                await anyio.to_thread.run_sync(self._update, user_session.id or 0, expired, now)
+        if expired or auth.needs_touch(user_session, now):  # once a minute per session at most
+            await run_write(self.engine, _touch_or_end, user_session.id or 0, expired, now)
         return None if expired else user
 
     def _find(self, token: str) -> tuple[UserSession, User] | None:
         with transaction(self.engine) as session:
             return auth.find_session(session, token)
-
-    def _update(self, session_id: int, expired: bool, now: datetime) -> None:
-        with transaction(self.engine, write=True) as session:
-            if expired:
-                auth.delete_session(session, session_id)
-            else:
-                auth.touch_session(session, session_id, now)
 
     def _setting_csrf_cookie(self, send: Send, csrf_id: str) -> Send:
         cookie = cookie_header(CSRF_COOKIE, csrf_id, secure=self.secure, max_age=None)
@@ -72,6 +65,13 @@ class SessionMiddleware:
             await send(message)
 
         return send_with_cookie
+
+
+def _touch_or_end(session: Session, session_id: int, expired: bool, now: datetime) -> None:
+    if expired:
+        auth.delete_session(session, session_id)
+    else:
+        auth.touch_session(session, session_id, now)
 
 
 def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None) -> str:
