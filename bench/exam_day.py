@@ -48,6 +48,7 @@ PASSWORD = "examen de carga"
 TOKEN = re.compile(r'name="csrf-token" content="([0-9a-f]+)"')
 OPTION = re.compile(r'name="response" value="([0-9a-f]{12})"')
 MAX_RETRIES = 20
+KEEPALIVE = 3.0
 
 
 class Stats:
@@ -107,7 +108,9 @@ async def log_in(client: httpx.AsyncClient, n: int) -> bool:
 
 async def officer(base: str, n: int, args: argparse.Namespace) -> None:
     await asyncio.sleep(random.uniform(0, args.ramp))
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    # A browser's connection: one at a time, not reused after KEEPALIVE seconds idle, so it is not
+    # reused just as uvicorn closes it (timeout_keep_alive, 5 s), which would look like a server error.
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=KEEPALIVE)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         if not await log_in(client, n):
             return
