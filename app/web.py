@@ -124,7 +124,9 @@ def render_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if isinstance(exc, LoginRequired):
         return _to_login(request)
-    return render_error(request, translate(exc), exc.status_code)
+    response = render_error(request, translate(exc), exc.status_code)
+    response.headers.update(getattr(exc, "headers", {}))  # e.g. Retry-After on a 503
+    return response
 
 
 def _to_login(request: Request) -> Response:

@@ -30,7 +30,15 @@ class WeakPassword(DomainError):
     status_code = 422
 
 
+class HashingBusy(DomainError):
+    """More logins at once than this worker hashes in a moment: come back in a few seconds."""
+
+    status_code = 503
+    headers = {"Retry-After": "2"}
+
+
 HASHES_AT_ONCE = 2  # per worker: one per core, and at most 2 x 19 MiB of hashing memory
+HASHES_WAITING = 16  # per worker: past this queue a login is told to come back (503), not kept waiting
 T = TypeVar("T")
 
 
@@ -72,8 +80,14 @@ _limiters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityL
 
 
 async def off_loop(function: Callable[..., T], *args: object) -> T:
-    """Run a hashing function in a thread, at most HASHES_AT_ONCE at a time in this worker."""
+    """Run a hashing function in a thread, at most HASHES_AT_ONCE at a time in this worker.
+
+    A login past HASHES_WAITING in the queue gets HashingBusy (503 + Retry-After) at once: a burst
+    of logins then costs each a short wait or a retry, not a queue of seconds holding request slots.
+    """
     limiter = _limiters.setdefault(asyncio.get_running_loop(), anyio.CapacityLimiter(HASHES_AT_ONCE))
+    if limiter.statistics().tasks_waiting >= HASHES_WAITING:
+        raise HashingBusy(N_("Muchas personas están entrando a la vez. Intente de nuevo en unos segundos."))
     return await anyio.to_thread.run_sync(function, *args, limiter=limiter)
 
 

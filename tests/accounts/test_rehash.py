@@ -1,11 +1,13 @@
 """Stored hashes follow the configured Argon2id parameters: upgraded at the next successful login."""
 
+import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import User
+from app.accounts import passwords
 from app.accounts.passwords import make_hasher
 from app.config import Settings
 from tests.factories import PASSWORD, csrf_from, log_in, make_user
@@ -59,3 +61,16 @@ def test_the_default_cost_is_owasps_minimum_for_interactive_logins() -> None:
     parameters = hasher.hash("una frase de paso").split("$")[3]
 
     assert parameters == "m=19456,t=2,p=1"
+
+
+def test_a_login_past_the_hashing_queue_is_told_to_retry_with_503(
+        app: FastAPI, client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = make_user(session, app)
+    monkeypatch.setattr(passwords, "HASHES_WAITING", 0)  # the queue bound, as if 16 logins were waiting
+
+    busy = client.post("/login", data={"username": user.username, "password": PASSWORD,
+                                       "csrf_token": csrf_from(client)})
+
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "2"
+    assert "Intente de nuevo" in busy.text
