@@ -41,5 +41,7 @@ async def _busy(send: Send) -> None:
                 "headers": [(b"content-type", b"text/html; charset=utf-8"),
                             (b"content-length", str(len(BUSY)).encode()),
                             (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-                            (b"cache-control", b"no-store")]})
+                            (b"cache-control", b"no-store"),
+                            # The request's body is left unread, so the connection cannot carry another.
+                            (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": BUSY})
