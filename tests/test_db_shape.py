@@ -8,7 +8,15 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from app.db import HoldAndWait, PoolTooSmall, SessionDep, configure_threads, make_engine, transaction, write_after
+from app.db import (
+    HoldAndWait,
+    PoolTooSmall,
+    SessionDep,
+    configure_threads,
+    make_engine,
+    transaction,
+    write_after,
+)
 
 
 @pytest.fixture

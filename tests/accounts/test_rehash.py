@@ -6,8 +6,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.accounts.models import User
 from app.accounts import passwords
+from app.accounts.models import User
 from app.accounts.passwords import make_hasher
 from app.config import Settings
 from tests.factories import PASSWORD, csrf_from, log_in, make_user
