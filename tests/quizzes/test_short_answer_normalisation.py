@@ -78,5 +78,6 @@ def test_every_accepted_answer_of_the_bank_scores_its_weight(
     courses: dict[str, Course], slug: str, question_id: str
 ) -> None:
     question = _question(courses[slug], question_id)
+    scores = [grading.score(question, answer.text) for answer in question.answers]
 
-    assert [grading.score(question, a.text) for a in question.answers] == [a.weight / 100 for a in question.answers]
+    assert scores == [answer.weight / 100 for answer in question.answers]
