@@ -4,8 +4,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from app.accounts.departments import department_name
 from app import formats
+from app.accounts.departments import department_name
 from app.cascade.tree import Node
 from app.i18n import gettext
 

@@ -19,7 +19,6 @@ from app.courses import catalog
 from app.learning import service as learning
 from app.timeutil import utcnow
 from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
-from tests.quizzes.conftest import mini, officer  # noqa: F401 (fixtures)
 from tests.quizzes.flow import finish, save, start
 
 NBSP = "\xa0"
