@@ -1,7 +1,7 @@
 """records: due dates become calendar dates; users get a folded name key for search and ordering
 
 Revision ID: 0006_records_b
-Revises: 0005
+Revises: 0006_pages
 Create Date: 2026-12-04
 
 `enrollment.due_at` held the end of the due day (midnight after it, in Asunción, as UTC); the
@@ -19,7 +19,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0006_records_b'
-down_revision: str | None = '0005'
+down_revision: str | None = '0006_pages'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
