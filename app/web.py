@@ -15,13 +15,12 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import i18n
+from app import formats, i18n
 from app.access import Permission, can
 from app.accounts.departments import DEPARTMENTS, department_name
 from app.courses import pages
 from app.errors import DomainError, LoginRequired
 from app.security import csrf_token
-from app.timeutil import local
 
 log = logging.getLogger("cascada")
 ROLE_NAMES = {"officer": i18n.N_("Oficial"), "instructor": i18n.N_("Instructor/a"),
@@ -49,7 +48,9 @@ def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
         static_url=lambda path: f"/static/{path}?v={_asset_version(static_dir / path)}",
     )
     env.filters["fromjson"] = json.loads
-    env.filters["local_datetime"] = lambda moment: local(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+    # Numbers and dates in the reader's language: one place for every template (app/formats.py).
+    env.filters.update(local_datetime=formats.moment, day=formats.day, decimal=formats.decimal,
+                       percent=formats.percent)
     return templates
 
 

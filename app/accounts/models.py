@@ -3,8 +3,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Field, SQLModel
+from sqlalchemy import event
+from sqlmodel import Field, SQLModel, col
 
+from app.accounts import names
 from app.timeutil import utcnow
 
 
@@ -24,6 +26,10 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True)  # stored lowercase
     full_name: str = Field(max_length=200)
+    # full_name folded for accent-insensitive search and ordering (names.py); kept in step by the
+    # listener below and, for bulk inserts, by the column default.
+    name_key: str = Field(default="", max_length=200, index=True,
+                          sa_column_kwargs={"default": names.name_key_default, "server_default": ""})
     national_id: str | None = Field(default=None, max_length=20, unique=True)  # cédula
     rank: str = Field(default="", max_length=80)
     institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
@@ -33,6 +39,16 @@ class User(SQLModel, table=True):
     active: bool = True
     password_hash: str = Field(default="", max_length=255)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# Lists of people: by folded name (Óscar with the O's), then as written, then by id for a stable order.
+BY_NAME = (col(User.name_key), col(User.full_name), col(User.id))
+
+
+@event.listens_for(User, "before_insert")
+@event.listens_for(User, "before_update")
+def _fold_name(mapper: object, connection: object, user: User) -> None:
+    user.name_key = names.folded(user.full_name)
 
 
 class UserSession(SQLModel, table=True):

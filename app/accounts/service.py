@@ -9,7 +9,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.accounts import auth
+from app.accounts import auth, names
 from app.accounts.departments import DEPARTMENTS, SEED_INSTITUTIONS
 from app.accounts.models import Institution, Role, User
 from app.accounts.passwords import check_policy, hash_password, verify_password
@@ -171,9 +171,9 @@ def list_users(session: Session, filters: UserFilter) -> Page:
     """Users matching the filters, newest first, one page at a time."""
     query = select(User)
     if filters.query:
-        like = f"%{filters.query.strip().lower()}%"
-        query = query.where(or_(func.lower(User.full_name).like(like), col(User.username).like(like),
-                                col(User.national_id).like(like)))
+        like = names.like_pattern(filters.query)  # accent- and case-insensitive on the name
+        query = query.where(or_(*(col(column).like(like, escape="\\")
+                                  for column in (User.name_key, User.username, User.national_id))))
     if filters.role in Role.__members__:
         query = query.where(User.role == filters.role)
     if filters.institution_id:

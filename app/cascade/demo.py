@@ -214,7 +214,7 @@ class _Context:
                 course_slug=slug,
                 version_id=version.id,
                 enrolled_at=_at(planned.starts_on),
-                due_at=_at(planned.ends_on + timedelta(days=1)),
+                due_on=planned.ends_on,
                 completed_at=done_at,
             )
             rows.outcomes.append(

@@ -4,6 +4,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from app import formats
 from app.accounts.departments import department_name
 from app.cascade.tree import Node
 from app.i18n import gettext
@@ -13,7 +14,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def percent(share: float | None) -> str:
     """A share as a whole percentage for a page ("67 %"), or a dash when there was nothing to measure."""
-    return "—" if share is None else f"{round(100 * share)} %"
+    return "—" if share is None else formats.percent(100 * share, digits=0)
 
 
 def whole(share: float | None) -> int | str:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from babel.numbers import format_decimal
+
 
 @dataclass(frozen=True)
 class Details:
@@ -29,4 +31,5 @@ class Details:
 
     @property
     def hours_text(self) -> str:
-        return f"{self.hours:g}"
+        """The hours as the Spanish PDF and credential write them ("4,5")."""
+        return format_decimal(self.hours, format="#,##0.#", locale="es")

@@ -5,7 +5,6 @@ over `Facts`), so instructor and officer see the same percent and the same verdi
 its htmx fragment and the CSV export all come from `build`.
 """
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from sqlalchemy import Integer, String, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
+from app.accounts.names import folded
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortMember, CohortSession, PracticumScore
 from app.courses import catalog, schema
@@ -69,7 +69,7 @@ class Row:
     percent: int
     complete: bool
     completed_at: datetime | None
-    due_at: datetime | None
+    due_on: date | None
     overdue: bool
 
     @property
@@ -106,7 +106,7 @@ class _Enrolled(NamedTuple):
     id: int
     user_id: int
     version_id: int
-    due_at: datetime | None
+    due_on: date | None
     completed_at: datetime | None
 
 
@@ -168,7 +168,7 @@ _IN_COHORT = select(CohortMember.user_id).where(col(CohortMember.cohort_id) == _
 _MEMBERS = (select(User.id, User.full_name, User.username)
             .join(CohortMember, col(CohortMember.user_id) == User.id)
             .where(col(CohortMember.cohort_id) == _COHORT))
-_ENROLLMENTS = (select(Enrollment.id, Enrollment.user_id, Enrollment.version_id, Enrollment.due_at,
+_ENROLLMENTS = (select(Enrollment.id, Enrollment.user_id, Enrollment.version_id, Enrollment.due_on,
                        Enrollment.completed_at)
                 .where(col(Enrollment.course_slug) == _SLUG, col(Enrollment.user_id).in_(_IN_COHORT)))
 _ITEMS_READ = (select(ItemProgress.enrollment_id, ItemProgress.item_id)
@@ -237,12 +237,12 @@ def _row(member: _Member, bulk: _Bulk, course_of: Callable[[int], catalog.Course
     grades = _grades(course, attempts)
     facts = _facts(course, enrollment, bulk, grades)
     complete = enrollment.completed_at is not None or completion.evaluate(course, facts).complete
-    overdue = enrollment.due_at is not None and now > enrollment.due_at and not complete
+    overdue = not complete and completion.is_overdue(enrollment.due_on, local(now).date())
     cells = tuple(_quiz_cell(grades.get(q.id, (None, False)), attempts.get(q.id, [])) for q in quizzes)
     read = tuple(sum(1 for i in m.item_ids if i in facts.items_done) for m in modules)
     return Row(member.id, member.full_name, member.username, True, read, cells, hours,
                member.id in bulk.practicum, completion.percent_done(course, facts), complete,
-               enrollment.completed_at, enrollment.due_at, overdue)
+               enrollment.completed_at, enrollment.due_on, overdue)
 
 
 def _facts(course: catalog.Course, enrollment: _Enrolled, bulk: _Bulk,
@@ -288,12 +288,6 @@ def sort_rows(rows: list[Row], sort: str, value: Callable[[Row], object]) -> lis
     missing = [row for row in by_name if value(row) is None]
     present.sort(key=value, reverse=sort.startswith("-"))  # type: ignore[arg-type]  # stable: ties keep name order
     return present + missing
-
-
-def folded(name: str) -> str:
-    """A name for ordering: case and accents ignored, so Ángela sorts with the A's."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # --- chart data --------------------------------------------------------------------------------

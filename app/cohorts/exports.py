@@ -13,13 +13,14 @@ return gets a leading apostrophe, so a name such as =HYPERLINK(...) is shown as 
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from app import i18n
 from app.cohorts.dashboard import Dashboard, QuizCell, Row
 from app.courses import pages
+from app.formats import day, percent
+from app.formats import decimal as number
 from app.i18n import N_
-from app.timeutil import local
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_NAMES = {"complete": N_("Completo"), "overdue": N_("Vencido"), "in_progress": N_("En curso"),
@@ -32,6 +33,7 @@ class QuizText:
     passed: str  # "Sí" / "No"
     attempts: str
     note: str  # the page's line under the grade: "aprobado · 2 intentos"
+    shown: str  # the grade as the page shows it: "85,5 %" or "—"
 
 
 @dataclass(frozen=True)
@@ -47,23 +49,6 @@ class Line:
     practicum: str
     due: str
     completed: str
-
-
-def number(value: float, digits: int = 1) -> str:
-    """A number as the user's language writes it (12,5 in Spanish, 12.5 in English), no trailing zeros."""
-    text = f"{value:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") if i18n.current_language() == "es" else text
-
-
-def day(moment: datetime | None) -> str:
-    return local(moment).strftime("%d/%m/%Y") if moment else ""
-
-
-def due_day(moment: datetime | None) -> str:
-    """The due date as set: a cohort stores the end of its due day (midnight after), so step back."""
-    return (local(moment) - timedelta(seconds=1)).strftime("%d/%m/%Y") if moment else ""
 
 
 def yes_no(flag: bool) -> str:
@@ -91,14 +76,15 @@ def _quiz(cell: QuizCell) -> QuizText:
     if cell.pending:
         notes.append(i18n.gettext("por calificar"))
     grade = number(cell.grade) if cell.grade is not None else "—"
-    return QuizText(grade, yes_no(cell.passed), str(cell.attempts), " · ".join(notes))
+    shown = percent(cell.grade) if cell.grade is not None else "—"
+    return QuizText(grade, yes_no(cell.passed), str(cell.attempts), " · ".join(notes), shown)
 
 
 def line(dashboard: Dashboard, row: Row) -> Line:
     reads = tuple(_read(done, len(m.item_ids)) for done, m in zip(row.read, dashboard.modules, strict=True))
     return Line(row, i18n.gettext(STATUS_NAMES[row.status]), str(row.percent), number(row.hours), reads,
                 tuple(_quiz(cell) for cell in row.quizzes), yes_no(row.practicum_passed),
-                due_day(row.due_at), day(row.completed_at))
+                day(row.due_on), day(row.completed_at))
 
 
 def lines(dashboard: Dashboard) -> list[Line]:

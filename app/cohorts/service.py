@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, delete, exists, not_, or_, true
@@ -10,7 +10,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.accounts.models import Role, User
+from app.accounts.models import BY_NAME, Role, User
 from app.cohorts import trainers
 from app.cohorts.models import (
     Cohort,
@@ -27,7 +27,7 @@ from app.errors import NotFound
 from app.i18n import N_
 from app.learning import service as learning
 from app.learning.models import Enrollment
-from app.timeutil import LOCAL_TZ, utcnow
+from app.timeutil import utcnow
 
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 
@@ -131,12 +131,12 @@ def courses(session: Session, cohort: Cohort) -> list[CohortCourse]:
 
 def members(session: Session, cohort: Cohort) -> list[User]:
     return list(session.exec(select(User).join(CohortMember, col(CohortMember.user_id) == User.id)
-                             .where(CohortMember.cohort_id == cohort.id).order_by(col(User.full_name))))
+                             .where(CohortMember.cohort_id == cohort.id).order_by(*BY_NAME)))
 
 
 def co_trainers(session: Session, cohort: Cohort) -> list[User]:
     return list(session.exec(select(User).join(CoTrainer, col(CoTrainer.user_id) == User.id)
-                             .where(CoTrainer.cohort_id == cohort.id).order_by(col(User.full_name))))
+                             .where(CoTrainer.cohort_id == cohort.id).order_by(*BY_NAME)))
 
 
 def is_member(session: Session, cohort: Cohort, user_id: int) -> bool:
@@ -161,15 +161,8 @@ def add_members(session: Session, cohort: Cohort, users: list[User], source: Mem
         index_elements=["cohort_id", "user_id"]).returning(col(CohortMember.user_id))
     added = set(session.execute(inserted).scalars())  # (the ORM reports rowcount -1 on PostgreSQL)
     for course in courses(session, cohort):
-        learning.assign_many(session, ids, course.course_slug, due_at=end_of_day(course.due_on))
+        learning.assign_many(session, ids, course.course_slug, due_on=course.due_on)
     return added
-
-
-def end_of_day(day: date | None) -> datetime | None:
-    """A due date means the whole day in Paraguay."""
-    if day is None:
-        return None
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=LOCAL_TZ)
 
 
 def teaches(user: User, learner_id: Any, course_slug: Any, cohort_id: int | None = None) -> ColumnElement[bool]:
@@ -212,11 +205,10 @@ def update(session: Session, cohort: Cohort, changes: CohortChanges, *, actor: U
         new_due = changes.due_dates.get(course.course_slug)
         if new_due == course.due_on:
             continue
-        old_due_at = end_of_day(course.due_on)
         session.execute(sa_update(Enrollment).where(
             col(Enrollment.user_id).in_(member_ids), Enrollment.course_slug == course.course_slug,
-            col(Enrollment.due_at).is_(None) if old_due_at is None else Enrollment.due_at == old_due_at)
-            .values(due_at=end_of_day(new_due)))
+            col(Enrollment.due_on).is_(None) if course.due_on is None else Enrollment.due_on == course.due_on)
+            .values(due_on=new_due))
         course.due_on = new_due
         session.add(course)
     session.execute(delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id))

@@ -5,6 +5,7 @@ without touching how a rule is judged.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from app.courses import catalog
 
@@ -43,6 +44,11 @@ def evaluate(course: catalog.Course, facts: Facts) -> Outcome:
     return Outcome(unread=unread, quizzes_to_pass=to_pass,
                    hours_missing=max(0.0, rules.attendance_hours - facts.attendance_hours),
                    practicum_missing=rules.practicum and not facts.practicum_passed)
+
+
+def is_overdue(due_on: date | None, today: date) -> bool:
+    """A due date is a day in Asunción: the course is overdue from the next day, not at some hour of it."""
+    return due_on is not None and today > due_on
 
 
 def next_item(course: catalog.Course, facts: Facts) -> catalog.Item | None:

@@ -1,6 +1,6 @@
 """Enrolments, progress through items, and completion: an officer's place in a course."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -18,7 +18,7 @@ class Enrollment(SQLModel, table=True):
     course_slug: str = Field(max_length=80, index=True)
     version_id: int = Field(foreign_key="courseversion.id")
     enrolled_at: datetime = Field(default_factory=utcnow)
-    due_at: datetime | None = None  # set by a cohort
+    due_on: date | None = None  # set by a cohort: a calendar day in Asunción, overdue from the next day
     completed_at: datetime | None = None  # recorded once, when the completion rules first hold
 
 

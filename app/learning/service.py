@@ -1,7 +1,7 @@
 """Enrolling, marking items read, and recording completion once."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from app.learning import completion
 from app.learning.models import Enrollment, ItemProgress
 from app.quizzes import grading
 from app.quizzes.models import AttemptState, QuizAttempt
-from app.timeutil import utcnow
+from app.timeutil import local_today, utcnow
 
 
 class NotOpen(DomainError):
@@ -33,6 +33,10 @@ class Progress:
     outcome: completion.Outcome
     next_item: catalog.Item | None
     percent: int
+
+    @property
+    def overdue(self) -> bool:
+        return not self.outcome.complete and completion.is_overdue(self.enrollment.due_on, local_today())
 
 
 def enrollment(session: Session, user: User, slug: str) -> Enrollment | None:
@@ -75,17 +79,17 @@ def assign(session: Session, user: User, slug: str) -> Enrollment:
     return found
 
 
-def assign_many(session: Session, user_ids: list[int], slug: str, *, due_at: datetime | None = None) -> None:
+def assign_many(session: Session, user_ids: list[int], slug: str, *, due_on: date | None = None) -> None:
     """Enrol a whole roster in a few statements: the missing are enrolled, due dates only move earlier."""
     version, _ = course_service.published(session, slug)
     rows = [{"user_id": user_id, "course_slug": slug, "version_id": version.id, "enrolled_at": utcnow()}
             for user_id in user_ids]
     session.execute(insert_for(session, Enrollment).values(rows)
                     .on_conflict_do_nothing(index_elements=["user_id", "course_slug"]))
-    if due_at is not None:
+    if due_on is not None:
         session.execute(update(Enrollment).where(
             col(Enrollment.user_id).in_(user_ids), Enrollment.course_slug == slug,
-            or_(col(Enrollment.due_at).is_(None), col(Enrollment.due_at) > due_at)).values(due_at=due_at))
+            or_(col(Enrollment.due_on).is_(None), col(Enrollment.due_on) > due_on)).values(due_on=due_on))
 
 
 def enrolled(session: Session, user: User, slug: str) -> Enrollment:

@@ -35,10 +35,27 @@ def _default_weight(question: Choice, is_correct: bool, correct: int, wrong: int
     return -100 / wrong if wrong else 0.0
 
 
+# A number sign before digits: "N°", "Nº" (º becomes "o" in the compatibility form), "N.º", "Nro.", "No.",
+# "Núm.", "número". Only before a digit, so the word "no" stays a word.
+_NUMBER_SIGN = re.compile(r"\b(?:numero|num|nro|no|n)\s*\.?\s*[°o]?\s*\.?\s*(?=\d)")
+_SPACE_AROUND_PUNCTUATION = re.compile(r"\s*([^\w\s])\s*")
+_TRAILING_PUNCTUATION = ".,;:"
+
+
 def normalize(text: str) -> str:
-    """Trimmed, case-folded, without accents and with single spaces: " Ñeembucú " == "neembucu"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    """The form in which a typed short answer is compared with the accepted ones.
+
+    In order: Unicode compatibility form (NFKC: full-width digits, the ordinal indicators º/ª become
+    o/a), case folded, accents removed (Ñeembucú = neembucu), a number sign before digits removed
+    ("Decreto Nº 4951" = "Nro. 4951" = "N° 4951" = "4951"), no spaces around punctuation
+    ("4951 / 2005" = "4951/2005"), single spaces, and no full stop or comma at the end.
+    """
+    compatible = unicodedata.normalize("NFKC", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", compatible)
+    plain = " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    plain = _NUMBER_SIGN.sub("", plain)
+    plain = _SPACE_AROUND_PUNCTUATION.sub(r"\1", plain)
+    return plain.rstrip(_TRAILING_PUNCTUATION).strip()
 
 
 def parse_number(text: Any) -> float | None:

@@ -48,6 +48,24 @@ class Row:
     feedback: list[Text]  # empty when hidden
     comment: str
 
+    @property
+    def mark(self) -> str | None:
+        """right, partial or wrong; None while the score is hidden or an instructor has yet to mark it."""
+        return None if self.pending else mark(self.fraction)
+
+    @property
+    def unanswered(self) -> bool:
+        return self.response is None
+
+
+def mark(fraction: float | None) -> str | None:
+    """A share of the points as a mark: all of them right, some partial, none wrong (None: not shown)."""
+    if fraction is None:
+        return None
+    if fraction >= 1 - grading.EPSILON:
+        return "right"
+    return "partial" if fraction > grading.EPSILON else "wrong"
+
 
 def rows(slots: list[AttemptSlot], answers: dict[int, Answer], questions: dict[str, Question],
          shown: Visibility) -> list[Row]:

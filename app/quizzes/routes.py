@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from app.access import CourseReader
 from app.cohorts.deps import CohortGrader
+from app.courses import pages
 from app.courses import service as course_service
 from app.db import SessionDep, run_write
 from app.errors import NotFound
@@ -142,8 +143,10 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
     shown = review.visibility(item.quiz, attempt, history)
     rows = review.rows(service.slots(session, attempt), service.answers(session, attempt),
                        drawing.question_index(item.quiz, course.banks), shown)
+    _, following = pages.neighbours(course, item.id)
     return render(request, "quizzes/review.html", {"attempt": attempt, "item": item, "course": course,
-                                                  "shown": shown, "rows": rows, "lang": current_language()})
+                                                  "shown": shown, "rows": rows, "following": following,
+                                                  "lang": current_language()})
 
 
 @router.get("/grading", name="quizzes:grading")

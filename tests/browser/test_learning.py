@@ -108,3 +108,23 @@ def test_the_same_kind_of_quiz_works_without_javascript(new_context, page_proble
 
     expect(page.locator("h1")).to_contain_text("Revisión del intento 1")
     assert answered >= 5
+
+
+def test_without_javascript_a_question_number_saves_the_answer_before_moving(  # type: ignore[no-untyped-def]
+        new_context, page_problems: PageProblems) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    log_in(page, "oficial")
+    page.goto("/courses/trabajo-forzoso")
+    if page.get_by_role("button", name="Inscribirme en este curso").count():
+        page.get_by_role("button", name="Inscribirme en este curso").click()
+    page.goto("/quizzes/trabajo-forzoso/control-indicadores")
+    page.get_by_role("button", name=re.compile("Comenzar un intento|Continuar el intento")).click()
+    nav = page.locator(".question-nav")
+    expect(nav.locator("button[value='0']")).not_to_have_class(re.compile("answered"))
+
+    _answer_current_question(page)
+    nav.locator("button[value='2']").click()
+
+    expect(page.locator("legend")).to_contain_text("Pregunta 3 de")
+    expect(nav.locator("button[value='0']")).to_have_class(re.compile("answered"))
+    expect(nav.locator("button[value='0']")).to_contain_text("respondida")

@@ -19,7 +19,7 @@ from app.cohorts.models import Attendance, Cohort, CohortSession
 from app.courses import service as course_service
 from app.learning import service as learning
 from app.quizzes.models import AttemptState, QuizAttempt
-from app.timeutil import utcnow
+from app.timeutil import local_today, utcnow
 from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, reload
 
 READINGS = ("primera", "segunda", "caso-itapua", "tercera")  # the `mini` course's lessons and case
@@ -51,7 +51,7 @@ def read(session: Session, user: User, *items: str, slug: str = "mini") -> None:
 
 def set_due(session: Session, user: User, days_from_now: int, slug: str = "mini") -> None:
     found = learning.enrolled(session, user, slug)
-    found.due_at = utcnow() + timedelta(days=days_from_now)
+    found.due_on = local_today() + timedelta(days=days_from_now)
     session.add(found)
     session.commit()
 

@@ -1,4 +1,4 @@
-"""A course's estimated hours read right in both languages: 1 hora / 1 hour, otherwise plural (1.5 horas)."""
+"""A course's estimated hours read right in both languages: 1 hora / 1 hour, otherwise plural (1,5 horas)."""
 
 import contextvars
 
@@ -26,8 +26,8 @@ def shown(app: FastAPI, hours: float, language: str) -> str:
 @pytest.mark.parametrize(("hours", "spanish", "english"), [
     (1, "1 hora", "1 hour"),
     (1.0, "1 hora", "1 hour"),
-    (1.5, "1.5 horas", "1.5 hours"),
-    (0.5, "0.5 horas", "0.5 hours"),
+    (1.5, "1,5 horas", "1.5 hours"),
+    (0.5, "0,5 horas", "0.5 hours"),
     (2, "2 horas", "2 hours"),
     (4.0, "4 horas", "4 hours"),
 ])
