@@ -15,6 +15,7 @@ from app.certificates import credentials, keys, requests, service, status_list, 
 from app.certificates.models import Certificate
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
+from app.courses import service as course_service
 from app.db import SessionDep, short_write
 from app.errors import NotFound
 from app.i18n import N_
@@ -92,6 +93,7 @@ def _cohort_context(
         "grid": service.cohort_grid(session, found),
         "result": result,
         "trainers": service.trainer_rows(session, found),
+        "titles": course_service.titles(session),
     }
 
 

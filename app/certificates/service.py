@@ -12,6 +12,7 @@ from app.accounts.departments import department_name
 from app.accounts.models import User
 from app.certificates.details import Details
 from app.certificates.models import Certificate, CertificateCounter, CertificateKind
+from app.cohorts import certifiable
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Cohort, CohortKind, TrainerCertification
 from app.courses import service as course_service
@@ -88,11 +89,14 @@ def issue(
 def issue_trainer(
     session: Session, certification: TrainerCertification, *, actor: User, prefix: str
 ) -> Certificate:
-    """The certified-trainer certificate that goes with a trainer certification (for the practicum flow)."""
+    """The certified-trainer certificate that goes with a trainer certification, if the rule still holds."""
     if certification.revoked_at is not None:
         raise NotEligible(N_("Esta certificación de formador fue revocada."))
-    holder = session.get(User, certification.user_id)
-    assert holder is not None
+    holder, cohort = session.get(User, certification.user_id), session.get(Cohort, certification.cohort_id)
+    assert holder is not None and cohort is not None
+    if not certifiable.of_member(session, cohort, certification.user_id).allows(certification.course_slug):
+        raise NotEligible(N_("%(name)s no cumple los requisitos para ser formador/a de este curso."),
+                          name=holder.full_name)
     found = learning.enrollment(session, holder, certification.course_slug)
     version_id = (
         found.version_id if found else course_service.published(session, certification.course_slug)[0].id
@@ -327,51 +331,58 @@ def issue_cohort(
     cells = [cell for row in cohort_grid(session, cohort) for cell in row]
     trainers = trainer_rows(session, cohort)
     pending: list[Cell | TrainerCertification] = [cell for cell in cells if cell.eligible]
-    pending += [certification for certification, _, held in trainers if held is None]
+    pending += [t.certification for row in trainers for t in row.cells if t.issuable and t.certification]
     batch = pending if limit is None else pending[:limit]
     for item in batch:
         if isinstance(item, Cell):
             issue(session, item.user, item.course_slug, actor=actor, prefix=prefix, cohort=cohort)
         else:
             issue_trainer(session, item, actor=actor, prefix=prefix)
-    held = sum(1 for cell in cells if cell.certificate is not None) + sum(
-        1 for *_, c in trainers if c is not None
-    )
+    held = sum(1 for cell in cells if cell.certificate is not None)
+    held += sum(1 for row in trainers for t in row.cells if t.certificate is not None)
     return BulkResult(issued=len(batch), done=held + len(batch), remaining=len(pending) - len(batch))
 
 
-def trainer_rows(
-    session: Session, cohort: Cohort
-) -> list[tuple[TrainerCertification, User, Certificate | None]]:
-    """A ToT cohort's active trainer certifications, each with its trainer certificate if issued."""
+@dataclass(frozen=True)
+class TrainerCell:
+    """One graduate and one course of a ToT cohort: the rule's verdict and the trainer certificate."""
+
+    check: certifiable.CourseCheck
+    allowed: bool  # the rule (certifiable.standing) allows this course
+    certificate: Certificate | None
+
+    @property
+    def certification(self) -> TrainerCertification | None:
+        return self.check.certification if self.check.certified else None
+
+    @property
+    def issuable(self) -> bool:
+        return self.certificate is None and self.certification is not None and self.allowed
+
+
+@dataclass(frozen=True)
+class TrainerRow:
+    user: User
+    standing: certifiable.Standing
+    cells: list[TrainerCell]
+
+
+def trainer_rows(session: Session, cohort: Cohort) -> list[TrainerRow]:
+    """A ToT cohort's graduates × courses: certified or not by the rule, with trainer certificates held."""
     if cohort.kind != CohortKind.training_of_trainers:
         return []
-    certifications = session.exec(
-        select(TrainerCertification)
-        .where(TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.revoked_at).is_(None))
-        .order_by(col(TrainerCertification.id))
-    ).all()
-    held = {
-        (c.user_id, c.course_slug): c
-        for c in session.exec(
-            select(Certificate).where(
-                col(Certificate.user_id).in_([c.user_id for c in certifications]),
-                Certificate.kind == CertificateKind.trainer,
-            )
-        )
-    }
-    holders = {
-        u.id: u
-        for u in session.exec(select(User).where(col(User.id).in_([c.user_id for c in certifications])))
-    }
-    return [
-        (
-            certification,
-            holders[certification.user_id],
-            held.get((certification.user_id, certification.course_slug)),
-        )
-        for certification in certifications
-    ]
+    members = cohort_service.members(session, cohort)
+    try:
+        standings = certifiable.standing(session, cohort, members)
+    except NotFound:  # a ToT cohort whose courses have no practicum certifies nobody
+        return []
+    held = {(c.user_id, c.trainer_certification_id): c for c in session.exec(select(Certificate).where(
+        col(Certificate.user_id).in_([m.id for m in members]), Certificate.kind == CertificateKind.trainer))}
+    return [TrainerRow(member, standings[member.id or 0], [
+        TrainerCell(check, standings[member.id or 0].allows(check.course_slug),
+                    held.get((member.id or 0, check.certification.id)) if check.certified and check.certification
+                    else None)
+        for check in standings[member.id or 0].courses]) for member in members]
 
 
 # --- the /verify throttle -----------------------------------------------------------------------

@@ -10,9 +10,10 @@ from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.certificates import requests as certificate_requests
-from app.cohorts import forms, service, trainers
+from app.cohorts import certifiable, forms, service, trainers
 from app.cohorts.deps import CohortLeader, LedCohort
 from app.cohorts.models import Cohort, CohortKind
+from app.courses import service as course_service
 from app.db import SessionDep
 from app.web import FormDep, redirect, render, translate
 
@@ -24,7 +25,8 @@ def index(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """Cohorts the user leads or co-trains, and those they take part in."""
     context = {"led": service.cohorts_for(session, user), "joined": service.joined_by(session, user),
                "is_trainer": trainers.is_trainer(session, user),
-               "certifications": trainers.active_certifications(session, user.id or 0)}
+               "certifications": trainers.active_certifications(session, user.id or 0),
+               "standings": certifiable.of_graduate(session, user), "titles": course_service.titles(session)}
     return render(request, "cohorts/index.html", context)
 
 
