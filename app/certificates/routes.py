@@ -63,6 +63,7 @@ def admin_index(request: Request, user: CertificateManager, session: SessionDep,
             "certificates": _with_holders(session, service.recent(session)),
             "q": q,
             "found": found,
+            "titles": course_service.titles(session),
             "now": utcnow(),
         },
     )

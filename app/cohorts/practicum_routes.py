@@ -21,7 +21,8 @@ router = APIRouter(prefix="/cohorts")
 @router.get("/trainers", name="cohorts:trainers")
 def trainer_list(request: Request, user: TrainerCertifier, session: SessionDep) -> Response:
     """Every trainer certification, with who holds it and where it came from."""
-    return render(request, "cohorts/trainers.html", {"rows": trainers.every_certification(session)})
+    return render(request, "cohorts/trainers.html", {"rows": trainers.every_certification(session),
+                                                     "titles": course_service.titles(session)})
 
 
 @router.post("/trainers/{certification_id}/revoke", name="cohorts:revoke_trainer")

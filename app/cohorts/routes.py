@@ -56,7 +56,8 @@ def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response
     context = {"cohort": cohort, "courses": service.courses(session, cohort),
                "members": service.members(session, cohort), "co_trainers": service.co_trainers(session, cohort),
                "lead": session.get(User, cohort.lead_id),
-               "certificate_request": certificate_requests.last_request(session, cohort)}
+               "certificate_request": certificate_requests.last_request(session, cohort),
+               "titles": course_service.titles(session)}
     return render(request, "cohorts/detail.html", context)
 
 
@@ -72,7 +73,8 @@ def _edit_context(session: Session, cohort: Cohort, **extra: object) -> dict[str
     values = {"name": cohort.name, "department": cohort.department, "starts_on": cohort.starts_on.isoformat(),
               "ends_on": cohort.ends_on.isoformat(), "co_trainers": co,
               **{f"due_{c.course_slug}": c.due_on.isoformat() if c.due_on else "" for c in service.courses(session, cohort)}}
-    return {"cohort": cohort, "courses": service.courses(session, cohort), "values": values, **extra}
+    return {"cohort": cohort, "courses": service.courses(session, cohort), "values": values,
+            "titles": course_service.titles(session), **extra}
 
 
 @router.get("/{cohort_id}/edit", name="cohorts:edit")
