@@ -272,6 +272,8 @@ def details(
         signatories=[
             (line.partition("|")[0].strip(), line.partition("|")[2].strip()) for line in signatories
         ],
+        in_person_hours=manifest.completion.attendance_hours,
+        revoked_at=certificate.revoked_at,
     )
 
 
