@@ -71,7 +71,8 @@ class Settings(BaseSettings):
         if self.demo:
             problems.append("demo data is not allowed in production (unset CASCADA_DEMO, drop --demo)")
         if not (self.base_url or "").startswith(("https://", "http://")):
-            problems.append("CASCADA_BASE_URL must be set to the public address, e.g. https://cascada.isepol.edu.py")
+            problems.append("CASCADA_BASE_URL must be set to the public address "
+                            "(e.g. https://cascada.isepol.edu.py)")
         if self.api_docs:
             problems.append("the API docs routes are not allowed in production (unset CASCADA_API_DOCS)")
         if problems:

@@ -41,7 +41,8 @@ def tree_page(request: Request, user: CohortLeader, session: SessionDep, page: i
     pages = max(1, ceil(len(view.roots) / ROOTS_PER_PAGE))
     page = min(max(page, 1), pages)
     roots = view.roots[(page - 1) * ROOTS_PER_PAGE : page * ROOTS_PER_PAGE]
-    return render(request, "cascade/tree.html", _tree_context(session, user, view, roots, page=page, pages=pages))
+    context = _tree_context(session, user, view, roots, page=page, pages=pages)
+    return render(request, "cascade/tree.html", context)
 
 
 @router.get("/cascade/cohorts/{cohort_id}", name="cascade:branch")
@@ -51,9 +52,8 @@ def branch_page(request: Request, cohort_id: int, user: CohortLeader, session: S
     view = service.branch(whole, cohort_id)
     focus = view.roots[0]
     parent = focus.parent if focus.parent is not None and focus.parent.id in whole.ids else None
-    return render(
-        request, "cascade/tree.html", _tree_context(session, user, view, view.roots, focus=focus, parent=parent)
-    )
+    context = _tree_context(session, user, view, view.roots, focus=focus, parent=parent)
+    return render(request, "cascade/tree.html", context)
 
 
 @router.get("/cascade.csv", name="cascade:csv")

@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts.departments import department_name
 from app.accounts.models import User
+from app.certificates import trainer_grid
 from app.certificates.details import Details
 from app.certificates.models import Certificate, CertificateCounter, CertificateKind
 from app.cohorts import certifiable
 from app.cohorts import service as cohort_service
-from app.cohorts.models import Cohort, CohortKind, TrainerCertification
+from app.cohorts.models import Cohort, TrainerCertification
 from app.courses import service as course_service
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
@@ -331,7 +332,7 @@ def issue_cohort(
 ) -> BulkResult:
     """Issue every eligible member's certificates (at most `limit` in this call, for a progress bar)."""
     cells = [cell for row in cohort_grid(session, cohort) for cell in row]
-    trainers = trainer_rows(session, cohort)
+    trainers = trainer_grid.rows(session, cohort)
     pending: list[Cell | TrainerCertification] = [cell for cell in cells if cell.eligible]
     pending += [t.certification for row in trainers for t in row.cells if t.issuable and t.certification]
     batch = pending if limit is None else pending[:limit]
@@ -343,51 +344,6 @@ def issue_cohort(
     held = sum(1 for cell in cells if cell.certificate is not None)
     held += sum(1 for row in trainers for t in row.cells if t.certificate is not None)
     return BulkResult(issued=len(batch), done=held + len(batch), remaining=len(pending) - len(batch))
-
-
-@dataclass(frozen=True)
-class TrainerCell:
-    """One graduate and one course of a ToT cohort: the rule's verdict and the trainer certificate."""
-
-    check: certifiable.CourseCheck
-    allowed: bool  # the rule (certifiable.standing) allows this course
-    certificate: Certificate | None
-
-    @property
-    def certification(self) -> TrainerCertification | None:
-        return self.check.certification if self.check.certified else None
-
-    @property
-    def issuable(self) -> bool:
-        return self.certificate is None and self.certification is not None and self.allowed
-
-
-@dataclass(frozen=True)
-class TrainerRow:
-    user: User
-    standing: certifiable.Standing
-    cells: list[TrainerCell]
-
-
-def trainer_rows(session: Session, cohort: Cohort) -> list[TrainerRow]:
-    """A ToT cohort's graduates × courses: certified or not by the rule, with trainer certificates held."""
-    if cohort.kind != CohortKind.training_of_trainers:
-        return []
-    members = cohort_service.members(session, cohort)
-    try:
-        standings = certifiable.standing(session, cohort, members)
-    except NotFound:  # a ToT cohort whose courses have no practicum certifies nobody
-        return []
-    held = {(c.user_id, c.trainer_certification_id): c for c in session.exec(select(Certificate).where(
-        col(Certificate.user_id).in_([m.id for m in members]), Certificate.kind == CertificateKind.trainer))}
-    return [TrainerRow(member, standings[member.id or 0], [
-        TrainerCell(check, standings[member.id or 0].allows(check.course_slug),
-                    held.get((member.id or 0, check.certification.id)) if check.certified and check.certification
-                    else None)
-        for check in standings[member.id or 0].courses]) for member in members]
-
-
-# --- the /verify throttle -----------------------------------------------------------------------
 
 
 def revoke_trainer_certificates(session: Session, certification: TrainerCertification, *, actor: User) -> int:

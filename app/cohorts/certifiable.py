@@ -98,10 +98,12 @@ def tot_course(session: Session, cohort: Cohort) -> tuple[str, catalog.Course]:
 def standing(session: Session, cohort: Cohort, members: list[User]) -> dict[int, Standing]:
     """Each member's standing against the rule, by user id (404 for a cohort without a ToT course)."""
     tot_slug, _ = tot_course(session, cohort)
-    slugs = [tot_slug] + [c.course_slug for c in service.courses(session, cohort) if c.course_slug != tot_slug]
+    slugs = [tot_slug] + [c.course_slug for c in service.courses(session, cohort)
+                          if c.course_slug != tot_slug]
     latest = _latest_certifications(session, cohort, [m.id or 0 for m in members])
     return {member.id or 0: Standing(member.id or 0, [
-        CourseCheck(slug, slug == tot_slug, _outcome(session, member, slug), latest.get((member.id or 0, slug)))
+        CourseCheck(slug, slug == tot_slug, _outcome(session, member, slug),
+                    latest.get((member.id or 0, slug)))
         for slug in slugs]) for member in members}
 
 

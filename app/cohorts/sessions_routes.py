@@ -19,8 +19,8 @@ Text = Annotated[str, Form(max_length=200)]
 
 def _list_context(session: SessionDep, cohort: Cohort, **extra: object) -> dict[str, object]:
     return {"cohort": cohort, "sessions": attendance.sessions(session, cohort),
-            "courses": service.courses(session, cohort), "values": {}, "titles": course_service.titles(session),
-            **extra}
+            "courses": service.courses(session, cohort), "values": {},
+            "titles": course_service.titles(session), **extra}
 
 
 @router.get("/{cohort_id}/sessions", name="cohorts:sessions")

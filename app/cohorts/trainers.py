@@ -65,7 +65,8 @@ def certify(session: Session, user_id: int, cohort: Cohort, slugs: list[str] | N
     The rule for which courses is `certifiable.standing`; this only writes. Certifying again changes nothing.
     """
     if slugs is None:
-        slugs = list(session.exec(select(CohortCourse.course_slug).where(CohortCourse.cohort_id == cohort.id)))
+        query = select(CohortCourse.course_slug).where(CohortCourse.cohort_id == cohort.id)
+        slugs = list(session.exec(query))
     made = []
     for slug in slugs:
         existing = session.exec(select(TrainerCertification).where(
