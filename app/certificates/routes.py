@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.access import PUBLIC, CertificateManager, CurrentUser, MaybeUser, Permission, can
 from app.accounts.models import User
-from app.certificates import credentials, keys, pdf, requests, service, status_list, throttle, trainer_grid
+from app.certificates import credentials, keys, requests, service, status_list, throttle, trainer_grid
 from app.certificates.models import Certificate
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
