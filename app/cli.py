@@ -125,11 +125,22 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.demo:
         _demo(settings, args)
         os.environ["CASCADA_DEMO"] = "true"
+    started = started_base_url(args.host, args.port)
+    if not settings.base_url and started:  # workers read it from the environment
+        os.environ["CASCADA_BASE_URL"] = started
     # SIGTERM: stop accepting, give requests in flight GRACE_SECONDS, then cancel them, so a restart
     # or a container stop takes well under 10 s even when requests are stuck.
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 proxy_headers=True, access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
     return 0
+
+
+def started_base_url(host: str, port: int) -> str | None:
+    """The development base URL: the address `serve` was started on (None for every interface)."""
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}" + ("" if port == 80 else f":{port}")
 
 
 def _sweep(settings: Settings, args: argparse.Namespace) -> int:

@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None  # default: SQLite file in data_dir
     secret_key: str | None = None  # default: generated into data_dir/secret_key on first start
-    base_url: str = "http://localhost:8000"
+    # The public address, for links that leave the site (QR codes, credentials). Required in production;
+    # in development `cascada serve` sets it to the address it was started on, else each request's own.
+    base_url: str | None = None
     https: bool = False  # Secure cookies; set when served behind an HTTPS proxy
     api_docs: bool = False
     demo: bool = False
@@ -74,6 +76,9 @@ class Settings(BaseSettings):
             problems.append("CASCADA_SECRET_KEY must be set to a random value of at least 32 characters")
         if self.demo:
             problems.append("demo data is not allowed in production (unset CASCADA_DEMO, drop --demo)")
+        if not (self.base_url or "").startswith(("https://", "http://")):
+            problems.append("CASCADA_BASE_URL must be set to the public address "
+                            "(e.g. https://cascada.isepol.edu.py)")
         if self.api_docs:
             problems.append("the API docs routes are not allowed in production (unset CASCADA_API_DOCS)")
         if problems:

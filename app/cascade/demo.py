@@ -15,13 +15,13 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from math import ceil
 from typing import Any
 
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role, User
+from app.cascade import demo_answers
 from app.cascade import demo_plan as plan
 from app.cohorts.models import (
     Attendance,
@@ -39,7 +39,7 @@ from app.courses import catalog
 from app.courses import service as course_service
 from app.courses.models import CourseVersion
 from app.learning.models import Enrollment, ItemProgress
-from app.quizzes.models import AttemptState, QuizAttempt
+from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 
 Trainers = dict[str, tuple[int, dict[str, int]]]  # username -> (user id, certification id by course)
 
@@ -84,9 +84,17 @@ class _Rows:
     def add(self, table: type, **values: Any) -> None:
         self.tables.setdefault(table, []).append(values)
 
+    attempts: list[tuple[dict[str, Any], demo_answers.DemoAttempt]] = field(default_factory=list)
+
     def insert(self, session: Session) -> None:
         for table, values in self.tables.items():
             session.execute(insert(table), values)
+        if self.attempts:  # the attempts first, for their ids; then their questions and answers
+            ids = session.execute(insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True),
+                                  [values for values, _ in self.attempts]).scalars().all()
+            made = [(attempt_id, taken) for attempt_id, (_, taken) in zip(ids, self.attempts, strict=True)]
+            session.execute(insert(AttemptSlot), [{**s, "attempt_id": a} for a, t in made for s in t.slots])
+            session.execute(insert(Answer), [{**r, "attempt_id": a} for a, t in made for r in t.answers])
 
 
 def add_cohorts(
@@ -300,7 +308,7 @@ class _Context:
     def _learner(self, rows: _Rows, enrolment_id: int, o: dict[str, Any]) -> None:
         if o["outcome"] == "none":
             return
-        version, course = self.courses[o["slug"]]
+        _, course = self.courses[o["slug"]]
         items = course.items()
         reached = len(items) if o["outcome"] == "done" else self.rng.randint(1, max(1, len(items) - 2))
         day = _at(o["starts_on"])
@@ -309,25 +317,23 @@ class _Context:
             if item.quiz is None:
                 rows.add(ItemProgress, enrollment_id=enrolment_id, item_id=item.id, completed_at=day)
                 continue
-            passed = o["outcome"] == "done" or self.rng.random() < 0.7
-            mark = ceil(item.quiz.pass_mark)
-            percent = float(
-                self.rng.randint(max(mark, 75), 100) if passed else self.rng.randint(30, mark - 5)
-            )
-            rows.add(
-                QuizAttempt,
-                user_id=o["user_id"],
-                course_slug=o["slug"],
-                quiz_id=item.id,
-                version_id=version.id,
-                number=1,
-                max_attempts=item.quiz.attempts,
-                state=AttemptState.finished,
-                started_at=day,
-                finished_at=day + timedelta(minutes=20),
-                percent=percent,
-                passed=percent >= item.quiz.pass_mark,
-            )
+            rows.attempts.append(self._attempt(course, item.id, item.quiz, o, day))
+
+    def _attempt(self, course: catalog.Course, quiz_id: str, quiz: Any, o: dict[str, Any],
+                 day: datetime) -> tuple[dict[str, Any], demo_answers.DemoAttempt]:
+        """A finished first attempt with answers; one that must pass (a completed course) passes."""
+        strong = o["outcome"] == "done" or self.rng.random() < 0.7
+        taken = demo_answers.attempt(quiz, course.banks, self.rng, self.rng.uniform(0.75, 0.95) if strong
+                                     else self.rng.uniform(0.2, 0.5))
+        if o["outcome"] == "done" and taken.percent < quiz.pass_mark:
+            taken = demo_answers.attempt(quiz, course.banks, self.rng, 1.0)
+        version, _ = self.courses[o["slug"]]
+        values = {"user_id": o["user_id"], "course_slug": o["slug"], "quiz_id": quiz_id,
+                  "version_id": version.id, "number": 1, "max_attempts": quiz.attempts,
+                  "state": AttemptState.finished, "started_at": day,
+                  "finished_at": day + timedelta(minutes=20),
+                  "percent": taken.percent, "passed": taken.percent >= quiz.pass_mark}
+        return values, taken
 
 
 def _at(day: date) -> datetime:

@@ -5,11 +5,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.access import Permission, ReportReader, can
 from app.accounts.models import User
 from app.cascade import export, service, tree
 from app.cohorts.deps import CohortLeader
+from app.courses import service as course_service
 from app.db import SessionDep
 from app.web import render
 
@@ -18,8 +20,10 @@ TREE_BUDGET = 150  # cohorts shown on one page of the tree; deeper branches get 
 ROOTS_PER_PAGE = 50
 
 
-def _tree_context(user: User, view: tree.View, roots: list[tree.Node], **extra: Any) -> dict[str, Any]:
+def _tree_context(session: Session, user: User, view: tree.View, roots: list[tree.Node],
+                  **extra: Any) -> dict[str, Any]:
     return {
+        "titles": course_service.titles(session),
         "view": view,
         "roots": roots,
         "opened": tree.expanded(roots, TREE_BUDGET),
@@ -37,7 +41,8 @@ def tree_page(request: Request, user: CohortLeader, session: SessionDep, page: i
     pages = max(1, ceil(len(view.roots) / ROOTS_PER_PAGE))
     page = min(max(page, 1), pages)
     roots = view.roots[(page - 1) * ROOTS_PER_PAGE : page * ROOTS_PER_PAGE]
-    return render(request, "cascade/tree.html", _tree_context(user, view, roots, page=page, pages=pages))
+    context = _tree_context(session, user, view, roots, page=page, pages=pages)
+    return render(request, "cascade/tree.html", context)
 
 
 @router.get("/cascade/cohorts/{cohort_id}", name="cascade:branch")
@@ -47,9 +52,8 @@ def branch_page(request: Request, cohort_id: int, user: CohortLeader, session: S
     view = service.branch(whole, cohort_id)
     focus = view.roots[0]
     parent = focus.parent if focus.parent is not None and focus.parent.id in whole.ids else None
-    return render(
-        request, "cascade/tree.html", _tree_context(user, view, view.roots, focus=focus, parent=parent)
-    )
+    context = _tree_context(session, user, view, view.roots, focus=focus, parent=parent)
+    return render(request, "cascade/tree.html", context)
 
 
 @router.get("/cascade.csv", name="cascade:csv")

@@ -103,10 +103,11 @@ def _certifications(session: Session) -> list[tree.Certification]:
         TrainerCertification.user_id,
         TrainerCertification.cohort_id,
         col(TrainerCertification.revoked_at).is_not(None),
+        TrainerCertification.course_slug,
     )
     return [
-        tree.Certification(user_id, cohort_id, bool(revoked))
-        for user_id, cohort_id, revoked in _rows(session, query)
+        tree.Certification(user_id, cohort_id, bool(revoked), slug)
+        for user_id, cohort_id, revoked, slug in _rows(session, query)
     ]
 
 

@@ -53,6 +53,7 @@ class Certification:
     user_id: int
     cohort_id: int
     revoked: bool = False
+    course_slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Node:
     members: frozenset[int] = frozenset()
     trainers: frozenset[int] = frozenset()  # certified here, still in force
     revoked: frozenset[int] = frozenset()  # certified here, every such certification revoked
+    by_course: dict[str, int] = field(default_factory=dict)  # trainers in force per course certified here
     activity: Activity = Activity()
 
     @property
@@ -184,7 +186,9 @@ def build(
     children: dict[int | None, list[CohortRow]] = {}
     for row in rows:
         children.setdefault(row.parent_id if row.parent_id != row.id else -1, []).append(row)
+    certifications = list(certifications)
     trainers, revoked = _certified(certifications)
+    by_course = _per_course(certifications)
     members, activity = members or {}, activity or {}
 
     def make(row: CohortRow, generation: int, parent: Node | None) -> Node:
@@ -195,6 +199,7 @@ def build(
             members=frozenset(members.get(row.id, ())),
             trainers=trainers.get(row.id, frozenset()),
             revoked=revoked.get(row.id, frozenset()),
+            by_course=by_course.get(row.id, {}),
             activity=activity.get(row.id, Activity()),
         )
 
@@ -226,6 +231,16 @@ def _certified(
         {cohort: frozenset(users) for cohort, users in active.items()},
         {cohort: frozenset(users - active.get(cohort, set())) for cohort, users in any_.items()},
     )
+
+
+def _per_course(certifications: Iterable[Certification]) -> dict[int, dict[str, int]]:
+    """Per cohort and course: people holding a certification in force for that course from it."""
+    people: dict[int, dict[str, set[int]]] = {}
+    for cert in certifications:
+        if not cert.revoked and cert.course_slug:
+            people.setdefault(cert.cohort_id, {}).setdefault(cert.course_slug, set()).add(cert.user_id)
+    return {cohort: {slug: len(users) for slug, users in courses.items()}
+            for cohort, courses in people.items()}
 
 
 @dataclass

@@ -21,7 +21,7 @@ from app.timeutil import local
 FONTS = Path(__file__).parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans-subset.ttf", FONTS / "DejaVuSans-Bold-subset.ttf"
 WIDTH, HEIGHT, MARGIN = 297.0, 210.0, 18.0
-INK, ACCENT, MUTED = (20, 33, 61), (0, 82, 147), (90, 90, 90)
+INK, ACCENT, MUTED, REVOKED = (20, 33, 61), (0, 82, 147), (90, 90, 90), (190, 20, 20)
 QR_SIZE = 34.0
 
 
@@ -62,7 +62,23 @@ def render(details: Details) -> bytes:
     _body(pdf, details)
     _signatures(pdf, details.signatories)
     _verification(pdf, details)
+    if details.revoked_at is not None:
+        _revoked_stamp(pdf, details.revoked_at)
     return bytes(pdf.output())
+
+
+def _revoked_stamp(pdf: FPDF, revoked_at: datetime) -> None:
+    """Across the page, so no printout of a revoked certificate can pass for a valid one."""
+    pdf.set_text_color(*REVOKED)
+    pdf.set_draw_color(*REVOKED)
+    with pdf.rotation(18, x=WIDTH / 2, y=HEIGHT / 2):
+        pdf.set_line_width(1.5)
+        pdf.rect(WIDTH / 2 - 85, HEIGHT / 2 - 18, 170, 34)
+        pdf.set_xy(WIDTH / 2 - 105, HEIGHT / 2 - 16)
+        pdf.set_font("DejaVu", "B", 40)
+        pdf.cell(210, 18, "REVOCADO", align=Align.C, markdown=False, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", "B", 14)
+        pdf.cell(210, 10, clean(f"REVOCADO el {spanish_date(revoked_at)}"), align=Align.C, markdown=False)
 
 
 def _frame(pdf: FPDF) -> None:
@@ -109,7 +125,7 @@ def _body(pdf: FPDF, details: Details) -> None:
     _line(pdf, details.title("es"), 18, bold=True, gap=3, max_lines=2)
     _line(
         pdf,
-        f"con una carga horaria de {details.hours_text} horas, finalizado el "
+        f"con una carga horaria de {details.load_text}, finalizado el "
         f"{spanish_date(details.completed_at)}.",
         12,
     )

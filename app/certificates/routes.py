@@ -11,10 +11,11 @@ from sqlmodel import Session, col, select
 
 from app.access import PUBLIC, CertificateManager, CurrentUser, MaybeUser, Permission, can
 from app.accounts.models import User
-from app.certificates import credentials, keys, requests, service, status_list, throttle
+from app.certificates import credentials, keys, requests, service, status_list, throttle, trainer_grid
 from app.certificates.models import Certificate
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
+from app.courses import service as course_service
 from app.db import SessionDep, write_after
 from app.errors import NotFound
 from app.i18n import N_
@@ -30,12 +31,17 @@ def _settings(request: Request) -> Any:
     return request.app.state.settings
 
 
+def _base_url(request: Request) -> str:
+    """CASCADA_BASE_URL, or (development only: production requires it) the address this request came to."""
+    return _settings(request).base_url or str(request.base_url).rstrip("/")
+
+
 def _details(request: Request, session: Session, certificate: Certificate) -> Any:
     settings = _settings(request)
     return service.details(
         session,
         certificate,
-        base_url=settings.base_url,
+        base_url=_base_url(request),
         issuer=settings.certificate_issuer,
         signatories=settings.certificate_signatories,
     )
@@ -62,6 +68,7 @@ def admin_index(request: Request, user: CertificateManager, session: SessionDep,
             "certificates": _with_holders(session, service.recent(session)),
             "q": q,
             "found": found,
+            "titles": course_service.titles(session),
             "now": utcnow(),
         },
     )
@@ -91,7 +98,8 @@ def _cohort_context(
         "cohort": found,
         "grid": service.cohort_grid(session, found),
         "result": result,
-        "trainers": service.trainer_rows(session, found),
+        "trainers": trainer_grid.rows(session, found),
+        "titles": course_service.titles(session),
     }
 
 
@@ -234,11 +242,11 @@ def credential(request: Request, public_id: str, session: SessionDep, user: Mayb
     if certificate is None:
         raise NotFound(N_("No encontramos este certificado."))
     settings = _settings(request)
-    document = credentials.open_badge(_details(request, session, certificate), base_url=settings.base_url)
+    document = credentials.open_badge(_details(request, session, certificate), base_url=_base_url(request))
     signed = credentials.sign(
         document,
         keys.current(settings.data_dir),
-        did=credentials.did_web(settings.base_url),
+        did=credentials.did_web(_base_url(request)),
         created=certificate.issued_at,
     )
     return JSONResponse(
@@ -252,7 +260,7 @@ def credential(request: Request, public_id: str, session: SessionDep, user: Mayb
 def did_document(request: Request) -> Response:
     """The issuer's public keys (every one ever used, so rotated-out keys still verify)."""
     settings = _settings(request)
-    did = credentials.did_web(settings.base_url)
+    did = credentials.did_web(_base_url(request))
     return JSONResponse(
         credentials.did_document(did, keys.all_keys(settings.data_dir)),
         media_type="application/did+json",
@@ -264,10 +272,10 @@ def did_document(request: Request) -> Response:
 def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> Response:
     """The signed Bitstring Status List: bit i set means the certificate with status index i is revoked."""
     settings = _settings(request)
-    did, now = credentials.did_web(settings.base_url), utcnow()
+    did, now = credentials.did_web(_base_url(request)), utcnow()
     encoded = status_list.encode(service.revoked_indexes(session), service.status_list_size(session))
     signed = credentials.sign(
-        status_list.credential(settings.base_url, did, encoded, now),
+        status_list.credential(_base_url(request), did, encoded, now),
         keys.current(settings.data_dir),
         did=did,
         created=now,

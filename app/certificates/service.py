@@ -10,10 +10,12 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts.departments import department_name
 from app.accounts.models import User
+from app.certificates import trainer_grid
 from app.certificates.details import Details
 from app.certificates.models import Certificate, CertificateCounter, CertificateKind
+from app.cohorts import certifiable
 from app.cohorts import service as cohort_service
-from app.cohorts.models import Cohort, CohortKind, TrainerCertification
+from app.cohorts.models import Cohort, TrainerCertification
 from app.courses import service as course_service
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
@@ -88,11 +90,14 @@ def issue(
 def issue_trainer(
     session: Session, certification: TrainerCertification, *, actor: User, prefix: str
 ) -> Certificate:
-    """The certified-trainer certificate that goes with a trainer certification (for the practicum flow)."""
+    """The certified-trainer certificate that goes with a trainer certification, if the rule still holds."""
     if certification.revoked_at is not None:
         raise NotEligible(N_("Esta certificación de formador fue revocada."))
-    holder = session.get(User, certification.user_id)
-    assert holder is not None
+    holder, cohort = session.get(User, certification.user_id), session.get(Cohort, certification.cohort_id)
+    assert holder is not None and cohort is not None
+    if not certifiable.of_member(session, cohort, certification.user_id).allows(certification.course_slug):
+        raise NotEligible(N_("%(name)s no cumple los requisitos para ser formador/a de este curso."),
+                          name=holder.full_name)
     found = learning.enrollment(session, holder, certification.course_slug)
     version_id = (
         found.version_id if found else course_service.published(session, certification.course_slug)[0].id
@@ -268,6 +273,8 @@ def details(
         signatories=[
             (line.partition("|")[0].strip(), line.partition("|")[2].strip()) for line in signatories
         ],
+        in_person_hours=manifest.completion.attendance_hours,
+        revoked_at=certificate.revoked_at,
     )
 
 
@@ -325,56 +332,18 @@ def issue_cohort(
 ) -> BulkResult:
     """Issue every eligible member's certificates (at most `limit` in this call, for a progress bar)."""
     cells = [cell for row in cohort_grid(session, cohort) for cell in row]
-    trainers = trainer_rows(session, cohort)
+    trainers = trainer_grid.rows(session, cohort)
     pending: list[Cell | TrainerCertification] = [cell for cell in cells if cell.eligible]
-    pending += [certification for certification, _, held in trainers if held is None]
+    pending += [t.certification for row in trainers for t in row.cells if t.issuable and t.certification]
     batch = pending if limit is None else pending[:limit]
     for item in batch:
         if isinstance(item, Cell):
             issue(session, item.user, item.course_slug, actor=actor, prefix=prefix, cohort=cohort)
         else:
             issue_trainer(session, item, actor=actor, prefix=prefix)
-    held = sum(1 for cell in cells if cell.certificate is not None) + sum(
-        1 for *_, c in trainers if c is not None
-    )
+    held = sum(1 for cell in cells if cell.certificate is not None)
+    held += sum(1 for row in trainers for t in row.cells if t.certificate is not None)
     return BulkResult(issued=len(batch), done=held + len(batch), remaining=len(pending) - len(batch))
-
-
-def trainer_rows(
-    session: Session, cohort: Cohort
-) -> list[tuple[TrainerCertification, User, Certificate | None]]:
-    """A ToT cohort's active trainer certifications, each with its trainer certificate if issued."""
-    if cohort.kind != CohortKind.training_of_trainers:
-        return []
-    certifications = session.exec(
-        select(TrainerCertification)
-        .where(TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.revoked_at).is_(None))
-        .order_by(col(TrainerCertification.id))
-    ).all()
-    held = {
-        (c.user_id, c.course_slug): c
-        for c in session.exec(
-            select(Certificate).where(
-                col(Certificate.user_id).in_([c.user_id for c in certifications]),
-                Certificate.kind == CertificateKind.trainer,
-            )
-        )
-    }
-    holders = {
-        u.id: u
-        for u in session.exec(select(User).where(col(User.id).in_([c.user_id for c in certifications])))
-    }
-    return [
-        (
-            certification,
-            holders[certification.user_id],
-            held.get((certification.user_id, certification.course_slug)),
-        )
-        for certification in certifications
-    ]
-
-
-# --- the /verify throttle -----------------------------------------------------------------------
 
 
 def revoke_trainer_certificates(session: Session, certification: TrainerCertification, *, actor: User) -> int:

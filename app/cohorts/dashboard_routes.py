@@ -13,6 +13,7 @@ from app import i18n
 from app.cohorts import analysis, charts, exports
 from app.cohorts import dashboard as board
 from app.cohorts.deps import LedCohort
+from app.courses import service as course_service
 from app.db import SessionDep
 from app.timeutil import local, utcnow
 from app.web import is_htmx, render
@@ -32,7 +33,8 @@ def dashboard(request: Request, cohort: LedCohort, session: SessionDep, course: 
     if not slugs:
         return render(request, "cohorts/dashboard.html", {"cohort": cohort, "data": None, "slugs": []})
     data = board.build(session, cohort, course or slugs[0], sort=sort)
-    context = {"cohort": cohort, "data": data, "slugs": slugs, "lines": exports.lines(data),
+    context = {"cohort": cohort, "data": data, "slugs": slugs, "titles": course_service.titles(session),
+               "lines": exports.lines(data),
                "hours_heading": exports.hours_heading(data), "lang": i18n.current_language()}
     # htmx restoring history after "back" asks for the whole page, not the table.
     table_only = is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"

@@ -7,9 +7,10 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import User
-from app.cohorts import service, trainers
-from app.cohorts.models import Cohort, CohortKind, PracticumScore, TrainerCertification
-from app.courses import catalog, schema
+from app.cohorts import certifiable, service, trainers
+from app.cohorts.certifiable import tot_course
+from app.cohorts.models import Cohort, PracticumScore, TrainerCertification
+from app.courses import schema
 from app.courses import service as course_service
 from app.errors import DomainError, NotFound
 from app.i18n import N_
@@ -31,20 +32,18 @@ class Trainee:
     outcome: completion.Outcome
     hours: float
     scores: list[PracticumScore]
-    certified: bool
+    standing: certifiable.Standing  # what the graduate is (or may be) certified for, course by course
 
     @property
     def passed(self) -> bool:
         return any(s.passed for s in self.scores)
 
+    @property
+    def certified(self) -> bool:
+        return self.standing.certified
 
-def tot_course(session: Session, cohort: Cohort) -> tuple[str, catalog.Course]:
-    """The cohort's training-of-trainers course (slug and published content), or 404 if it has none."""
-    for course in service.courses(session, cohort):
-        _, content = course_service.published(session, course.course_slug)
-        if cohort.kind == CohortKind.training_of_trainers and content.manifest.practicum is not None:
-            return course.course_slug, content
-    raise NotFound(N_("Esta cohorte no tiene práctica de enseñanza."))
+
+__all__ = ["tot_course"]  # re-exported: the practicum pages ask it here
 
 
 def trainees(session: Session, cohort: Cohort) -> list[Trainee]:
@@ -62,9 +61,7 @@ def trainee(session: Session, cohort: Cohort, user_id: int) -> Trainee:
 def _standing(session: Session, cohort: Cohort, members: list[User]) -> list[Trainee]:
     slug, course = tot_course(session, cohort)
     ids = [m.id or 0 for m in members]
-    certified = set(session.exec(select(TrainerCertification.user_id).where(
-        TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.user_id).in_(ids),
-        col(TrainerCertification.revoked_at).is_(None))).all())
+    standings = certifiable.standing(session, cohort, members)
     scores = session.exec(select(PracticumScore).where(
         PracticumScore.cohort_id == cohort.id, col(PracticumScore.user_id).in_(ids))
         .order_by(col(PracticumScore.graded_at))).all()
@@ -73,7 +70,7 @@ def _standing(session: Session, cohort: Cohort, members: list[User]) -> list[Tra
         enrolled = learning.enrollment(session, member, slug)
         facts = learning.progress(session, enrolled).facts if enrolled else completion.Facts()
         found.append(Trainee(member, completion.evaluate(course, facts), facts.attendance_hours,
-                             [s for s in scores if s.user_id == member.id], member.id in certified))
+                             [s for s in scores if s.user_id == member.id], standings[member.id or 0]))
     return found
 
 
@@ -106,10 +103,14 @@ def _level(criterion: schema.Criterion, value: str) -> int:
 
 
 def certify(session: Session, cohort: Cohort, user_id: int, *, actor: User) -> list[TrainerCertification]:
-    """Make a graduate a certified trainer for the cohort's courses, once every rule holds."""
-    found = trainee(session, cohort, user_id)
-    if not found.outcome.complete:
+    """Certify a graduate for the courses the rule allows (`certifiable`); nothing else is certified."""
+    found = certifiable.of_member(session, cohort, user_id)
+    if not found.tot.completed:
         raise NotEligible(N_("Todavía no cumple todos los requisitos: curso, horas de asistencia y práctica aprobada."))
-    slug, _ = tot_course(session, cohort)
-    learning.record_completion(session, learning.assign(session, found.member, slug))
-    return trainers.certify(session, user_id, cohort, actor=actor)
+    if not found.pending and found.revoked:
+        raise NotEligible(N_("La administración revocó esta certificación. Para volver a certificarse como "
+                             "formador/a, debe completar una nueva cohorte de formación de formadores."))
+    member = session.get(User, user_id)
+    assert member is not None
+    learning.record_completion(session, learning.assign(session, member, found.tot.course_slug))
+    return trainers.certify(session, user_id, cohort, found.pending, actor=actor)

@@ -10,6 +10,7 @@ from app.certificates import service as certificate_service
 from app.cohorts import practicum, trainers
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
+from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import current_language
 from app.web import FormDep, redirect, redirect_to, render, translate
@@ -20,7 +21,8 @@ router = APIRouter(prefix="/cohorts")
 @router.get("/trainers", name="cohorts:trainers")
 def trainer_list(request: Request, user: TrainerCertifier, session: SessionDep) -> Response:
     """Every trainer certification, with who holds it and where it came from."""
-    return render(request, "cohorts/trainers.html", {"rows": trainers.every_certification(session)})
+    return render(request, "cohorts/trainers.html", {"rows": trainers.every_certification(session),
+                                                     "titles": course_service.titles(session)})
 
 
 @router.post("/trainers/{certification_id}/revoke", name="cohorts:revoke_trainer")
@@ -36,7 +38,7 @@ def practicum_page(request: Request, cohort: LedCohort, session: SessionDep) -> 
     slug, course = practicum.tot_course(session, cohort)
     return render(request, "cohorts/practicum.html", {
         "cohort": cohort, "course": course, "trainees": practicum.trainees(session, cohort),
-        "lang": current_language()})
+        "titles": course_service.titles(session), "lang": current_language()})
 
 
 @router.get("/{cohort_id}/practicum/{user_id}", name="cohorts:practicum_form")

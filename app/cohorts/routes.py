@@ -10,9 +10,10 @@ from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.certificates import requests as certificate_requests
-from app.cohorts import forms, service, trainers
+from app.cohorts import certifiable, forms, service, trainers
 from app.cohorts.deps import CohortLeader, LedCohort
 from app.cohorts.models import Cohort, CohortKind
+from app.courses import service as course_service
 from app.db import SessionDep
 from app.web import FormDep, redirect, render, translate
 
@@ -24,7 +25,8 @@ def index(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """Cohorts the user leads or co-trains, and those they take part in."""
     context = {"led": service.cohorts_for(session, user), "joined": service.joined_by(session, user),
                "is_trainer": trainers.is_trainer(session, user),
-               "certifications": trainers.active_certifications(session, user.id or 0)}
+               "certifications": trainers.active_certifications(session, user.id or 0),
+               "standings": certifiable.of_graduate(session, user), "titles": course_service.titles(session)}
     return render(request, "cohorts/index.html", context)
 
 
@@ -54,7 +56,8 @@ def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response
     context = {"cohort": cohort, "courses": service.courses(session, cohort),
                "members": service.members(session, cohort), "co_trainers": service.co_trainers(session, cohort),
                "lead": session.get(User, cohort.lead_id),
-               "certificate_request": certificate_requests.last_request(session, cohort)}
+               "certificate_request": certificate_requests.last_request(session, cohort),
+               "titles": course_service.titles(session)}
     return render(request, "cohorts/detail.html", context)
 
 
@@ -70,7 +73,8 @@ def _edit_context(session: Session, cohort: Cohort, **extra: object) -> dict[str
     values = {"name": cohort.name, "department": cohort.department, "starts_on": cohort.starts_on.isoformat(),
               "ends_on": cohort.ends_on.isoformat(), "co_trainers": co,
               **{f"due_{c.course_slug}": c.due_on.isoformat() if c.due_on else "" for c in service.courses(session, cohort)}}
-    return {"cohort": cohort, "courses": service.courses(session, cohort), "values": values, **extra}
+    return {"cohort": cohort, "courses": service.courses(session, cohort), "values": values,
+            "titles": course_service.titles(session), **extra}
 
 
 @router.get("/{cohort_id}/edit", name="cohorts:edit")

@@ -9,6 +9,7 @@ from app.access import CurrentUser
 from app.cohorts import attendance, service
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
+from app.courses import service as course_service
 from app.db import SessionDep
 from app.web import FormDep, is_htmx, redirect, render, translate
 
@@ -18,7 +19,8 @@ Text = Annotated[str, Form(max_length=200)]
 
 def _list_context(session: SessionDep, cohort: Cohort, **extra: object) -> dict[str, object]:
     return {"cohort": cohort, "sessions": attendance.sessions(session, cohort),
-            "courses": service.courses(session, cohort), "values": {}, **extra}
+            "courses": service.courses(session, cohort), "values": {},
+            "titles": course_service.titles(session), **extra}
 
 
 @router.get("/{cohort_id}/sessions", name="cohorts:sessions")

@@ -58,9 +58,15 @@ def certification_to_lead(session: Session, user: User, slugs: list[str]) -> Tra
     return next((c for c in active if c.course_slug in slugs), None)
 
 
-def certify(session: Session, user_id: int, cohort: Cohort, *, actor: User) -> list[TrainerCertification]:
-    """Certify a ToT graduate for every course the cohort covered; certifying again changes nothing."""
-    slugs = session.exec(select(CohortCourse.course_slug).where(CohortCourse.cohort_id == cohort.id)).all()
+def certify(session: Session, user_id: int, cohort: Cohort, slugs: list[str] | None = None, *,
+            actor: User) -> list[TrainerCertification]:
+    """Record a graduate as a certified trainer for `slugs` (default: every course of the cohort).
+
+    The rule for which courses is `certifiable.standing`; this only writes. Certifying again changes nothing.
+    """
+    if slugs is None:
+        query = select(CohortCourse.course_slug).where(CohortCourse.cohort_id == cohort.id)
+        slugs = list(session.exec(query))
     made = []
     for slug in slugs:
         existing = session.exec(select(TrainerCertification).where(

@@ -86,7 +86,8 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
 
 @router.get("/admin/courses", name="courses:versions")
 def versions(request: Request, user: CourseManager, session: SessionDep) -> Response:
-    return render(request, "courses/versions.html", {"versions": service.versions(session)})
+    return render(request, "courses/versions.html", {"versions": service.versions(session),
+                                                      "titles": service.titles(session)})
 
 
 @router.post("/admin/courses/versions/{version_id}/publish", name="courses:publish")

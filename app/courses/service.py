@@ -11,11 +11,11 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from app import audit
 from app.accounts.models import User
-from app.courses import catalog
+from app.courses import catalog, schema
 from app.courses.models import CourseAsset, CourseVersion
 from app.courses.sourcehash import source_hash
 from app.errors import NotFound
-from app.i18n import N_
+from app.i18n import N_, current_language
 
 # Versions never change once written, so parsed copies can be kept for the life of the process,
 # keyed by content (not by id: ids are per database).
@@ -144,3 +144,24 @@ def asset(session: Session, version_id: int, path: str) -> bytes:
     if found is None:
         raise NotFound(N_("No encontramos esta página."))
     return found.data
+
+
+@dataclass(frozen=True)
+class Titles:
+    """Course titles by slug, for pages that name courses: `titles(slug)` in the reader's language.
+
+    Pages show titles, never slugs (slugs stay in URLs and CSV id columns); an unknown slug reads as itself.
+    """
+
+    by_slug: dict[str, schema.Text]
+
+    def __call__(self, slug: str) -> str:
+        title = self.by_slug.get(slug)
+        return title.get(current_language()) if title else slug
+
+
+def titles(session: Session) -> Titles:
+    """The published title of every course (one small query; parsed content is cached)."""
+    query = select(CourseVersion.slug, CourseVersion.id).where(CourseVersion.published == True)  # noqa: E712
+    rows = session.exec(query).all()
+    return Titles({slug: course_of(session, version_id).manifest.title for slug, version_id in rows})

@@ -152,13 +152,14 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
 @router.get("/grading", name="quizzes:grading")
 def grading_queue(request: Request, user: CohortGrader, session: SessionDep, cohort_id: int | None = None) -> Response:
     """Open responses to mark: of the grader's cohorts, or of one of them."""
-    items = [(p, _question(session, p)) for p in marking.pending(session, marking.in_scope(user, cohort_id))]
+    items = [(p, *_question(session, p)) for p in marking.pending(session, marking.in_scope(user, cohort_id))]
     return render(request, "quizzes/grading.html", {"items": items, "lang": current_language()})
 
 
 def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-untyped-def]
+    """The question to mark, with its course and quiz (their titles head the entry)."""
     course, item = _course_and_quiz(session, entry.attempt)
-    return drawing.question_index(item.quiz, course.banks)[entry.slot.question_id]
+    return drawing.question_index(item.quiz, course.banks)[entry.slot.question_id], course, item
 
 
 @router.post("/grading/{answer_id}", name="quizzes:mark")

@@ -210,6 +210,9 @@ def test_a_trainer_certification_gives_a_trainer_certificate_once(
     instructor = make_user(session, app, role=Role.instructor)
     trainee = make_user(session, app)
     tot = make_cohort(session, instructor, courses=("mini-formadores",), members=[trainee])
+    complete(session, trainee, "mini-formadores")
+    attend(session, tot, trainee, 6, instructor)
+    pass_practicum(session, tot, trainee, instructor)
     (certification,) = certify_trainer(session, trainee, tot, instructor)
 
     first = service.issue_trainer(session, certification, actor=admin, prefix=PREFIX)
