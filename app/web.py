@@ -25,7 +25,7 @@ from app.timeutil import local
 
 log = logging.getLogger("cascada")
 ROLE_NAMES = {"officer": i18n.N_("Oficial"), "instructor": i18n.N_("Instructor/a"),
-              "admin": i18n.N_("Administrador/a")}
+              "admin": i18n.N_("Administrador/a"), "commission": i18n.N_("Miembro de comisión")}
 
 
 def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:

@@ -74,6 +74,8 @@ def validate_user_form(session: Session, form: UserForm, *, user_id: int | None 
         raise InvalidUser("role", N_("Elija un rol de la lista."))
     if form.department and form.department not in DEPARTMENTS:
         raise InvalidUser("department", N_("Elija un departamento de la lista."))
+    if form.role == Role.commission and not form.department:
+        raise InvalidUser("department", N_("Un miembro de comisión ve solo su departamento: elija cuál."))
     if form.language not in LANGUAGES:
         raise InvalidUser("language", N_("Elija un idioma de la lista."))
     if form.institution_id is not None and session.get(Institution, form.institution_id) is None:
