@@ -2,11 +2,12 @@
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.accounts.models import Sex
+from app.accounts.models import Role, Sex, User
 from app.cohorts.roster import parse
-from tests.factories import log_in, make_user, post, reload
+from tests.cohorts.test_roster_import import confirm, upload
+from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
 
 
 def test_roster_reads_a_sexo_column_in_the_ways_people_write_it() -> None:
@@ -39,3 +40,19 @@ def test_officer_states_or_withdraws_their_sex_on_the_profile(
     assert bad.status_code == 422 and "Elija una opción" in bad.text
     assert withdrawn.status_code == 303 and reload(session, officer).sex is None
     assert "No declarado" in client.get("/profile").text
+
+
+def test_a_roster_import_records_each_new_officers_stated_sex(
+        client: TestClient, session: Session, app: FastAPI) -> None:
+    load_fixture_courses(session)
+    lead = make_user(session, app, role=Role.instructor)
+    cohort = make_cohort(session, lead)
+    log_in(client, lead)
+    data = "nombre;cedula;sexo\nAna Ruiz;1111111;F\nRo Díaz;2222222;\n".encode()
+
+    preview = upload(client, cohort, data)
+    assert confirm(client, cohort, preview).status_code == 200  # the page of activation codes
+
+    session.rollback()
+    found = {u.full_name: u.sex for u in session.exec(select(User).where(col(User.national_id).is_not(None)))}
+    assert found == {"Ana Ruiz": Sex.female, "Ro Díaz": None}
