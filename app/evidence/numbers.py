@@ -35,4 +35,4 @@ def interval(low: float | None, high: float | None, lang: str | None = None) -> 
     """A 95 % interval of percentage points, "[9,1; 40,9]" (the semicolon reads well in both locales)."""
     if low is None or high is None:
         return DASH
-    return f"[{decimal(low, lang)}; {decimal(high, lang)}]"
+    return f"[{decimal(low, lang)};\u00a0{decimal(high, lang)}]"  # kept on one line in a narrow column

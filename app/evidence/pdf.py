@@ -104,7 +104,7 @@ def _table(pdf: FPDF, table: tables.Table) -> None:
 
 
 def _chart(pdf: FPDF, report: Report) -> None:
-    groups = [(line.label, line.gain.mean_pre or 0, line.gain.mean_post or 0)
+    groups = [(gettext("Gen. %(n)s") % {"n": line.key}, line.gain.mean_pre or 0, line.gain.mean_post or 0)
               for line in report.gain_by_generation if line.shown]
     if not groups:
         return

@@ -47,9 +47,9 @@ def tables(report: Report, lang: str) -> list[Table]:
 
 def page(report: Report, lang: str) -> dict[str, object]:
     """What the report page shows besides the report: its tables and its two charts."""
-    gains = [(line.label, line.gain.mean_pre or 0, line.gain.mean_post or 0)
+    gains = [(_generation(line.key), line.gain.mean_pre or 0, line.gain.mean_post or 0)
              for line in report.gain_by_generation if line.shown]
-    reach = [(str(r.key), r.officers) for r in report.reach_by_generation]
+    reach = [(_generation(r.key), r.officers) for r in report.reach_by_generation]
     return {
         "definitions": [(gettext(term), gettext(meaning)) for term, meaning in DEFINITIONS],
         "tables": tables(report, lang),
@@ -60,6 +60,10 @@ def page(report: Report, lang: str) -> dict[str, object]:
             reach, title=gettext("Oficiales alcanzados por generación"), chart_id="reach-chart",
             desc="; ".join(f"{g}: {n.count(c, lang)}" for g, c in reach)) if reach else None,
     }
+
+
+def _generation(number: object) -> str:
+    return gettext("Gen. %(n)s") % {"n": number}
 
 
 def _reach(report: Report, lang: str) -> Table:
