@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -90,21 +90,26 @@ def load(session: Session, department: str | None, period: Period, today: date) 
     cohorts = {r[0]: CohortFacts(r[0], r[1], r[2], str(r[3]), r[4], generations.get(r[0], 1))
                for r in _rows(session, chosen)}
     ids = select(chosen.subquery().c.id)
+    # Joined to the filtered cohorts (SQLite plans a join far better than IN over a subquery of a
+    # subquery), the sex read as text (no Enum conversion for each of 20,000 rows).
+    members = [tuple(r) for r in _rows(session, _filter(
+        select(CohortMember.cohort_id, CohortMember.user_id, cast(User.sex, String))
+        .join(Cohort, col(Cohort.id) == CohortMember.cohort_id)
+        .join(User, col(User.id) == CohortMember.user_id), department, period))]
+    cohort_courses = [tuple(r) for r in _rows(session, select(CohortCourse.cohort_id, CohortCourse.course_slug)
+                                              .where(col(CohortCourse.cohort_id).in_(ids)))]
     return Rows(
         cohorts=cohorts,
-        members=[tuple(r) for r in _rows(session, select(CohortMember.cohort_id, CohortMember.user_id, User.sex)
-                                           .join(User, col(User.id) == CohortMember.user_id)
-                                           .where(col(CohortMember.cohort_id).in_(ids)))],
-        cohort_courses=[tuple(r) for r in _rows(session, select(CohortCourse.cohort_id, CohortCourse.course_slug)
-                                                 .where(col(CohortCourse.cohort_id).in_(ids)))],
-        forms=_forms(session, ids),
+        members=members,  # type: ignore[arg-type]
+        cohort_courses=cohort_courses,  # type: ignore[arg-type]
+        forms=_forms(session, ids, None if department is None and period == Period() else members),
         session_hours=_sums(session, select(CohortSession.cohort_id, func.sum(CohortSession.hours))
                             .where(col(CohortSession.cohort_id).in_(ids)).group_by(CohortSession.cohort_id)),
         attended_hours=_sums(session, select(CohortSession.cohort_id, func.sum(CohortSession.hours))
                              .join(Attendance, col(Attendance.session_id) == CohortSession.id)
                              .where(col(CohortSession.cohort_id).in_(ids), col(Attendance.present))
                              .group_by(CohortSession.cohort_id)),
-        completions=_completions(session, ids),
+        completions=_completions(session, ids, members, cohort_courses),  # type: ignore[arg-type]
         certificates={r[0]: r[1] for r in _rows(session, select(Certificate.cohort_id, func.count())
                       .where(col(Certificate.cohort_id).in_(ids), col(Certificate.revoked_at).is_(None))
                       .group_by(Certificate.cohort_id))},
@@ -120,7 +125,11 @@ def _rows(session: Session, query: Any) -> list[Any]:
 
 
 def _cohorts(department: str | None, period: Period) -> Any:
-    query = select(Cohort.id, Cohort.name, Cohort.department, Cohort.kind, Cohort.starts_on)
+    return _filter(select(Cohort.id, Cohort.name, Cohort.department, Cohort.kind, Cohort.starts_on), department, period)
+
+
+def _filter(query: Any, department: str | None, period: Period) -> Any:
+    """`query` (which selects from or joins `cohort`) limited to the cohorts counted."""
     if department is not None:
         query = query.where(Cohort.department == department)
     if period.start is not None:
@@ -136,26 +145,37 @@ def _sums(session: Session, query: Any) -> dict[int, float]:
     return {key: float(value or 0) for key, value in _rows(session, query)}
 
 
-def _forms(session: Session, ids: Any) -> dict[tuple[int, str], dict[str, float]]:
-    """The finished pre-test and post-test percents of the members of the chosen cohorts."""
-    members = select(CohortMember.user_id).where(col(CohortMember.cohort_id).in_(ids))
+def _forms(session: Session, ids: Any, members: list[Any] | None) -> dict[tuple[int, str], dict[str, float]]:
+    """The finished pre-test and post-test percents of the members of the chosen cohorts (every
+    officer's, for the whole country over all time: then every attempt belongs to a member)."""
     query = select(QuizAttempt.user_id, QuizAttempt.course_slug, QuizAttempt.quiz_id, QuizAttempt.percent).where(
         col(QuizAttempt.quiz_id).in_(evaluation.FORM_IDS), QuizAttempt.state == AttemptState.finished,
-        col(QuizAttempt.percent).is_not(None), col(QuizAttempt.user_id).in_(members))
+        col(QuizAttempt.percent).is_not(None))
+    if members is not None:
+        query = query.where(col(QuizAttempt.user_id).in_(
+            select(CohortMember.user_id).where(col(CohortMember.cohort_id).in_(ids))))
     found: dict[tuple[int, str], dict[str, float]] = {}
     for user_id, slug, quiz_id, percent in _rows(session, query):
         found.setdefault((user_id, slug), {})[quiz_id] = float(percent)
     return found
 
 
-def _completions(session: Session, ids: Any) -> dict[tuple[int, str], int]:
-    query = (select(CohortCourse.cohort_id, CohortCourse.course_slug, func.count())
-             .join(CohortMember, col(CohortMember.cohort_id) == CohortCourse.cohort_id)
-             .join(Enrollment, and_(col(Enrollment.user_id) == CohortMember.user_id,
-                                    col(Enrollment.course_slug) == CohortCourse.course_slug))
-             .where(col(CohortCourse.cohort_id).in_(ids), col(Enrollment.completed_at).is_not(None))
-             .group_by(CohortCourse.cohort_id, CohortCourse.course_slug))
-    return {(cohort, slug): count for cohort, slug, count in _rows(session, query)}
+def _completions(session: Session, ids: Any, members: list[tuple[int, int, str | None]],
+                 cohort_courses: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """Members who completed each cohort's courses, counted here from one list of completed enrolments
+    (a join of enrolments to memberships makes SQLite pick a plan thousands of times slower)."""
+    people = select(CohortMember.user_id).where(col(CohortMember.cohort_id).in_(ids))
+    done = {(u, slug) for u, slug in _rows(session, select(Enrollment.user_id, Enrollment.course_slug).where(
+        col(Enrollment.completed_at).is_not(None), col(Enrollment.user_id).in_(people)))}
+    courses: dict[int, list[str]] = {}
+    for cohort_id, slug in cohort_courses:
+        courses.setdefault(cohort_id, []).append(slug)
+    found: dict[tuple[int, str], int] = {}
+    for cohort_id, user_id, _ in members:
+        for slug in courses.get(cohort_id, ()):
+            if (user_id, slug) in done:
+                found[(cohort_id, slug)] = found.get((cohort_id, slug), 0) + 1
+    return found
 
 
 def _trainers(session: Session, ids: Any, generations: dict[int, int], cohorts: dict[int, CohortFacts],

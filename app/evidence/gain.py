@@ -25,7 +25,6 @@ With n pairs, pre scores x_i, post scores y_i and differences d_i = y_i - x_i:
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from statistics import fmean, stdev
 
 Z_975 = 1.959963984540054
 # t(0.975, df) for df = 1..30 (Abramowitz & Stegun 1964, table 26.10; any t table).
@@ -77,6 +76,11 @@ def t_975(df: int) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3
 
 
+def _sd(values: list[float], mean: float) -> float:
+    """The sample standard deviation in floats (statistics.stdev is exact but 50 times slower)."""
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
+
+
 def compute(results: Iterable[Result]) -> Gain:
     """The figures over the matched pairs of `results`, with the attrition of those who started."""
     rows = list(results)
@@ -85,11 +89,11 @@ def compute(results: Iterable[Result]) -> Gain:
     n = len(pairs)
     if not n:
         return Gain(len(started), 0, len(started), None, None, None, None, None, None, None, None)
-    pre = fmean(r.pre for r in pairs if r.pre is not None)
-    post = fmean(r.post for r in pairs if r.post is not None)
+    pre = math.fsum(r.pre or 0 for r in pairs) / n
+    post = math.fsum(r.post or 0 for r in pairs) / n
     differences = [(r.post or 0) - (r.pre or 0) for r in pairs]
-    mean = fmean(differences)
-    spread = stdev(differences) if n >= 2 else None
+    mean = math.fsum(differences) / n
+    spread = _sd(differences, mean) if n >= 2 else None
     half = t_975(n - 1) * spread / math.sqrt(n) if spread is not None else None
     return Gain(
         started=len(started), pairs=n, left=len(started) - n, mean_pre=pre, mean_post=post,

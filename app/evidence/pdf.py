@@ -22,6 +22,7 @@ from app.i18n import current_language, gettext
 
 INK, ACCENT, MUTED = (20, 33, 61), (0, 82, 147), (90, 90, 90)
 MARGIN = 14.0
+MAX_PDF_ROWS = 60
 
 
 def filename(report: Report) -> str:
@@ -52,6 +53,11 @@ def render(report: Report) -> bytes:
     _heading(pdf, title, 16)
     _text(pdf, _period_text(report), MUTED)
     for table in tables.tables(report, lang):
+        if len(table.rows) > MAX_PDF_ROWS:  # a thousand cohorts would be 30 pages: the CSV has them
+            _heading(pdf, table.title, 11)
+            _text(pdf, gettext("%(n)s filas: el detalle está en la hoja de cálculo (CSV) del mismo informe.")
+                  % {"n": len(table.rows)}, MUTED)
+            continue
         _table(pdf, table)
     _chart(pdf, report)
     _heading(pdf, gettext("Definiciones"), 12)
