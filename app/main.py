@@ -31,8 +31,8 @@ from app.cohorts import sessions_routes as cohorts_sessions
 from app.config import Settings
 from app.courses import routes as courses_routes
 from app.db import make_engine
-from app.evidence import routes as evidence_routes
 from app.errors import DomainError
+from app.evidence import routes as evidence_routes
 from app.health import router as health_router
 from app.learning import routes as learning_routes
 from app.logs import RequestLogMiddleware, configure_logging

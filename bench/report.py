@@ -52,8 +52,11 @@ def add_evidence(engine: Engine) -> int:
     rng = random.Random(15)
     now = datetime.now(UTC)
     with transaction(engine, write=True) as session:
-        version = session.execute(select(CourseVersion.id).where(
-            CourseVersion.slug == cascade_bench.COURSE, col(CourseVersion.published).is_(True))).scalar_one()
+        version = session.execute(
+            select(CourseVersion.id).where(
+                CourseVersion.slug == cascade_bench.COURSE, col(CourseVersion.published).is_(True)
+            )
+        ).scalar_one()
         members = sorted({row[0] for row in session.execute(select(CohortMember.user_id)).all()})
         attempts = []
         for user_id in members:
@@ -61,21 +64,48 @@ def add_evidence(engine: Engine) -> int:
             for quiz_id, percent in (("pre-test", pre), ("post-test", min(100, pre + rng.gauss(25, 10)))):
                 if quiz_id == "post-test" and rng.random() < 0.1:
                     continue
-                attempts.append({"user_id": user_id, "course_slug": cascade_bench.COURSE, "quiz_id": quiz_id,
-                                 "version_id": version, "number": 1, "max_attempts": 1,
-                                 "state": AttemptState.finished, "started_at": now, "finished_at": now,
-                                 "percent": round(percent, 1), "passed": percent >= 70})
+                attempts.append(
+                    {
+                        "user_id": user_id,
+                        "course_slug": cascade_bench.COURSE,
+                        "quiz_id": quiz_id,
+                        "version_id": version,
+                        "number": 1,
+                        "max_attempts": 1,
+                        "state": AttemptState.finished,
+                        "started_at": now,
+                        "finished_at": now,
+                        "percent": round(percent, 1),
+                        "passed": percent >= 70,
+                    }
+                )
         for start in range(0, len(attempts), 5000):
             session.execute(insert(QuizAttempt), attempts[start : start + 5000])
         for sex in (Sex.female, Sex.male):
             chosen = [u for u in members if rng.random() < 0.45]
             session.execute(update(User).where(col(User.id).in_(chosen)).values(sex=sex))
         cohorts = [row[0] for row in session.execute(select(Cohort.id)).all()]
-        session.execute(insert(CohortSession), [
-            {"cohort_id": c, "starts_at": now - timedelta(days=rng.randint(1, 400)), "hours": 5.0,
-             "place": "", "topic": ""} for c in cohorts for _ in range(3)])
-        session.execute(insert(DepartmentHeadcount), [
-            {"department": code, "officers": 1500, "updated_at": now, "updated_by_id": 1} for code in DEPARTMENTS])
+        session.execute(
+            insert(CohortSession),
+            [
+                {
+                    "cohort_id": c,
+                    "starts_at": now - timedelta(days=rng.randint(1, 400)),
+                    "hours": 5.0,
+                    "place": "",
+                    "topic": "",
+                }
+                for c in cohorts
+                for _ in range(3)
+            ],
+        )
+        session.execute(
+            insert(DepartmentHeadcount),
+            [
+                {"department": code, "officers": 1500, "updated_at": now, "updated_by_id": 1}
+                for code in DEPARTMENTS
+            ],
+        )
     return len(attempts)
 
 
@@ -84,7 +114,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--cohorts", type=int, default=1000)
     parser.add_argument("--officers", type=int, default=20000)
-    parser.add_argument("--database-url", help="PostgreSQL URL of a database to EMPTY and fill (default: SQLite)")
+    parser.add_argument(
+        "--database-url", help="PostgreSQL URL of a database to EMPTY and fill (default: SQLite)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         courses = courses_with_forms(Path(data_dir))
@@ -94,17 +126,28 @@ def main() -> None:
         engine = make_engine(url)
         cohorts, members, _ = cascade_bench.build(engine, args.cohorts, args.officers)
         attempts = add_evidence(engine)
-        print(f"{engine.dialect.name}: {cohorts} cohorts, {args.officers} officers, {members} memberships, "
-              f"{attempts} pre/post attempts; built in {time.perf_counter() - started:.1f} s; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        env = {**os.environ, "CASCADA_DATA_DIR": data_dir, "CASCADA_DATABASE_URL": url,
-               "CASCADA_LOG_JSON": "false", "CASCADA_COURSES_DIR": str(courses)}
+        print(
+            f"{engine.dialect.name}: {cohorts} cohorts, {args.officers} officers, {members} memberships, "
+            f"{attempts} pre/post attempts; built in {time.perf_counter() - started:.1f} s; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+        env = {
+            **os.environ,
+            "CASCADA_DATA_DIR": data_dir,
+            "CASCADA_DATABASE_URL": url,
+            "CASCADA_LOG_JSON": "false",
+            "CASCADA_COURSES_DIR": str(courses),
+        }
         port = free_port()
         server = cascade_bench.start_server(env, port)
         try:
             admin = cascade_bench.log_in(f"http://127.0.0.1:{port}", "bench-admin")
-            for path in ("/evidence/reports/paraguay", "/evidence/reports/paraguay.csv",
-                         "/evidence/reports/paraguay.pdf", "/evidence/reports/itapua"):
+            for path in (
+                "/evidence/reports/paraguay",
+                "/evidence/reports/paraguay.csv",
+                "/evidence/reports/paraguay.pdf",
+                "/evidence/reports/itapua",
+            ):
                 print("admin   " + cascade_bench.measure(admin, path, args.requests))
             print("target: /evidence/reports/paraguay at most 300 ms (median)")
         finally:

@@ -19,8 +19,14 @@ if TYPE_CHECKING:
 
 PRE_TEST, POST_TEST = "pre-test", "post-test"
 FORM_IDS = (PRE_TEST, POST_TEST)
-SCORABLE = (schema.SingleChoice, schema.MultipleResponse, schema.TrueFalse, schema.Matching,
-            schema.ShortAnswer, schema.Numeric)  # marked at once: open responses would leave the score open
+SCORABLE = (
+    schema.SingleChoice,
+    schema.MultipleResponse,
+    schema.TrueFalse,
+    schema.Matching,
+    schema.ShortAnswer,
+    schema.Numeric,
+)  # marked at once: open responses would leave the score open
 _NEVER = schema.ReviewWhen.never
 
 
@@ -32,13 +38,28 @@ def form_quiz(course: "Course", quiz_id: str) -> schema.Quiz | None:
     form = evaluation.pre if quiz_id == PRE_TEST else evaluation.post
     # `draw` names the banks holding the blueprint's questions so grading can find them; the
     # attempt's questions themselves are chosen by the blueprint, not by these rules.
-    banks = sorted({bank for bank, questions in course.banks.items()
-                    if any(q.id in _blueprint_ids(evaluation) for q in questions)})
-    review = (schema.Review(score=_NEVER, feedback=_NEVER, correct_answers=_NEVER) if quiz_id == PRE_TEST
-              else schema.Review(correct_answers=_NEVER))
-    return schema.Quiz(title=form.title, intro=form.intro, draw=[schema.Draw(bank=b) for b in banks] or
-                       [schema.Draw(bank="none")], attempts=1, time_limit_minutes=evaluation.time_limit_minutes,
-                       pass_mark=evaluation.mastery, shuffle_questions=True, review=review)
+    banks = sorted(
+        {
+            bank
+            for bank, questions in course.banks.items()
+            if any(q.id in _blueprint_ids(evaluation) for q in questions)
+        }
+    )
+    review = (
+        schema.Review(score=_NEVER, feedback=_NEVER, correct_answers=_NEVER)
+        if quiz_id == PRE_TEST
+        else schema.Review(correct_answers=_NEVER)
+    )
+    return schema.Quiz(
+        title=form.title,
+        intro=form.intro,
+        draw=[schema.Draw(bank=b) for b in banks] or [schema.Draw(bank="none")],
+        attempts=1,
+        time_limit_minutes=evaluation.time_limit_minutes,
+        pass_mark=evaluation.mastery,
+        shuffle_questions=True,
+        review=review,
+    )
 
 
 def form_item(course: "Course", quiz_id: str) -> "Item | None":
@@ -50,7 +71,9 @@ def form_item(course: "Course", quiz_id: str) -> "Item | None":
     return Item("quiz", quiz_id, "", None, False, quiz.title, {}, quiz)
 
 
-def draw_form(course: "Course", quiz_id: str, seen: Collection[str], rng: random.Random) -> list[drawing.Slot]:
+def draw_form(
+    course: "Course", quiz_id: str, seen: Collection[str], rng: random.Random
+) -> list[drawing.Slot]:
     """One form of the blueprint: `count` items per objective, those not in `seen` first (parallel forms)."""
     quiz = form_quiz(course, quiz_id)
     assert quiz is not None and course.evaluation is not None
@@ -84,15 +107,21 @@ def check(reader: Reader, course: "Course") -> None:
             if qid not in questions:
                 reader.problem(path, line, f"no question `{qid}` in this course's banks")
             elif not isinstance(questions[qid], SCORABLE):
-                reader.problem(path, line, f"question `{qid}` is an open response: a pre/post form needs "
-                                           "questions marked at once")
+                reader.problem(
+                    path,
+                    line,
+                    f"question `{qid}` is an open response: a pre/post form needs questions marked at once",
+                )
             elif qid in seen:
                 reader.problem(path, line, f"question `{qid}` is listed twice in the blueprint")
             seen.add(qid)
         if objective.count > len(set(objective.questions)):
-            reader.problem(path, reader.line(path, ("blueprint", i, "count")),
-                           f"objective `{objective.id}` draws {objective.count} items per form but lists "
-                           f"{len(set(objective.questions))}")
+            reader.problem(
+                path,
+                reader.line(path, ("blueprint", i, "count")),
+                f"objective `{objective.id}` draws {objective.count} items per form but lists "
+                f"{len(set(objective.questions))}",
+            )
     for item in course.items():
         if item.id in FORM_IDS:
             manifest = reader.folder / "course.yaml"

@@ -18,7 +18,9 @@ def pre_post(groups: Sequence[tuple[str, float, float]], *, title: str, desc: st
         for j, (value, fill) in enumerate(((pre, PRE_FILL), (post, frame.BRAND))):
             height = frame._plot_height() * value / 100
             x, y = frame.LEFT + i * slot + 2 + j * (width + 2), frame.HEIGHT - frame.BOTTOM - height
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}"/>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{fill}"/>'
+            )
             parts.append(frame._text(x + width / 2, y - 3, round(value), fill=frame.INK))
         parts.append(frame._text(frame.LEFT + (i + 0.5) * slot, frame.HEIGHT - frame.BOTTOM + 14, label))
     parts.append("</svg>")
@@ -33,8 +35,10 @@ def counts(groups: Sequence[tuple[str, int]], *, title: str, desc: str, chart_id
     for i, (label, count) in enumerate(groups):
         height = frame._plot_height() * count / top
         x, y = frame.LEFT + i * slot + 2, frame.HEIGHT - frame.BOTTOM - height
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot - 4:.1f}" height="{height:.1f}" '
-                     f'fill="{frame.BRAND}"/>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot - 4:.1f}" height="{height:.1f}" '
+            f'fill="{frame.BRAND}"/>'
+        )
         parts.append(frame._text(x + (slot - 4) / 2, y - 3, count, fill=frame.INK))
         parts.append(frame._text(x + (slot - 4) / 2, frame.HEIGHT - frame.BOTTOM + 14, label))
     parts.append("</svg>")

@@ -30,8 +30,16 @@ def add_commission(session: Session, password_hash: str, institution_id: int | N
     """The commission member account, made once."""
     username, full_name, department = COMMISSION
     if session.exec(select(User.id).where(User.username == username)).first() is None:
-        session.add(User(username=username, full_name=full_name, role=Role.commission, department=department,
-                         institution_id=institution_id, password_hash=password_hash))
+        session.add(
+            User(
+                username=username,
+                full_name=full_name,
+                role=Role.commission,
+                department=department,
+                institution_id=institution_id,
+                password_hash=password_hash,
+            )
+        )
         session.flush()
 
 
@@ -61,10 +69,15 @@ def _sexes(session: Session, rng: random.Random) -> None:
 def _attempts(session: Session, rng: random.Random) -> list[dict[str, object]]:
     generations = cascade_service.generations(session)
     versions = {v.slug: v for v in course_service.published_versions(session)}
-    has_forms = {slug for slug, v in versions.items() if course_service.course_of(session, v.id or 0).evaluation}
-    query = (select(Cohort.id, Cohort.starts_on, Cohort.ends_on, CohortCourse.course_slug, CohortMember.user_id)
-             .join(CohortCourse, col(CohortCourse.cohort_id) == Cohort.id)
-             .join(CohortMember, col(CohortMember.cohort_id) == Cohort.id).order_by(Cohort.id, CohortMember.user_id))
+    has_forms = {
+        slug for slug, v in versions.items() if course_service.course_of(session, v.id or 0).evaluation
+    }
+    query = (
+        select(Cohort.id, Cohort.starts_on, Cohort.ends_on, CohortCourse.course_slug, CohortMember.user_id)
+        .join(CohortCourse, col(CohortCourse.cohort_id) == Cohort.id)
+        .join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
+        .order_by(Cohort.id, CohortMember.user_id)
+    )
     rows, seen = [], set()
     for cohort_id, starts_on, ends_on, slug, user_id in session.execute(query).all():
         if slug not in has_forms or (user_id, slug) in seen:
@@ -73,11 +86,25 @@ def _attempts(session: Session, rng: random.Random) -> list[dict[str, object]]:
         pre = min(max(rng.gauss(45, 12), 5), 90)
         gain = rng.gauss(GAIN - THINNING * (generations.get(cohort_id, 1) - 1), SPREAD)
         post = None if rng.random() < LEFT else min(max(pre + gain, 0), 100)
-        for quiz_id, percent, day in ((evaluation.PRE_TEST, pre, starts_on), (evaluation.POST_TEST, post, ends_on)):
+        for quiz_id, percent, day in (
+            (evaluation.PRE_TEST, pre, starts_on),
+            (evaluation.POST_TEST, post, ends_on),
+        ):
             if percent is not None:
                 at = datetime.combine(day, time(13), tzinfo=UTC)
-                rows.append({"user_id": user_id, "course_slug": slug, "quiz_id": quiz_id,
-                             "version_id": versions[slug].id, "number": 1, "max_attempts": 1,
-                             "state": AttemptState.finished, "started_at": at, "finished_at": at + timedelta(minutes=15),
-                             "percent": round(percent, 1), "passed": percent >= 80})
+                rows.append(
+                    {
+                        "user_id": user_id,
+                        "course_slug": slug,
+                        "quiz_id": quiz_id,
+                        "version_id": versions[slug].id,
+                        "number": 1,
+                        "max_attempts": 1,
+                        "state": AttemptState.finished,
+                        "started_at": at,
+                        "finished_at": at + timedelta(minutes=15),
+                        "percent": round(percent, 1),
+                        "passed": percent >= 80,
+                    }
+                )
     return rows

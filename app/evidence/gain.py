@@ -28,9 +28,38 @@ from dataclasses import dataclass
 
 Z_975 = 1.959963984540054
 # t(0.975, df) for df = 1..30 (Abramowitz & Stegun 1964, table 26.10; any t table).
-T_975 = (12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-         2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-         2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423)
+T_975 = (
+    12.7062,
+    4.3027,
+    3.1824,
+    2.7764,
+    2.5706,
+    2.4469,
+    2.3646,
+    2.3060,
+    2.2622,
+    2.2281,
+    2.2010,
+    2.1788,
+    2.1604,
+    2.1448,
+    2.1314,
+    2.1199,
+    2.1098,
+    2.1009,
+    2.0930,
+    2.0860,
+    2.0796,
+    2.0739,
+    2.0687,
+    2.0639,
+    2.0595,
+    2.0555,
+    2.0518,
+    2.0484,
+    2.0452,
+    2.0423,
+)
 
 
 @dataclass(frozen=True)
@@ -96,9 +125,14 @@ def compute(results: Iterable[Result]) -> Gain:
     spread = _sd(differences, mean) if n >= 2 else None
     half = t_975(n - 1) * spread / math.sqrt(n) if spread is not None else None
     return Gain(
-        started=len(started), pairs=n, left=len(started) - n, mean_pre=pre, mean_post=post,
+        started=len(started),
+        pairs=n,
+        left=len(started) - n,
+        mean_pre=pre,
+        mean_post=post,
         mean_difference=mean,
-        ci_low=mean - half if half is not None else None, ci_high=mean + half if half is not None else None,
+        ci_low=mean - half if half is not None else None,
+        ci_high=mean + half if half is not None else None,
         normalised_gain=(post - pre) / (100 - pre) if pre < 100 else None,
         effect_size=mean / spread if spread else None,
         mastery_share=sum(1 for r in pairs if (r.post or 0) >= r.mastery) / n,

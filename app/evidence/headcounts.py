@@ -29,7 +29,9 @@ def save(session: Session, values: dict[str, str], *, actor: User) -> dict[str, 
         elif text.isdigit() and 0 < int(text) <= MAX_OFFICERS:
             parsed[code] = int(text)
         else:
-            errors[code] = N_("Escriba un número entero de oficiales entre 1 y 100.000, o deje el campo vacío.")
+            errors[code] = N_(
+                "Escriba un número entero de oficiales entre 1 y 100.000, o deje el campo vacío."
+            )
     if errors:
         return errors
     existing = current(session)
@@ -38,7 +40,9 @@ def save(session: Session, values: dict[str, str], *, actor: User) -> dict[str, 
     return {}
 
 
-def _apply(session: Session, row: DepartmentHeadcount | None, code: str, officers: int | None, actor: User) -> None:
+def _apply(
+    session: Session, row: DepartmentHeadcount | None, code: str, officers: int | None, actor: User
+) -> None:
     before = row.officers if row else None
     if before == officers:
         return

@@ -23,7 +23,11 @@ def decimal(value: float | None, lang: str | None = None, digits: int = 1) -> st
 def share(value: float | None, lang: str | None = None) -> str:
     """A share between 0 and 1 as a percentage with one decimal."""
     # The locale's own pattern (es "80,2 %", en "80.2%"), unquantised after rounding to one decimal.
-    return DASH if value is None else format_percent(round(value, 3), locale=_locale(lang), decimal_quantization=False)
+    return (
+        DASH
+        if value is None
+        else format_percent(round(value, 3), locale=_locale(lang), decimal_quantization=False)
+    )
 
 
 def score(value: float | None, lang: str | None = None) -> str:

@@ -55,8 +55,12 @@ def render(report: Report) -> bytes:
     for table in tables.tables(report, lang):
         if len(table.rows) > MAX_PDF_ROWS:  # a thousand cohorts would be 30 pages: the CSV has them
             _heading(pdf, table.title, 11)
-            _text(pdf, gettext("%(n)s filas: el detalle está en la hoja de cálculo (CSV) del mismo informe.")
-                  % {"n": len(table.rows)}, MUTED)
+            _text(
+                pdf,
+                gettext("%(n)s filas: el detalle está en la hoja de cálculo (CSV) del mismo informe.")
+                % {"n": len(table.rows)},
+                MUTED,
+            )
             continue
         _table(pdf, table)
     _chart(pdf, report)
@@ -100,8 +104,13 @@ def _table(pdf: FPDF, table: tables.Table) -> None:
     pdf.set_text_color(*INK)
     first = 2.4 if wide else 3
     widths = (first, *([1] * (len(table.columns) - 1)))
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=pdf.font_size * 1.5,
-                   headings_style=FontFace(emphasis="BOLD", color=ACCENT), markdown=False) as grid:
+    with pdf.table(
+        col_widths=widths,
+        text_align="LEFT",
+        line_height=pdf.font_size * 1.5,
+        headings_style=FontFace(emphasis="BOLD", color=ACCENT),
+        markdown=False,
+    ) as grid:
         for row in (table.columns, *table.rows):
             cells = grid.row()
             for cell in row:
@@ -110,11 +119,16 @@ def _table(pdf: FPDF, table: tables.Table) -> None:
 
 
 def _chart(pdf: FPDF, report: Report) -> None:
-    groups = [(gettext("Gen. %(n)s") % {"n": line.key}, line.gain.mean_pre or 0, line.gain.mean_post or 0)
-              for line in report.gain_by_generation if line.shown]
+    groups = [
+        (gettext("Gen. %(n)s") % {"n": line.key}, line.gain.mean_pre or 0, line.gain.mean_post or 0)
+        for line in report.gain_by_generation
+        if line.shown
+    ]
     if not groups:
         return
     _heading(pdf, gettext("Media inicial y final por generación"), 11)
-    svg = charts.pre_post(groups, title=gettext("Media inicial y final por generación"), desc="", chart_id="pdf")
+    svg = charts.pre_post(
+        groups, title=gettext("Media inicial y final por generación"), desc="", chart_id="pdf"
+    )
     pdf.image(io.BytesIO(str(svg).encode()), w=120)
     pdf.ln(3)

@@ -111,18 +111,31 @@ def build(session: Session, department: str | None, period: Period, today: date)
     officers = set(sexes)
     headcount = rows.headcounts.get(department) if department else _country_headcount(rows)
     return Report(
-        department=department, period=period, today=today, cohorts=len(rows.cohorts), officers=len(officers),
+        department=department,
+        period=period,
+        today=today,
+        cohorts=len(rows.cohorts),
+        officers=len(officers),
         by_sex={sex: sum(1 for s in sexes.values() if s == sex) for sex in SEXES},
-        headcount=headcount, share=len(officers) / headcount if headcount else None,
-        in_person_hours=sum(rows.session_hours.values()), attended_hours=sum(rows.attended_hours.values()),
-        online_hours=sum(count * rows.courses[slug].hours for (_, slug), count in rows.completions.items()
-                         if slug in rows.courses),
+        headcount=headcount,
+        share=len(officers) / headcount if headcount else None,
+        in_person_hours=sum(rows.session_hours.values()),
+        attended_hours=sum(rows.attended_hours.values()),
+        online_hours=sum(
+            count * rows.courses[slug].hours
+            for (_, slug), count in rows.completions.items()
+            if slug in rows.courses
+        ),
         certificates=sum(rows.certificates.values()),
         trainers=_trainer_line(0, rows.trainers),
-        trainers_by_generation=[_trainer_line(g, [t for t in rows.trainers if t.generation == g])
-                                for g in sorted({t.generation for t in rows.trainers})],
+        trainers_by_generation=[
+            _trainer_line(g, [t for t in rows.trainers if t.generation == g])
+            for g in sorted({t.generation for t in rows.trainers})
+        ],
         reach_by_generation=_reach(rows, lambda c: c.generation),
-        reach_by_department=_reach(rows, lambda c: c.department, rows.headcounts) if department is None else [],
+        reach_by_department=_reach(rows, lambda c: c.department, rows.headcounts)
+        if department is None
+        else [],
         gain=Line(None, "", compute(p.result for p in pairs)),
         gain_by_course=_lines(pairs, lambda p: p.course, lambda slug: rows.courses[str(slug)].title),
         gain_by_generation=_lines(pairs, lambda p: p.cohort.generation, str),
@@ -159,8 +172,13 @@ def _pairs(rows: figures.Rows, sexes: dict[int, str]) -> list[_Pair]:
     return found
 
 
-def _lines(pairs: list[_Pair], key: Callable[[_Pair], Hashable], label: Callable[[Hashable], Any], *,
-           order: tuple[str, ...] | None = None) -> list[Line]:
+def _lines(
+    pairs: list[_Pair],
+    key: Callable[[_Pair], Hashable],
+    label: Callable[[Hashable], Any],
+    *,
+    order: tuple[str, ...] | None = None,
+) -> list[Line]:
     groups: dict[Hashable, list[Result]] = defaultdict(list)
     for pair in pairs:
         groups[key(pair)].append(pair.result)
@@ -169,12 +187,19 @@ def _lines(pairs: list[_Pair], key: Callable[[_Pair], Hashable], label: Callable
 
 
 def _trainer_line(generation: int, trainers: list[figures.Trainer]) -> TrainerLine:
-    return TrainerLine(generation, len(trainers), sum(t.led_recently for t in trainers),
-                       sum(not t.led_ever for t in trainers))
+    return TrainerLine(
+        generation,
+        len(trainers),
+        sum(t.led_recently for t in trainers),
+        sum(not t.led_ever for t in trainers),
+    )
 
 
-def _reach(rows: figures.Rows, key: Callable[[figures.CohortFacts], Hashable],
-           headcounts: dict[str, int] | None = None) -> list[Reach]:
+def _reach(
+    rows: figures.Rows,
+    key: Callable[[figures.CohortFacts], Hashable],
+    headcounts: dict[str, int] | None = None,
+) -> list[Reach]:
     cohorts: dict[Hashable, int] = defaultdict(int)
     people: dict[Hashable, set[int]] = defaultdict(set)
     for cohort in rows.cohorts.values():

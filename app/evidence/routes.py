@@ -32,37 +32,56 @@ def index(request: Request, user: EvidenceReader, session: SessionDep) -> Respon
     own = scope.home_scope(user)
     if own is not None:
         return redirect(request, "evidence:report", code=own)
-    return render(request, "evidence/index.html", {"headcounts": headcounts.current(session),
-                                                   "format_count": numbers.count})
+    return render(
+        request,
+        "evidence/index.html",
+        {"headcounts": headcounts.current(session), "format_count": numbers.count},
+    )
 
 
 @router.get("/reports/{code}.pdf.sig", name="evidence:signature")
-def signature(request: Request, code: str, user: EvidenceReader, session: SessionDep,
-              start: DateQuery = "", end: DateQuery = "") -> Response:
+def signature(
+    request: Request,
+    code: str,
+    user: EvidenceReader,
+    session: SessionDep,
+    start: DateQuery = "",
+    end: DateQuery = "",
+) -> Response:
     """The detached Ed25519 signature of the PDF the same address without `.sig` gives."""
     found = _build(session, user, code, start, end)
     name = pdf.filename(found)
     data = pdf.render(found)
-    return _download(signing.sign(data, request.app.state.settings.data_dir, name), "application/json", name + ".sig")
+    return _download(
+        signing.sign(data, request.app.state.settings.data_dir, name), "application/json", name + ".sig"
+    )
 
 
 @router.get("/reports/{code}.pdf", name="evidence:pdf")
-def pdf_export(code: str, user: EvidenceReader, session: SessionDep,
-               start: DateQuery = "", end: DateQuery = "") -> Response:
+def pdf_export(
+    code: str, user: EvidenceReader, session: SessionDep, start: DateQuery = "", end: DateQuery = ""
+) -> Response:
     found = _build(session, user, code, start, end)
     return _download(pdf.render(found), "application/pdf", pdf.filename(found))
 
 
 @router.get("/reports/{code}.csv", name="evidence:csv")
-def csv_export(code: str, user: EvidenceReader, session: SessionDep,
-               start: DateQuery = "", end: DateQuery = "") -> Response:
+def csv_export(
+    code: str, user: EvidenceReader, session: SessionDep, start: DateQuery = "", end: DateQuery = ""
+) -> Response:
     found = _build(session, user, code, start, end)
     return _download(export.to_csv(found), "text/csv; charset=utf-8", pdf.filename(found)[:-4] + ".csv")
 
 
 @router.get("/reports/{code}", name="evidence:report")
-def report_page(request: Request, code: str, user: EvidenceReader, session: SessionDep,
-                start: DateQuery = "", end: DateQuery = "") -> Response:
+def report_page(
+    request: Request,
+    code: str,
+    user: EvidenceReader,
+    session: SessionDep,
+    start: DateQuery = "",
+    end: DateQuery = "",
+) -> Response:
     """The report; htmx asks for the figures block alone when the period changes."""
     found = _build(session, user, code, start, end)
     context = {"code": code, "start": start, "end": end, "query": _query(start, end), **_shown(found)}
@@ -85,7 +104,9 @@ def headcounts_form(request: Request, user: HeadcountManager, session: SessionDe
 @router.post("/headcounts", name="evidence:save_headcounts")
 def save_headcounts(request: Request, user: HeadcountManager, session: SessionDep, form: FormDep) -> Response:
     """All departments at once; a bad number re-renders the form with 422 and saves nothing."""
-    values = {key[len("officers-"):]: str(value) for key, value in form.items() if key.startswith("officers-")}
+    values = {
+        key[len("officers-") :]: str(value) for key, value in form.items() if key.startswith("officers-")
+    }
     errors = headcounts.save(session, values, actor=user)
     if errors:
         context = {"headcounts": headcounts.current(session), "values": values, "errors": errors}
@@ -103,5 +124,6 @@ def _query(start: str, end: str) -> str:
 
 
 def _download(data: bytes, media_type: str, filename: str) -> Response:
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )

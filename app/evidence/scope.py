@@ -58,5 +58,6 @@ def _date(value: str) -> date | None:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidPeriod(N_("«%(value)s» no es una fecha: use el calendario o escriba AAAA-MM-DD."),
-                            value=value[:20]) from None
+        raise InvalidPeriod(
+            N_("«%(value)s» no es una fecha: use el calendario o escriba AAAA-MM-DD."), value=value[:20]
+        ) from None

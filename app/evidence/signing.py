@@ -42,7 +42,10 @@ def verify(data: bytes, signature: bytes, known: dict[str, Ed25519PublicKey]) ->
         return False, f"unknown signature algorithm {document.get('algorithm')!r}"
     key = known.get(key_id)
     if key is None:
-        return False, f"the signing key {key_id} is not among the keys given (use --key with the issuer's did.json)"
+        return (
+            False,
+            f"the signing key {key_id} is not among the keys given (use --key with the issuer's did.json)",
+        )
     try:
         key.verify(value, data)
     except InvalidSignature:
@@ -61,7 +64,10 @@ def verify_file(path: Path, signature: Path, key_file: Path | None, data_dir: Pa
         return 2, [f"cascada verify: {error}"]
     valid, message = verify(data, signed, known)
     verdict = "the file is genuine and unchanged" if valid else "do NOT trust this file"
-    return (0 if valid else 1), [f"signature   {'ok' if valid else 'FAILED':<12} {message}", f"result      {verdict}"]
+    return (0 if valid else 1), [
+        f"signature   {'ok' if valid else 'FAILED':<12} {message}",
+        f"result      {verdict}",
+    ]
 
 
 def _local_keys(data_dir: Path) -> dict[str, Ed25519PublicKey]:

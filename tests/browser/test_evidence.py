@@ -27,7 +27,8 @@ def _download(page: Page, name: str, folder: Path) -> bytes:
 
 
 def test_commission_member_reads_boqueron_on_a_phone_and_downloads_pdf_and_csv(
-        new_context: Callable[..., BrowserContext], tmp_path: Path, cascada_server: Server) -> None:
+    new_context: Callable[..., BrowserContext], tmp_path: Path, cascada_server: Server
+) -> None:
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True, accept_downloads=True).new_page()
     log_in(page, "comision")
 
@@ -35,7 +36,9 @@ def test_commission_member_reads_boqueron_on_a_phone_and_downloads_pdf_and_csv(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Informe de evidencia: Boquerón")
     expect(page.get_by_role("img", name="Media inicial y final por generación")).to_be_visible()
-    expect(page.get_by_role("region", name="Aprendizaje por generación")).to_contain_text(re.compile(r"\d+,\d"))
+    expect(page.get_by_role("region", name="Aprendizaje por generación")).to_contain_text(
+        re.compile(r"\d+,\d")
+    )
     expect(page.get_by_role("link", name="Cohortes")).to_have_count(0)  # no door to officers' records
     assert_accessible(page)
     _fits_the_phone(page)

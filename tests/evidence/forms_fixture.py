@@ -29,6 +29,7 @@ def mini_with_forms(tmp_path: Path, evaluation: str = EVALUATION, *, required_qu
     if not required_quizzes:
         manifest = root / "mini" / "course.yaml"
         text = manifest.read_text(encoding="utf-8").replace(
-            "hours: 1\n", "hours: 1\ncompletion: {required_lessons: true, required_quizzes: false}\n")
+            "hours: 1\n", "hours: 1\ncompletion: {required_lessons: true, required_quizzes: false}\n"
+        )
         manifest.write_text(text, encoding="utf-8")
     return root

@@ -13,7 +13,8 @@ from tests.test_demo import _seed, real_courses
 
 
 def test_demo_report_shows_a_gain_that_thins_by_generation_and_a_commission_member(
-        app: FastAPI, session: Session) -> None:
+    app: FastAPI, session: Session
+) -> None:
     for course in real_courses():
         course_service.load(session, course)
     session.commit()

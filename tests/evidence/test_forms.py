@@ -16,8 +16,14 @@ from tests.factories import log_in, make_user, post
 from tests.quizzes.flow import attempt_row, finish, load_courses, slots, start
 
 COURSES = Path(__file__).parents[2] / "courses"
-OBJECTIVE = {"elementos-de-la-trata": "delito", "consentimiento": "delito", "indicadores": "delito",
-             "sigla": "delito", "edad-nino": "general", "formas": "general"}
+OBJECTIVE = {
+    "elementos-de-la-trata": "delito",
+    "consentimiento": "delito",
+    "indicadores": "delito",
+    "sigla": "delito",
+    "edad-nino": "general",
+    "formas": "general",
+}
 
 
 def _location(client: TestClient, path: str) -> str:
@@ -42,7 +48,9 @@ def test_check_names_each_blueprint_problem_at_its_line(tmp_path: Path) -> None:
 
 
 def test_check_refuses_a_pre_test_without_its_post_test(tmp_path: Path) -> None:
-    root = mini_with_forms(tmp_path, EVALUATION.replace('post:\n  title: {es: "Evaluación final", en: "Post-test"}\n', ""))
+    root = mini_with_forms(
+        tmp_path, EVALUATION.replace('post:\n  title: {es: "Evaluación final", en: "Post-test"}\n', "")
+    )
 
     code, lines = catalog.check(root / "mini")
 
@@ -65,13 +73,19 @@ def test_post_test_draws_a_parallel_form_avoiding_the_pre_test_items(tmp_path: P
         pre = {s.question_id for s in evaluation.draw_form(course, evaluation.PRE_TEST, set(), rng)}
         post = {s.question_id for s in evaluation.draw_form(course, evaluation.POST_TEST, pre, rng)}
 
-        assert Counter(OBJECTIVE[q] for q in pre) == Counter(OBJECTIVE[q] for q in post) == {"delito": 2, "general": 1}
+        assert (
+            Counter(OBJECTIVE[q] for q in pre)
+            == Counter(OBJECTIVE[q] for q in post)
+            == {"delito": 2, "general": 1}
+        )
         assert not pre & post
 
 
 def test_post_test_repeats_items_only_where_the_objective_has_too_few(tmp_path: Path) -> None:
-    small = EVALUATION.replace("[elementos-de-la-trata, consentimiento, indicadores, sigla]",
-                               "[elementos-de-la-trata, consentimiento, indicadores]")
+    small = EVALUATION.replace(
+        "[elementos-de-la-trata, consentimiento, indicadores, sigla]",
+        "[elementos-de-la-trata, consentimiento, indicadores]",
+    )
     course, _ = catalog.load_course(mini_with_forms(tmp_path, small) / "mini")
     assert course is not None
     pre = {"elementos-de-la-trata", "consentimiento", "edad-nino"}
@@ -83,7 +97,8 @@ def test_post_test_repeats_items_only_where_the_objective_has_too_few(tmp_path: 
 
 
 def test_the_pre_test_comes_before_the_first_lesson_and_its_post_test_differs(
-        tmp_path: Path, app: FastAPI, client: TestClient, session: Session) -> None:
+    tmp_path: Path, app: FastAPI, client: TestClient, session: Session
+) -> None:
     course = load_courses(session, mini_with_forms(tmp_path))
     officer = make_user(session, app)
     log_in(client, officer)
@@ -105,7 +120,8 @@ def test_the_pre_test_comes_before_the_first_lesson_and_its_post_test_differs(
 
 
 def test_the_pre_test_shows_no_score_or_feedback_and_does_not_count_toward_completion(
-        tmp_path: Path, app: FastAPI, client: TestClient, session: Session) -> None:
+    tmp_path: Path, app: FastAPI, client: TestClient, session: Session
+) -> None:
     load_courses(session, mini_with_forms(tmp_path, required_quizzes=False))
     officer = make_user(session, app)
     log_in(client, officer)

@@ -5,7 +5,9 @@ import pytest
 from app.evidence.gain import Result, compute, t_975
 
 # Four matched pairs and one officer who took only the pre-test; a mastery mark of 70.
-EXAMPLE = [Result(pre, post, mastery=70) for pre, post in ((40, 70), (50, 80), (60, 70), (30, 60), (55, None))]
+EXAMPLE = [
+    Result(pre, post, mastery=70) for pre, post in ((40, 70), (50, 80), (60, 70), (30, 60), (55, None))
+]
 
 
 def test_gain_counts_only_matched_pairs_and_the_one_who_left_as_attrition() -> None:

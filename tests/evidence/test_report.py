@@ -18,7 +18,8 @@ TODAY = local(utcnow()).date()
 
 
 def test_department_report_counts_reach_by_sex_and_gain_over_matched_pairs(
-        session: Session, app: FastAPI, tmp_path: Path) -> None:
+    session: Session, app: FastAPI, tmp_path: Path
+) -> None:
     build(session, app, tmp_path)
     session.add(DepartmentHeadcount(department="boqueron", officers=70, updated_by_id=1))
     session.commit()
@@ -47,7 +48,8 @@ def test_groups_under_five_pairs_show_counts_only(session: Session, app: FastAPI
 
 
 def test_country_report_adds_departments_and_the_period_filters_cohorts(
-        session: Session, app: FastAPI, tmp_path: Path) -> None:
+    session: Session, app: FastAPI, tmp_path: Path
+) -> None:
     build(session, app, tmp_path)
 
     country = report.build(session, None, Period(), TODAY)
@@ -63,8 +65,14 @@ def test_trainers_certified_active_and_never_led(session: Session, app: FastAPI,
     world = build(session, app, tmp_path)
     active, idle = world.officers[0], world.officers[1]
     for person in (active, idle):
-        session.add(TrainerCertification(user_id=person.id or 0, course_slug="mini", cohort_id=world.boqueron.id or 0,
-                                         certified_by_id=world.instructor.id or 0))
+        session.add(
+            TrainerCertification(
+                user_id=person.id or 0,
+                course_slug="mini",
+                cohort_id=world.boqueron.id or 0,
+                certified_by_id=world.instructor.id or 0,
+            )
+        )
     world.itapua.lead_id = active.id or 0  # leads Itapúa's cohort, which had a session 3 days ago
     session.add(world.itapua)
     session.commit()

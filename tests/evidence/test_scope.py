@@ -16,8 +16,18 @@ from tests.evidence.world import World, build
 from tests.factories import log_in, make_user, post
 
 SCOPED = re.compile(r"\{(cohort_id|code|department)\}")
-FILLERS = {"slug": "mini", "quiz_id": "pre-test", "item_id": "primera", "module_id": "basico", "session_id": "1",
-           "attempt_id": "1", "certificate_id": "1", "version_id": "1", "name": "flujo.svg", "position": "0"}
+FILLERS = {
+    "slug": "mini",
+    "quiz_id": "pre-test",
+    "item_id": "primera",
+    "module_id": "basico",
+    "session_id": "1",
+    "attempt_id": "1",
+    "certificate_id": "1",
+    "version_id": "1",
+    "name": "flujo.svg",
+    "position": "0",
+}
 
 
 @pytest.fixture
@@ -28,7 +38,13 @@ def world(session: Session, app: FastAPI, tmp_path: Path) -> World:
 def _scoped_paths(app: FastAPI, cohort_id: int, code: str, user_id: int) -> list[str]:
     """Every GET route taking a cohort or a department, with its ids filled in."""
     paths = []
-    values = {**FILLERS, "cohort_id": str(cohort_id), "code": code, "department": code, "user_id": str(user_id)}
+    values = {
+        **FILLERS,
+        "cohort_id": str(cohort_id),
+        "code": code,
+        "department": code,
+        "user_id": str(user_id),
+    }
     for key in route_rules(app):
         methods, path = key.split(" ", 1)
         if "GET" in methods.split(",") and SCOPED.search(path):
@@ -37,10 +53,15 @@ def _scoped_paths(app: FastAPI, cohort_id: int, code: str, user_id: int) -> list
 
 
 def test_commission_member_gets_nothing_of_another_department_as_page_fragment_or_export(
-        client: TestClient, world: World, app: FastAPI) -> None:
+    client: TestClient, world: World, app: FastAPI
+) -> None:
     log_in(client, world.commission)
     paths = _scoped_paths(app, world.itapua.id or 0, "itapua", world.officers[-1].id or 0)
-    paths += ["/evidence/reports/paraguay", "/evidence/reports/paraguay.csv", "/evidence/reports/paraguay.pdf"]
+    paths += [
+        "/evidence/reports/paraguay",
+        "/evidence/reports/paraguay.csv",
+        "/evidence/reports/paraguay.pdf",
+    ]
 
     assert "/evidence/reports/itapua.pdf.sig" in paths and f"/evidence/cohorts/{world.itapua.id}" in paths
     for path in paths:
@@ -51,7 +72,8 @@ def test_commission_member_gets_nothing_of_another_department_as_page_fragment_o
 
 
 def test_commission_member_reads_own_department_as_aggregates_never_a_name_or_answer(
-        client: TestClient, world: World, app: FastAPI) -> None:
+    client: TestClient, world: World, app: FastAPI
+) -> None:
     log_in(client, world.commission)
     readable = []
     for path in _scoped_paths(app, world.boqueron.id or 0, "boqueron", world.officers[0].id or 0):
@@ -64,14 +86,21 @@ def test_commission_member_reads_own_department_as_aggregates_never_a_name_or_an
                 assert "Oficial Boqueron" not in body, path  # no officer is ever named
                 assert "Instructora Prueba" not in body, path
 
-    assert set(readable) >= {"/evidence/reports/boqueron", "/evidence/reports/boqueron.csv",
-                             "/evidence/reports/boqueron.pdf", "/evidence/reports/boqueron.pdf.sig",
-                             f"/evidence/cohorts/{world.boqueron.id}"}
-    assert not any(path.startswith(("/cohorts", "/cascade", "/quizzes", "/admin")) for path in readable), readable
+    assert set(readable) >= {
+        "/evidence/reports/boqueron",
+        "/evidence/reports/boqueron.csv",
+        "/evidence/reports/boqueron.pdf",
+        "/evidence/reports/boqueron.pdf.sig",
+        f"/evidence/cohorts/{world.boqueron.id}",
+    }
+    assert not any(path.startswith(("/cohorts", "/cascade", "/quizzes", "/admin")) for path in readable), (
+        readable
+    )
 
 
 def test_report_fragment_is_the_figures_block_and_small_groups_hide_their_scores(
-        client: TestClient, world: World) -> None:
+    client: TestClient, world: World
+) -> None:
     log_in(client, world.commission)
 
     fragment = client.get("/evidence/reports/boqueron?start=2026-01-01", headers={"HX-Request": "true"})
@@ -83,7 +112,9 @@ def test_report_fragment_is_the_figures_block_and_small_groups_hide_their_scores
     assert "Total;6;5;16,7\xa0%;45\xa0%;73\xa0%;28,0;" in csv
 
 
-def test_commission_member_lands_on_their_report_and_a_bad_period_is_422(client: TestClient, world: World) -> None:
+def test_commission_member_lands_on_their_report_and_a_bad_period_is_422(
+    client: TestClient, world: World
+) -> None:
     log_in(client, world.commission)
 
     landing = client.get("/evidence")
@@ -96,10 +127,16 @@ def test_commission_member_lands_on_their_report_and_a_bad_period_is_422(client:
 
 
 def test_admin_appoints_a_commission_member_only_with_a_department(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
-    fields = {"username": "comision.boqueron", "full_name": "Ana Comisión", "role": "commission", "language": "es",
-              "password": "comision del chaco"}
+    fields = {
+        "username": "comision.boqueron",
+        "full_name": "Ana Comisión",
+        "role": "commission",
+        "language": "es",
+        "password": "comision del chaco",
+    }
 
     without = post(client, "/admin/users/new", fields)
     with_department = post(client, "/admin/users/new", {**fields, "department": "boqueron"})
@@ -112,7 +149,8 @@ def test_admin_appoints_a_commission_member_only_with_a_department(
 
 
 def test_admin_enters_headcounts_bad_numbers_save_nothing_and_commission_cannot(
-        client: TestClient, session: Session, app: FastAPI, world: World) -> None:
+    client: TestClient, session: Session, app: FastAPI, world: World
+) -> None:
     admin = make_user(session, app, role=Role.admin)
     log_in(client, admin)
 
@@ -126,7 +164,9 @@ def test_admin_enters_headcounts_bad_numbers_save_nothing_and_commission_cannot(
     assert bad.status_code == 422 and "número entero" in bad.text
     assert good.status_code == 303
     session.expire_all()
-    assert [(h.department, h.officers) for h in session.exec(select(DepartmentHeadcount))] == [("boqueron", 1400)]
+    assert [(h.department, h.officers) for h in session.exec(select(DepartmentHeadcount))] == [
+        ("boqueron", 1400)
+    ]
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "headcount.set")).one()
     assert "0,5\xa0%" in report  # 7 officers of 1.400
     assert refused.status_code == 403

@@ -27,7 +27,8 @@ def test_roster_names_an_unknown_sex_by_row_and_column() -> None:
 
 
 def test_officer_states_or_withdraws_their_sex_on_the_profile(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     officer = make_user(session, app)
     log_in(client, officer)
 
@@ -43,7 +44,8 @@ def test_officer_states_or_withdraws_their_sex_on_the_profile(
 
 
 def test_a_roster_import_records_each_new_officers_stated_sex(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     load_fixture_courses(session)
     lead = make_user(session, app, role=Role.instructor)
     cohort = make_cohort(session, lead)

@@ -31,12 +31,20 @@ def _download(client: TestClient, path: str) -> bytes:
 
 def _cli_verify(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"CASCADA_DATA_DIR": str(data_dir), "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "app.cli", "verify", *args], capture_output=True, text=True,
-                          env=env, timeout=60, cwd=ROOT, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "verify", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_the_signed_report_pdf_verifies_and_a_changed_byte_fails(
-        client: TestClient, world: World, app: FastAPI, tmp_path: Path) -> None:
+    client: TestClient, world: World, app: FastAPI, tmp_path: Path
+) -> None:
     log_in(client, world.commission)
     pdf = _download(client, "/evidence/reports/boqueron.pdf?start=2026-01-01")
     signature = _download(client, "/evidence/reports/boqueron.pdf.sig?start=2026-01-01")
@@ -51,7 +59,8 @@ def test_the_signed_report_pdf_verifies_and_a_changed_byte_fails(
 
 
 def test_cascada_verify_accepts_the_report_and_refuses_it_changed(
-        client: TestClient, world: World, app: FastAPI, tmp_path: Path) -> None:
+    client: TestClient, world: World, app: FastAPI, tmp_path: Path
+) -> None:
     log_in(client, world.commission)
     folder = tmp_path / "downloads"
     folder.mkdir()
@@ -60,11 +69,15 @@ def test_cascada_verify_accepts_the_report_and_refuses_it_changed(
     did = client.get("/.well-known/did.json")
     (folder / "did.json").write_text(did.text, encoding="utf-8")
 
-    genuine = _cli_verify(tmp_path / "elsewhere", str(folder / "informe.pdf"), "--key", str(folder / "did.json"))
+    genuine = _cli_verify(
+        tmp_path / "elsewhere", str(folder / "informe.pdf"), "--key", str(folder / "did.json")
+    )
     data = bytearray((folder / "informe.pdf").read_bytes())
     data[-40] ^= 0x20
     (folder / "informe.pdf").write_bytes(bytes(data))
-    tampered = _cli_verify(tmp_path / "elsewhere", str(folder / "informe.pdf"), "--key", str(folder / "did.json"))
+    tampered = _cli_verify(
+        tmp_path / "elsewhere", str(folder / "informe.pdf"), "--key", str(folder / "did.json")
+    )
 
     assert genuine.returncode == 0, genuine.stdout + genuine.stderr
     assert "genuine" in genuine.stdout
