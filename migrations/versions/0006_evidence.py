@@ -1,7 +1,7 @@
 """evidence: commission member role, the sex of a user (optional), police headcounts per department
 
 Revision ID: 0006_evidence
-Revises: 0005
+Revises: 0006_pages
 Create Date: 2026-12-04
 """
 
