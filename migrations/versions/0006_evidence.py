@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = "0006_evidence"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006_pages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
