@@ -31,6 +31,8 @@ class Permission(StrEnum):
     certify_trainers = "certify_trainers"  # revoke a trainer certification
     manage_certificates = "manage_certificates"  # issue and revoke certificates
     view_reports = "view_reports"  # the whole cascade, department reports
+    read_evidence = "read_evidence"  # evidence reports; a commission member's are scoped to their department
+    manage_headcounts = "manage_headcounts"  # police headcounts per department
 
 
 _EVERYONE = {Permission.use_account, Permission.read_courses}
@@ -39,6 +41,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.instructor: frozenset(_EVERYONE | {Permission.view_facilitator_notes, Permission.grade_responses,
                                             Permission.lead_cohorts}),
     Role.admin: frozenset(Permission),
+    # Read-only, aggregate figures of one department (User.department): app/evidence/scope.py.
+    Role.commission: frozenset({Permission.use_account, Permission.read_evidence}),
 }
 
 
@@ -93,3 +97,5 @@ CohortAdmin = Annotated[User, Depends(Rule(Permission.manage_cohorts))]
 TrainerCertifier = Annotated[User, Depends(Rule(Permission.certify_trainers))]
 CertificateManager = Annotated[User, Depends(Rule(Permission.manage_certificates))]
 ReportReader = Annotated[User, Depends(Rule(Permission.view_reports))]
+EvidenceReader = Annotated[User, Depends(Rule(Permission.read_evidence))]
+HeadcountManager = Annotated[User, Depends(Rule(Permission.manage_headcounts))]

@@ -68,12 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("path", nargs="?", type=Path)
     load.set_defaults(handler=_courses_load)
 
-    verify = commands.add_parser("verify", help="check a certificate's signed credential offline")
+    verify = commands.add_parser("verify", help="check a certificate's credential or a signed report offline")
     verify.add_argument("file", type=Path, help="the credential (.json) downloaded from the verification page")
     verify.add_argument("--key", type=Path,
                         help="the issuer's did.json or public key (default: this data dir's keys)")
     verify.add_argument("--status-list", type=Path,
                         help="a downloaded revocation list, to check revocation offline")
+    verify.add_argument("--signature", type=Path,
+                        help="a detached signature (.sig) of FILE, e.g. an evidence report PDF (default: FILE.sig)")
     verify.set_defaults(handler=_verify)
 
     questions = commands.add_parser("questions", help="question banks")
@@ -181,7 +183,13 @@ def _load_courses(settings: Settings, path: Path) -> int:
 
 def _verify(settings: Settings, args: argparse.Namespace) -> int:
     from app.certificates import offline
+    from app.evidence import signing
 
+    detached = args.signature or (args.file.with_name(args.file.name + ".sig") if args.file.suffix != ".json" else None)
+    if detached is not None:
+        code, lines = signing.verify_file(args.file, detached, args.key, settings.data_dir)
+        print("\n".join(lines))
+        return code
     code, lines = offline.verify_file(args.file, args.key, args.status_list, settings.data_dir)
     for line in lines:
         print(line)

@@ -9,6 +9,7 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Institution, Role, User
 from app.accounts.passwords import hash_password
 from app.cascade import demo as cascade_demo
+from app.evidence import demo as evidence_demo
 
 DEMO_PASSWORD = "cascada-demo"
 DEMO_USERS = (
@@ -33,6 +34,8 @@ def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
     cascade = cascade_demo.wanted(session)
     # The cascade's people come first, so the three accounts stay at the top of the newest-first user list.
     people = cascade_demo.add_people(session, password_hash(), police_id) if cascade else {}
+    if cascade:
+        evidence_demo.add_commission(session, password_hash(), police_id)
     accounts = {}
     for username, full_name, role, department in DEMO_USERS:
         found = session.exec(select(User).where(User.username == username)).first()
@@ -50,5 +53,6 @@ def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
         accounts[username] = found
     if cascade:
         cascade_demo.add_cohorts(session, people, accounts["instructora"], accounts["admin"], police_id)
-    return [(username, str(role)) for username, _, role, _ in DEMO_USERS] + cascade_demo.accounts()
-
+        evidence_demo.add_evidence(session, accounts["admin"].id or 0)
+    commission = [(evidence_demo.COMMISSION[0], f"{Role.commission} ({evidence_demo.COMMISSION[2]})")]
+    return [(username, str(role)) for username, _, role, _ in DEMO_USERS] + cascade_demo.accounts() + commission

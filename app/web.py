@@ -24,7 +24,7 @@ from app.security import csrf_token
 
 log = logging.getLogger("cascada")
 ROLE_NAMES = {"officer": i18n.N_("Oficial"), "instructor": i18n.N_("Instructor/a"),
-              "admin": i18n.N_("Administrador/a")}
+              "admin": i18n.N_("Administrador/a"), "commission": i18n.N_("Miembro de comisión")}
 
 
 def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:

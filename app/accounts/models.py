@@ -14,6 +14,14 @@ class Role(StrEnum):
     officer = "officer"
     instructor = "instructor"
     admin = "admin"
+    commission = "commission"  # a Departmental Commission member: aggregate figures of one department
+
+
+class Sex(StrEnum):
+    """As the person states it; None on the user means "not stated" (the foreign-assistance indicators count it so)."""
+
+    female = "female"
+    male = "male"
 
 
 class Institution(SQLModel, table=True):
@@ -35,6 +43,7 @@ class User(SQLModel, table=True):
     institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)
     department: str | None = Field(default=None, max_length=32, index=True)  # a departments.DEPARTMENTS code
     role: Role = Field(default=Role.officer, max_length=16, index=True)
+    sex: Sex | None = Field(default=None, max_length=8)
     language: str = Field(default="es", max_length=5)
     active: bool = True
     password_hash: str = Field(default="", max_length=255)

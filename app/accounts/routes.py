@@ -94,6 +94,17 @@ def change_password(request: Request, user: CurrentUser, session: SessionDep,
     return response
 
 
+@router.post("/profile/sex", name="accounts:sex")
+def set_sex(request: Request, user: CurrentUser, session: SessionDep,
+            sex: Annotated[str, Form(max_length=16)] = "") -> Response:
+    """Optional: the figures for funders count people trained by sex, and "not stated" otherwise."""
+    try:
+        service.set_sex(session, service.get_user(session, user.id or 0), sex)
+    except service.InvalidUser as error:
+        return render(request, "accounts/profile.html", {"sex_error": translate(error)}, status_code=422)
+    return redirect(request, "accounts:profile")
+
+
 @router.post("/language", name="accounts:language")
 def choose_language(request: Request, session: SessionDep, user: MaybeUser,
                     language: Annotated[str, Form()] = "es", next: Annotated[str, Form()] = "") -> Response:

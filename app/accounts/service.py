@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts import auth, names
 from app.accounts.departments import DEPARTMENTS, SEED_INSTITUTIONS
-from app.accounts.models import Institution, Role, User
+from app.accounts.models import Institution, Role, Sex, User
 from app.accounts.passwords import check_policy, hash_password, verify_password
 from app.errors import DomainError, NotFound
 from app.i18n import LANGUAGES, N_
@@ -74,6 +74,8 @@ def validate_user_form(session: Session, form: UserForm, *, user_id: int | None 
         raise InvalidUser("role", N_("Elija un rol de la lista."))
     if form.department and form.department not in DEPARTMENTS:
         raise InvalidUser("department", N_("Elija un departamento de la lista."))
+    if form.role == Role.commission and not form.department:
+        raise InvalidUser("department", N_("Un miembro de comisión ve solo su departamento: elija cuál."))
     if form.language not in LANGUAGES:
         raise InvalidUser("language", N_("Elija un idioma de la lista."))
     if form.institution_id is not None and session.get(Institution, form.institution_id) is None:
@@ -152,6 +154,14 @@ def change_password(session: Session, hasher: PasswordHasher, user: User, curren
     session.add(user)
     auth.end_all_sessions(session, user.id or 0)
     return auth.start_session(session, user)
+
+
+def set_sex(session: Session, user: User, value: str) -> None:
+    """The user's own statement of their sex; an empty value means not stated."""
+    if value and value not in Sex.__members__:
+        raise InvalidUser("sex", N_("Elija una opción de la lista."))
+    user.sex = Sex(value) if value else None
+    session.add(user)
 
 
 def set_language(session: Session, user: User, language: str) -> None:

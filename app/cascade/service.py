@@ -39,6 +39,12 @@ def view_for(session: Session, user: User) -> tree.View:
     return tree.View(cascade, roots)
 
 
+def generations(session: Session) -> dict[int, int]:
+    """Each cohort's generation in the cascade (1: led by ISEPOL staff), from the two structure queries."""
+    cascade = tree.build(_cohort_rows(session), _certifications(session))
+    return {cohort_id: node.generation for cohort_id, node in cascade.nodes.items()}
+
+
 def branch(view: tree.View, cohort_id: int) -> tree.View:
     """The part of `view` under one cohort; 404 when the cohort is not in the view."""
     if cohort_id not in view.ids:

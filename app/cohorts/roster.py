@@ -42,7 +42,13 @@ HEADERS = {
     "institution": "institution",
     "departamento": "department",
     "department": "department",
+    "sexo": "sex",
+    "sex": "sex",
 }
+# What people write in a "sexo" column; empty, "no declarado" and the like mean not stated.
+SEX_KEYS = {"f": "female", "femenino": "female", "mujer": "female", "female": "female", "woman": "female",
+            "m": "male", "masculino": "male", "hombre": "male", "varon": "male", "male": "male", "man": "male",
+            "no declarado": None, "no declara": None, "nd": None, "prefiere no decir": None, "not stated": None}
 LIMITS = {"full_name": 200, "rank": 80, "institution": 200}
 
 
@@ -65,6 +71,7 @@ class RosterRow:
     rank: str
     institution: str  # as written; matched to an institution by the service
     department: str | None  # a departments.DEPARTMENTS code
+    sex: str | None = None  # accounts.models.Sex value; None: not stated
 
 
 @dataclass(frozen=True)
@@ -275,11 +282,15 @@ def _row(
                 ),
                 value=cell("department")[:40],
             )
+    sex = SEX_KEYS.get(fold(cell("sex")), "?") if cell("sex") else None
+    if sex == "?":
+        problem("sex", N_("«%(value)s» no es un sexo que conozcamos: escriba F, M o deje la celda vacía "
+                          "(no declarado)."), value=cell("sex")[:20])
     if problems:
         return None, problems
     institution = " ".join(cell("institution").split())
     return RosterRow(
-        number, username, national_id, full_name, " ".join(cell("rank").split()), institution, department
+        number, username, national_id, full_name, " ".join(cell("rank").split()), institution, department, sex
     ), []
 
 

@@ -265,6 +265,7 @@ def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User)
             rank=row.rank,
             institution_id=entry.institution_id,
             department=row.department or cohort.department,
+            sex=row.sex,
             role=Role.officer,
             password_hash="",
         )

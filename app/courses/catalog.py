@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from app.courses import bankfiles, checks, imagefiles, markdown, schema
+from app.courses import bankfiles, checks, evaluation, imagefiles, markdown, schema
 from app.courses.sourcefiles import Located, Problem, Reader
 from app.courses.yamlerrors import SLUG_PATTERN
 
@@ -71,14 +71,16 @@ class Course:
     sources: tuple[schema.Source, ...]
     images: dict[str, bytes]  # "images/x.svg" -> bytes
     content_hash: str  # sha256 of the canonical document: same files, same hash
+    evaluation: schema.Evaluation | None = None  # evaluation.yaml: the pre-test and post-test
 
     def items(self) -> list[Item]:
         """Return every item of every module in study order."""
         return [item for module in self.modules for item in module.items]
 
     def item(self, item_id: str) -> Item | None:
-        """Return the lesson, case or quiz with this id, or None."""
-        return next((item for item in self.items() if item.id == item_id), None)
+        """Return the lesson, case or quiz with this id (the pre-test and post-test too), or None."""
+        found = next((item for item in self.items() if item.id == item_id), None)
+        return found or evaluation.form_item(self, item_id)
 
     def question_count(self) -> int:
         """Return the number of distinct questions in the banks and the quizzes."""
@@ -114,6 +116,7 @@ def load_course(folder: Path) -> tuple[Course | None, list[Problem]]:
     manifest = reader.model(folder / "course.yaml", schema.Course)
     glossary = _optional(reader, folder / "glossary.yaml", schema.Glossary)
     sources = _optional(reader, folder / "sources.yaml", schema.Sources)
+    forms = _optional(reader, folder / "evaluation.yaml", schema.Evaluation)
     banks, questions = bankfiles.load(reader, folder / "banks")
     course_images = imagefiles.load(reader, folder / "images")
     _check_slug(reader, folder)
@@ -132,9 +135,11 @@ def load_course(folder: Path) -> tuple[Course | None, list[Problem]]:
             tuple(sources.sources) if sources else (),
             course_images,
             "",
+            forms,
         )
     )
     checks.run(reader, course, questions)
+    evaluation.check(reader, course)
     return (None, sorted(reader.problems)) if reader.problems else (course, [])
 
 
@@ -242,7 +247,9 @@ def _with_hash(course: Course) -> Course:
 
 def to_document(course: Course) -> dict[str, Any]:
     """Return everything but the images' bytes as JSON-ready data (images by path and sha256)."""
-    return {
+    # The evaluation key only when there is one: documents (and hashes) of older versions stay as they were.
+    forms = {"evaluation": course.evaluation.model_dump(mode="json")} if course.evaluation else {}
+    return forms | {
         "slug": course.slug,
         "manifest": course.manifest.model_dump(mode="json"),
         "modules": [_module_document(module) for module in course.modules],
@@ -295,6 +302,7 @@ def from_document(document: dict[str, Any], images: dict[str, bytes]) -> Course:
         tuple(schema.Source.model_validate(s) for s in document["sources"]),
         dict(images),
         "",
+        schema.Evaluation.model_validate(document["evaluation"]) if document.get("evaluation") else None,
     )
     return _with_hash(course)
 

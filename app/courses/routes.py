@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access import CourseManager, CourseReader, Facilitator
-from app.courses import pages, service
+from app.courses import evaluation, pages, service
 from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, current_language
@@ -73,11 +73,14 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
     item = course.item(item_id)
     if item is None:
         raise NotFound(N_("No encontramos esta página."))
+    enrollment = learning.enrollment(session, user, slug)
+    if not item.module_id or (enrollment and learning.pre_test_pending(session, enrollment, course)):
+        form = item.id if not item.module_id else evaluation.PRE_TEST  # the forms live on the quiz pages
+        return redirect(request, "quizzes:overview", slug=slug, quiz_id=form)
     html = pages.render(pages.body(item.body, current_language()), course, version.id or 0) if item.body else ""
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)
     size = pages.quiz_size(course, item.quiz) if item.quiz else 0
-    enrollment = learning.enrollment(session, user, slug)
     done = enrollment is not None and item_id in learning.facts(session, enrollment, course).items_done
     return render(request, "courses/item.html", _context(course=course, item=item, html=html, module=module,
                                                          previous=previous, following=following, quiz_size=size,

@@ -298,3 +298,35 @@ class Sources(Model):
     """`sources.yaml`: references that lessons cite as `[L1 Art. 5](source:L1)`."""
 
     sources: list[Source]
+
+
+# --- pre-test and post-test ----------------------------------------------------------------
+
+
+class Objective(Model):
+    """One row of the blueprint: `count` items per form, drawn from the bank questions listed."""
+
+    id: Slug
+    title: Text
+    count: Annotated[int, Field(ge=1)] = 1
+    questions: Annotated[list[Slug], Field(min_length=1)]  # ids of questions in the course's banks
+
+
+class Form(Model):
+    title: Text
+    intro: Text | None = None
+
+
+class Evaluation(Model):
+    """`evaluation.yaml`: a pre-test and a post-test, parallel forms of one blueprint.
+
+    The pre-test is taken at enrolment, before the first lesson, without feedback, and its grade
+    never counts; the post-test draws the same number of items per objective, avoiding the items
+    the officer saw in the pre-test wherever the objective has enough of them.
+    """
+
+    pre: Form
+    post: Form
+    mastery: Annotated[float, Field(ge=0, le=100)] = 80  # percent on the post-test
+    time_limit_minutes: Annotated[int, Field(ge=1, le=600)] | None = None
+    blueprint: Annotated[list[Objective], Field(min_length=1)]

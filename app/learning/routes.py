@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access import CourseReader
+from app.courses import evaluation
 from app.db import SessionDep
 from app.learning import service
 from app.web import redirect
@@ -20,7 +21,10 @@ def enroll(request: Request, slug: str, user: CourseReader, session: SessionDep)
 @router.get("/{slug}/continue", name="learning:continue")
 def continue_course(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     """The next unfinished lesson, case or quiz; the course page once everything is done."""
-    step = service.progress(session, service.enrolled(session, user, slug)).next_item
+    progress = service.progress(session, service.enrolled(session, user, slug))
+    if service.pre_test_pending(session, progress.enrollment, progress.course):
+        return redirect(request, "quizzes:overview", slug=slug, quiz_id=evaluation.PRE_TEST)
+    step = progress.next_item
     if step is None:
         return redirect(request, "courses:course", slug=slug)
     if step.kind == "quiz":

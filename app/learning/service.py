@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.cohorts import facts as cohort_facts
-from app.courses import catalog
+from app.courses import catalog, evaluation
 from app.courses import service as course_service
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
@@ -159,6 +159,21 @@ def progress(session: Session, found: Enrollment) -> Progress:
     known = facts(session, found, course)
     return Progress(found, course, known, completion.evaluate(course, known),
                     completion.next_item(course, known), completion.percent_done(course, known))
+
+
+def pre_test_pending(session: Session, found: Enrollment, course: catalog.Course) -> bool:
+    """A course with a pre-test asks for it first: before any lesson is read, until it is finished.
+
+    Someone who started the course before the pre-test existed is not sent back to it: a pre-test
+    taken after the lessons would measure nothing.
+    """
+    if course.evaluation is None or found.completed_at is not None:
+        return False
+    started = session.exec(select(ItemProgress.id).where(ItemProgress.enrollment_id == found.id)).first()
+    taken = session.exec(select(QuizAttempt.id).where(
+        QuizAttempt.user_id == found.user_id, QuizAttempt.course_slug == found.course_slug,
+        QuizAttempt.quiz_id == evaluation.PRE_TEST, QuizAttempt.state == AttemptState.finished)).first()
+    return started is None and taken is None
 
 
 def record_completion(session: Session, found: Enrollment) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
-from app.courses import catalog
+from app.courses import catalog, evaluation
 from app.courses import service as course_service
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
@@ -91,12 +91,27 @@ def _create(session: Session, user_id: int, course: catalog.Course, version_id: 
     session.add(attempt)
     session.flush()
     questions = drawing.question_index(quiz, course.banks)
-    for position, slot in enumerate(drawing.draw(quiz, course.banks, random.SystemRandom())):
+    for position, slot in enumerate(_draw(session, user_id, course, quiz_id, quiz)):
         session.add(AttemptSlot(attempt_id=attempt.id or 0, position=position, question_id=slot.question_id,
                                 option_order=json.dumps(list(slot.option_order)),
                                 points=questions[slot.question_id].points))
     session.flush()
     return attempt
+
+
+def _draw(session: Session, user_id: int, course: catalog.Course, quiz_id: str,
+          quiz: Any) -> list[drawing.Slot]:
+    """The attempt's questions; the post-test avoids what the officer's pre-test asked (parallel forms)."""
+    rng = random.SystemRandom()
+    if quiz_id not in evaluation.FORM_IDS:
+        return drawing.draw(quiz, course.banks, rng)
+    seen: set[str] = set()
+    if quiz_id == evaluation.POST_TEST:
+        seen = set(session.exec(select(AttemptSlot.question_id).join(
+            QuizAttempt, col(QuizAttempt.id) == AttemptSlot.attempt_id).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.course_slug == course.slug,
+            QuizAttempt.quiz_id == evaluation.PRE_TEST)))
+    return evaluation.draw_form(course, quiz_id, seen, rng)
 
 
 def slots(session: Session, attempt: QuizAttempt) -> list[AttemptSlot]:

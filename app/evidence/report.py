@@ -1,0 +1,221 @@
+"""The evidence report: one function computes it, and the page, the CSV and the PDF all show it.
+
+Definitions (also printed with every report, see `definitions.py`):
+
+- cohorts counted: of the department (or the country), started within the period.
+- officers reached: distinct members of the cohorts counted; by sex as their profile states it.
+- reach as a share: officers reached / the police headcount an admin entered for the department.
+- in-person hours: hours of the sessions of the cohorts counted; officer-hours: those hours times
+  the officers marked present. Online hours: each completed course enrolment of a member, times the
+  course's study hours.
+- certificates: issued for the cohorts counted and not revoked.
+- trainers: people certified in the cohorts counted (not revoked), each once, in the generation of the
+  cohort that certified them; active: led or co-led a session in the 6 months up to the period's end
+  (or today); never led: lead no cohort at all.
+- gain: see `gain.py`. Each officer's pre-test and post-test in a course count once, in the earliest
+  of their cohorts counted that teaches the course. Groups with fewer than MIN_PAIRS matched pairs
+  show their counts only, so no officer's score can be read off a small group.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from app.courses import evaluation
+from app.evidence import figures
+from app.evidence.figures import Period
+from app.evidence.gain import Gain, Result, compute
+
+MIN_PAIRS = 5
+SEXES = ("female", "male", "not_stated")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A group and its gain figures; `key` is a course slug, a generation, a sex, a cohort id or a department."""
+
+    key: Hashable
+    label: Any  # text, or a course title in each language (schema.Text)
+    gain: Gain
+
+    @property
+    def shown(self) -> bool:
+        return self.gain.pairs >= MIN_PAIRS
+
+
+@dataclass(frozen=True)
+class TrainerLine:
+    generation: int
+    certified: int
+    active: int
+    never_led: int
+
+
+@dataclass(frozen=True)
+class Reach:
+    key: Hashable  # a generation or a department
+    cohorts: int
+    officers: int
+    share: float | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    department: str | None
+    period: Period
+    today: date
+    cohorts: int
+    officers: int
+    by_sex: dict[str, int]
+    headcount: int | None
+    share: float | None
+    in_person_hours: float
+    attended_hours: float
+    online_hours: float
+    certificates: int
+    trainers: TrainerLine  # generation 0: all generations
+    trainers_by_generation: list[TrainerLine]
+    reach_by_generation: list[Reach]
+    reach_by_department: list[Reach]
+    gain: Line
+    gain_by_course: list[Line]
+    gain_by_generation: list[Line]
+    gain_by_sex: list[Line]
+    gain_by_cohort: list[Line]
+    cohort_list: list[tuple[int, str, int, int]]  # id, name, generation, officers; by start date
+
+    @property
+    def min_pairs(self) -> int:
+        return MIN_PAIRS
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """One officer's forms in one course, placed in the cohort they count in."""
+
+    cohort: figures.CohortFacts
+    course: str
+    sex: str
+    result: Result
+
+
+def build(session: Session, department: str | None, period: Period, today: date) -> Report:
+    """The report of `department` (None: the whole country) for `period`; `today` anchors "active"."""
+    rows = figures.load(session, department, period, today)
+    sexes = {user: sex or "not_stated" for _, user, sex in rows.members}
+    pairs = _pairs(rows, sexes)
+    officers = set(sexes)
+    headcount = rows.headcounts.get(department) if department else _country_headcount(rows)
+    return Report(
+        department=department,
+        period=period,
+        today=today,
+        cohorts=len(rows.cohorts),
+        officers=len(officers),
+        by_sex={sex: sum(1 for s in sexes.values() if s == sex) for sex in SEXES},
+        headcount=headcount,
+        share=len(officers) / headcount if headcount else None,
+        in_person_hours=sum(rows.session_hours.values()),
+        attended_hours=sum(rows.attended_hours.values()),
+        online_hours=sum(
+            count * rows.courses[slug].hours
+            for (_, slug), count in rows.completions.items()
+            if slug in rows.courses
+        ),
+        certificates=sum(rows.certificates.values()),
+        trainers=_trainer_line(0, rows.trainers),
+        trainers_by_generation=[
+            _trainer_line(g, [t for t in rows.trainers if t.generation == g])
+            for g in sorted({t.generation for t in rows.trainers})
+        ],
+        reach_by_generation=_reach(rows, lambda c: c.generation),
+        reach_by_department=_reach(rows, lambda c: c.department, rows.headcounts)
+        if department is None
+        else [],
+        gain=Line(None, "", compute(p.result for p in pairs)),
+        gain_by_course=_lines(pairs, lambda p: p.course, lambda slug: rows.courses[str(slug)].title),
+        gain_by_generation=_lines(pairs, lambda p: p.cohort.generation, str),
+        gain_by_sex=_lines(pairs, lambda p: p.sex, str, order=SEXES),
+        gain_by_cohort=_lines(pairs, lambda p: p.cohort.id, lambda cid: rows.cohorts[int(str(cid))].name),
+        cohort_list=_cohort_list(rows),
+    )
+
+
+def _cohort_list(rows: figures.Rows) -> list[tuple[int, str, int, int]]:
+    people: dict[int, int] = defaultdict(int)
+    for cohort_id, _, _ in rows.members:
+        people[cohort_id] += 1
+    ordered = sorted(rows.cohorts.values(), key=lambda c: (c.starts_on, c.name, c.id))
+    return [(c.id, c.name, c.generation, people[c.id]) for c in ordered]
+
+
+def _pairs(rows: figures.Rows, sexes: dict[int, str]) -> list[_Pair]:
+    """Each officer's forms per course, once, in the earliest counted cohort of theirs teaching it."""
+    courses_of: dict[int, set[str]] = defaultdict(set)
+    for cohort_id, slug in rows.cohort_courses:
+        courses_of[cohort_id].add(slug)
+    placed: dict[tuple[int, str], figures.CohortFacts] = {}
+    for cohort_id, user, _ in sorted(rows.members, key=lambda m: (rows.cohorts[m[0]].starts_on, m[0])):
+        for slug in courses_of[cohort_id]:
+            placed.setdefault((user, slug), rows.cohorts[cohort_id])
+    found = []
+    for (user, slug), cohort in placed.items():
+        forms = rows.forms.get((user, slug))
+        course = rows.courses.get(slug)
+        if forms and course and course.mastery is not None:
+            result = Result(forms.get(evaluation.PRE_TEST), forms.get(evaluation.POST_TEST), course.mastery)
+            found.append(_Pair(cohort, slug, sexes[user], result))
+    return found
+
+
+def _lines(
+    pairs: list[_Pair],
+    key: Callable[[_Pair], Hashable],
+    label: Callable[[Hashable], Any],
+    *,
+    order: tuple[str, ...] | None = None,
+) -> list[Line]:
+    groups: dict[Hashable, list[Result]] = defaultdict(list)
+    for pair in pairs:
+        groups[key(pair)].append(pair.result)
+    keys = [k for k in order if k in groups] if order else sorted(groups, key=lambda k: (str(type(k)), k))
+    return [Line(k, label(k), compute(groups[k])) for k in keys]
+
+
+def _trainer_line(generation: int, trainers: list[figures.Trainer]) -> TrainerLine:
+    return TrainerLine(
+        generation,
+        len(trainers),
+        sum(t.led_recently for t in trainers),
+        sum(not t.led_ever for t in trainers),
+    )
+
+
+def _reach(
+    rows: figures.Rows,
+    key: Callable[[figures.CohortFacts], Hashable],
+    headcounts: dict[str, int] | None = None,
+) -> list[Reach]:
+    cohorts: dict[Hashable, int] = defaultdict(int)
+    people: dict[Hashable, set[int]] = defaultdict(set)
+    for cohort in rows.cohorts.values():
+        cohorts[key(cohort)] += 1
+    for cohort_id, user, _ in rows.members:
+        people[key(rows.cohorts[cohort_id])].add(user)
+    found = []
+    for k in sorted(cohorts, key=str):
+        count = headcounts.get(str(k)) if headcounts else None
+        found.append(Reach(k, cohorts[k], len(people[k]), len(people[k]) / count if count else None))
+    return found
+
+
+def _country_headcount(rows: figures.Rows) -> int | None:
+    """The country's headcount only once every department reached has one: a partial sum would flatter."""
+    reached = {cohort.department for cohort in rows.cohorts.values()}
+    if not reached or not reached <= set(rows.headcounts):
+        return None
+    return sum(rows.headcounts.values())
