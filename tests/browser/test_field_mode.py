@@ -132,7 +132,8 @@ def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the
         page.goto(href or "")
         expect(page.locator("article.lesson")).to_be_visible()
         expect(page.locator("#saved-copy")).to_contain_text("Copia guardada en este teléfono el")
-        page.get_by_role("button", name=re.compile("Marcar como leída|Leída")).click()
+        with page.expect_navigation():  # on to the next lesson, from the device
+            page.get_by_role("button", name=re.compile("Marcar como leída|Leída")).click()
         expect(page.locator("#field-status")).to_contain_text(f"en espera en este teléfono: {count}")
     page.close()
     page = context.new_page()  # the browser closed and opened again, still without signal
