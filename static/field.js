@@ -225,7 +225,7 @@
       var button = document.createElement("button");
       total += entry.bytes;
       link.href = "/courses/" + slug; link.textContent = entry.title;
-      button.type = "button"; button.className = "link"; button.textContent = section.dataset.remove;
+      button.type = "button"; button.className = "secondary"; button.textContent = section.dataset.remove;
       button.setAttribute("aria-label", section.dataset.remove + ": " + entry.title);
       button.addEventListener("click", function () { remove(slug).then(renderList); });
       item.append(link, " · " + section.dataset.entry.replace("{size}", size(entry.bytes)).replace("{date}", day(entry.savedAt)) +

@@ -10,7 +10,9 @@ from app.learning import service as learning
 from tests.factories import load_fixture_courses, log_in, make_user
 
 
-def test_the_service_worker_is_served_from_the_root_uncached_with_this_deploys_assets(client: TestClient) -> None:
+def test_the_service_worker_is_served_from_the_root_uncached_with_this_deploys_assets(
+    client: TestClient,
+) -> None:
     response = client.get("/sw.js")
 
     assert response.status_code == 200
@@ -40,7 +42,8 @@ def test_the_offline_page_is_public_and_says_so(client: TestClient) -> None:
 
 
 def test_a_saved_course_holds_every_page_and_image_of_the_enrolled_course(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     load_fixture_courses(session)
     officer = make_user(session, app)
     learning.enroll(session, officer, "mini")
@@ -55,8 +58,9 @@ def test_a_saved_course_holds_every_page_and_image_of_the_enrolled_course(
     assert client.get("/field/versions").json() == {"mini": bundle["version"]}
 
 
-def test_a_course_the_officer_is_not_enrolled_in_cannot_be_saved(client: TestClient, session: Session,
-                                                                  app: FastAPI) -> None:
+def test_a_course_the_officer_is_not_enrolled_in_cannot_be_saved(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     load_fixture_courses(session)
     log_in(client, make_user(session, app))
 

@@ -25,9 +25,11 @@ def bundle(session: Session, version: CourseVersion, course: catalog.Course, lan
     items = [item for module in course.modules for item in module.items]
     paths = [base, f"{base}/glossary", f"{base}/sources"] + [f"{base}/{item.id}" for item in items]
     text_bytes = sum(len(item.body.get(language, "").encode()) for item in items if item.body)
-    images = session.exec(select(CourseAsset.path, func.length(CourseAsset.data))
-                          .where(CourseAsset.version_id == version.id, col(CourseAsset.path).startswith("images/"))
-                          ).all()
+    images = session.exec(
+        select(CourseAsset.path, func.length(CourseAsset.data)).where(
+            CourseAsset.version_id == version.id, col(CourseAsset.path).startswith("images/")
+        )
+    ).all()
     paths += [f"{base}/v{version.id}/images/{path.removeprefix('images/')}" for path, _ in images]
     estimate = text_bytes + PAGE_SHELL_BYTES * (len(items) + 3) + sum(size for _, size in images)
     return Bundle(course.slug, version.id or 0, paths, estimate)

@@ -18,16 +18,26 @@ from app.web import render
 router = APIRouter()
 
 # Every page's assets, so saved pages find them offline (with the ?v= of this deploy).
-SHELL_ASSETS = ("app.css", "app.js", "field.js", "quiz.js", "attendance.js", "vendor/htmx-2.0.11.min.js",
-                "icons/icon-192.png")
+SHELL_ASSETS = (
+    "app.css",
+    "app.js",
+    "field.js",
+    "quiz.js",
+    "attendance.js",
+    "vendor/htmx-2.0.11.min.js",
+    "icons/icon-192.png",
+)
 
 
 @router.get("/sw.js", name="field:service_worker", dependencies=[PUBLIC])
 def service_worker(request: Request) -> Response:
     """Served from the root so it may answer for every page; its version changes with every asset."""
     source, version = _worker(request.app.state.settings.static_dir, _asset_urls(request))
-    return Response(source.replace("__VERSION__", version), media_type="text/javascript",
-                    headers={"Cache-Control": "no-cache"})
+    return Response(
+        source.replace("__VERSION__", version),
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},
+    )
 
 
 def _asset_urls(request: Request) -> tuple[str, ...]:
@@ -44,12 +54,27 @@ def _worker(static_dir: Path, assets: tuple[str, ...]) -> tuple[str, str]:
 
 @router.get("/manifest.webmanifest", name="field:manifest", dependencies=[PUBLIC])
 def manifest(request: Request) -> Response:
-    icons = [{"src": f"/static/icons/icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png",
-              "purpose": "any maskable"} for size in (192, 512)]
-    body = {"name": "Cascada", "short_name": "Cascada", "lang": current_language(), "start_url": "/",
-            "scope": "/", "display": "standalone", "theme_color": "#0b5394", "background_color": "#ffffff",
-            "description": gettext("Formación de formadores: cursos y cuestionarios que funcionan sin señal."),
-            "icons": icons}
+    icons = [
+        {
+            "src": f"/static/icons/icon-{size}.png",
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "any maskable",
+        }
+        for size in (192, 512)
+    ]
+    body = {
+        "name": "Cascada",
+        "short_name": "Cascada",
+        "lang": current_language(),
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": "#0b5394",
+        "background_color": "#ffffff",
+        "description": gettext("Formación de formadores: cursos y cuestionarios que funcionan sin señal."),
+        "icons": icons,
+    }
     return JSONResponse(body, media_type="application/manifest+json", headers={"Cache-Control": "no-cache"})
 
 
@@ -65,12 +90,18 @@ def course_bundle(slug: str, user: CourseReader, session: SessionDep) -> JSONRes
     learning.enrolled(session, user, slug)
     version, course = course_service.published(session, slug)
     found = bundle(session, version, course, current_language())
-    return JSONResponse({"slug": found.slug, "version": found.version_id, "paths": found.paths,
-                         "bytes": found.bytes}, headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        {"slug": found.slug, "version": found.version_id, "paths": found.paths, "bytes": found.bytes},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.get("/field/versions", name="field:versions")
 def versions(user: CourseReader, session: SessionDep) -> JSONResponse:
-    """The published version of each course the officer is enrolled in: a saved copy older than it is stale."""
-    return JSONResponse({e.course_slug: course_service.published(session, e.course_slug)[0].id
-                         for e in learning.enrollments(session, user)})
+    """The published version of each enrolled course: a saved copy of an older one is stale."""
+    return JSONResponse(
+        {
+            e.course_slug: course_service.published(session, e.course_slug)[0].id
+            for e in learning.enrollments(session, user)
+        }
+    )

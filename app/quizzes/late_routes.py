@@ -4,7 +4,6 @@ import json
 from types import SimpleNamespace
 from typing import Annotated, Any
 
-from babel.numbers import format_decimal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
@@ -20,9 +19,16 @@ router = APIRouter()
 
 
 @router.post("/attempts/{attempt_id}/late/{position}", name="quizzes:late")
-def receive_late(request: Request, attempt_id: int, position: int, user: CourseReader, session: SessionDep,
-                 form: FormDep, seq: Annotated[int, Form(ge=0, le=2**31 - 1)],
-                 elapsed_ms: Annotated[int, Form(ge=0, le=2**31 - 1)]) -> Response:
+def receive_late(
+    request: Request,
+    attempt_id: int,
+    position: int,
+    user: CourseReader,
+    session: SessionDep,
+    form: FormDep,
+    seq: Annotated[int, Form(ge=0, le=2**31 - 1)],
+    elapsed_ms: Annotated[int, Form(ge=0, le=2**31 - 1)],
+) -> Response:
     """202: kept as late, for the instructor to decide (the journal then forgets it)."""
     attempt = service.owned_attempt(session, attempt_id, user, lock=True)
     course = course_service.course_of(session, attempt.version_id)
@@ -30,7 +36,11 @@ def receive_late(request: Request, attempt_id: int, position: int, user: CourseR
     assert item is not None and item.quiz is not None
     slot = next((s for s in service.slots(session, attempt) if s.position == position), None)
     question = drawing.question_index(item.quiz, course.banks)[slot.question_id] if slot else None
-    response = player.read_response(question, slot, request.app.state.secret_key, form) if slot and question else None
+    response = (
+        player.read_response(question, slot, request.app.state.secret_key, form)
+        if slot and question
+        else None
+    )
     late.receive(session, attempt, course, position, response, seq=seq, elapsed_ms=elapsed_ms)
     return Response(status_code=202)
 
@@ -43,8 +53,13 @@ def late_queue(request: Request, user: CohortGrader, session: SessionDep) -> Res
 
 
 @router.post("/grading/late/{late_id}", name="quizzes:late_decide")
-def decide(request: Request, late_id: int, user: CohortGrader, session: SessionDep,
-           decision: Annotated[str, Form(pattern="^(accept|reject)$")]) -> Response:
+def decide(
+    request: Request,
+    late_id: int,
+    user: CohortGrader,
+    session: SessionDep,
+    decision: Annotated[str, Form(pattern="^(accept|reject)$")],
+) -> Response:
     late.decide(session, late_id, decision == "accept", user, lambda v: course_service.course_of(session, v))
     return redirect(request, "quizzes:late_queue")
 
@@ -54,8 +69,18 @@ def _entry(session: SessionDep, pending: late.PendingLate) -> dict[str, Any]:
     item = course.item(pending.attempt.quiz_id)
     assert item is not None and item.quiz is not None
     question = drawing.question_index(item.quiz, course.banks)[pending.slot.question_id]
-    row = SimpleNamespace(question=question, order=json.loads(pending.slot.option_order),
-                          response=json.loads(pending.late.response), correct=None)
-    locale = "es_PY" if current_language() == "es" else "en"
-    return {"pending": pending, "item": item, "row": row, "limit": item.quiz.time_limit_minutes,
-            "minutes": format_decimal(pending.late.elapsed_ms / 60000, format="#,##0.0", locale=locale)}
+    row = SimpleNamespace(
+        question=question,
+        order=json.loads(pending.slot.option_order),
+        response=json.loads(pending.late.response),
+        correct=None,
+    )
+    seconds = pending.late.elapsed_ms // 1000
+    return {
+        "pending": pending,
+        "item": item,
+        "row": row,
+        "limit": item.quiz.time_limit_minutes,
+        "minutes": seconds // 60,
+        "seconds": seconds % 60,
+    }

@@ -49,13 +49,20 @@ def _officer(engine: Engine, slug: str, *, in_cohort_of: str | None = None) -> U
     """A new officer enrolled in `slug` (through a cohort of `in_cohort_of` when given)."""
     n = next(_seq)
     with Session(engine) as session:
-        user = User(username=f"campo{n}-{utcnow():%H%M%S%f}", full_name=f"Oficial de Campo {n}", role=Role.officer,
-                    department="boqueron", password_hash=hash_password(make_hasher(1, 64), DEMO_PASSWORD))
+        user = User(
+            username=f"campo{n}-{utcnow():%H%M%S%f}",
+            full_name=f"Oficial de Campo {n}",
+            role=Role.officer,
+            department="boqueron",
+            password_hash=hash_password(make_hasher(1, 64), DEMO_PASSWORD),
+        )
         session.add(user)
         session.commit()
         if in_cohort_of:
             lead = session.exec(select(User).where(User.username == in_cohort_of)).one()
-            make_cohort(session, lead, courses=(slug,), members=[user], name=f"Cohorte de campo {user.username}")
+            make_cohort(
+                session, lead, courses=(slug,), members=[user], name=f"Cohorte de campo {user.username}"
+            )
         else:
             learning.enroll(session, user, slug)
             session.commit()
@@ -66,7 +73,10 @@ def _officer(engine: Engine, slug: str, *, in_cohort_of: str | None = None) -> U
 
 def _watch_for_error_pages(page: Page) -> list[str]:
     seen: list[str] = []
-    page.on("framenavigated", lambda frame: seen.append(frame.url) if frame.url.startswith("chrome-error") else None)
+    page.on(
+        "framenavigated",
+        lambda frame: seen.append(frame.url) if frame.url.startswith("chrome-error") else None,
+    )
     return seen
 
 
@@ -109,7 +119,8 @@ def _answer_everything_offline(page: Page) -> int:
 
 
 def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the_marks_arrive(
-        new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems) -> None:
+    new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems
+) -> None:
     officer = _officer(server_db, "trabajo-infantil")
     context = new_context(viewport=PHONE)
     page = context.new_page()
@@ -124,8 +135,11 @@ def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the
     page.get_by_role("button", name="Guardar para leer sin conexión").click()
 
     expect(size).to_contain_text("Guardado en este teléfono el")
-    lessons = [a.get_attribute("href") for a in page.locator("ol.items a").all()
-               if "Lección" in (a.locator("xpath=..").inner_text())][:3]
+    lessons = [
+        a.get_attribute("href")
+        for a in page.locator("ol.items a").all()
+        if "Lección" in (a.locator("xpath=..").inner_text())
+    ][:3]
     assert len(lessons) == 3
     context.set_offline(True)
     for count, href in enumerate(lessons, start=1):
@@ -147,13 +161,17 @@ def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the
     expect(page.locator("#field-status")).to_contain_text("Guardado", timeout=15_000)
     with Session(server_db) as session:
         enrollment = session.exec(select(Enrollment).where(Enrollment.user_id == officer.id)).one()
-        done = {p.item_id for p in session.exec(select(ItemProgress).where(ItemProgress.enrollment_id == enrollment.id))}
+        done = {
+            p.item_id
+            for p in session.exec(select(ItemProgress).where(ItemProgress.enrollment_id == enrollment.id))
+        }
     assert {href.rsplit("/", 1)[1] for href in lessons if href} <= done
     assert errors == []
 
 
 def test_an_officer_takes_a_quiz_offline_closes_the_page_and_gets_the_review_when_back(
-        new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems) -> None:
+    new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems
+) -> None:
     officer = _officer(server_db, "trabajo-forzoso")
     context = new_context(viewport=PHONE)
     page = context.new_page()
@@ -182,7 +200,8 @@ def test_an_officer_takes_a_quiz_offline_closes_the_page_and_gets_the_review_whe
 
 
 def test_a_timed_quiz_answered_offline_past_its_deadline_shows_late_answers_the_instructor_accepts(
-        new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems) -> None:
+    new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems
+) -> None:
     officer = _officer(server_db, "trata-de-personas", in_cohort_of="instructora")
     context = new_context(viewport=PHONE)
     page = context.new_page()
@@ -193,8 +212,11 @@ def test_a_timed_quiz_answered_offline_past_its_deadline_shows_late_answers_the_
     answered = _answer_everything_offline(page)
     page.get_by_role("button", name="Terminar y enviar").click()
     with Session(server_db) as session:  # the signal stays away past the deadline and its grace
-        session.execute(update(QuizAttempt).where(QuizAttempt.id == attempt_id)  # type: ignore[arg-type]
-                        .values(deadline_at=utcnow() - timedelta(minutes=2)))
+        session.execute(
+            update(QuizAttempt)
+            .where(QuizAttempt.id == attempt_id)  # type: ignore[arg-type]
+            .values(deadline_at=utcnow() - timedelta(minutes=2))
+        )
         session.commit()
 
     context.set_offline(False)
@@ -222,7 +244,8 @@ def test_a_timed_quiz_answered_offline_past_its_deadline_shows_late_answers_the_
 
 
 def test_the_quiz_keeps_an_answer_through_two_503s_and_stores_it_once_the_server_accepts(
-        new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems) -> None:
+    new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems
+) -> None:
     officer = _officer(server_db, "trabajo-forzoso")
     page = new_context(viewport=PHONE).new_page()
     log_in(page, officer.username)
@@ -245,4 +268,6 @@ def test_the_quiz_keeps_an_answer_through_two_503s_and_stores_it_once_the_server
     expect(status).to_have_text("Guardado", timeout=15_000)
     assert len(refused) == 2
     with Session(server_db) as session:
-        assert [a.position for a in session.exec(select(Answer).where(Answer.attempt_id == attempt_id))] == [0]
+        assert [a.position for a in session.exec(select(Answer).where(Answer.attempt_id == attempt_id))] == [
+            0
+        ]
