@@ -28,12 +28,15 @@
     });
   }
   function request(req) { return new Promise(function (resolve) { req.onsuccess = function () { resolve(req.result); }; }); }
+  // A hint in localStorage spares pages with nothing waiting from opening the database at all.
+  var HINT = "cascada-outbox";
   var outbox = {
     all: function () { return store("readonly", function (s) { return request(s.getAll()); }); },
     remove: function (id) { return store("readwrite", function (s) { s.delete(id); }); },
     put: function (entry) { return store("readwrite", function (s) { return request(s.put(entry)); }); },
     // An answer replaces the unsent answer at the same position: the latest choice is what counts.
     add: function (entry) {
+      localStorage.setItem(HINT, "1");
       return store("readwrite", function (s) {
         return request(s.getAll()).then(function (entries) {
           entries.forEach(function (old) {
@@ -109,6 +112,7 @@
         return outbox.all().then(function (left) {
           var refused = left.filter(function (e) { return e.refused; }).length;
           if (refused < left.length) return flush();  // added while this round was sending
+          if (!left.length) localStorage.removeItem(HINT);
           if (refused) say("refused", refused);
           else if (lateSeen) say("late", 0);
           else if (state !== "idle" && state !== "finishing") say("saved", 0);
@@ -163,6 +167,7 @@
   function download(slug, title, bundleUrl, progress) {
     return fetch(bundleUrl, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (bundle) {
       var name = cacheName(slug, bundle.version), used = 0, done = 0, savedAt = new Date().toISOString();
+      bundle.paths.push("/offline");  // what a page that was not saved shows instead
       return caches.open(name).then(function (cache) {
         return bundle.paths.reduce(function (chain, path) {
           return chain.then(function () {
@@ -264,17 +269,19 @@
   }
 
   function start() {
-    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
+    // After the page has loaded, so the worker's start-up never slows the first page down. Once a
+    // worker answers for the page, the browser itself checks /sw.js for a new deploy.
+    if ("serviceWorker" in navigator && !navigator.serviceWorker.controller) {
+      var register = function () { navigator.serviceWorker.register("/sw.js").catch(function () {}); };
+      if (document.readyState === "complete") register(); else window.addEventListener("load", register);
+    }
     if ("caches" in window && "serviceWorker" in navigator) {
       document.querySelectorAll("[data-field-save]").forEach(saveSection);
       renderList();
       markSavedCopy();
       refreshStale();
     }
-    outbox.all().then(function (entries) {
-      var pending = entries.filter(function (e) { return !e.refused; });
-      if (pending.length || entries.length) flush();
-    });
+    if (localStorage.getItem(HINT)) flush();  // the device holds something: send it
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -86,7 +86,7 @@
   function prefetch() {
     var key = "cascada-attempt-saved:" + attempt;
     if (!("caches" in window) || localStorage.getItem(key)) return;
-    var urls = ["/attempts/" + attempt, form.dataset.finish];
+    var urls = ["/attempts/" + attempt, form.dataset.finish, "/offline"];
     document.querySelectorAll(".question-nav a").forEach(function (link) { urls.push(link.getAttribute("href")); });
     caches.open("cascada-attempt-" + attempt).then(function (cache) {
       return urls.reduce(function (chain, url) {

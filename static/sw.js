@@ -4,7 +4,7 @@
 "use strict";
 var VERSION = "__VERSION__";
 var SHELL = "cascada-shell-" + VERSION;
-var ASSETS = ["__ASSETS__", "/offline"];
+var ASSETS = ["__ASSETS__"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(ASSETS); })
@@ -31,8 +31,17 @@ self.addEventListener("fetch", function (event) {
   // The pages' own fetches (answers, marks) handle a lost connection themselves: see field.js.
 });
 
+// The app's files carry their version in the URL, so a kept copy is always the right one.
 function cacheFirst(request) {
-  return caches.match(request, {ignoreVary: true}).then(function (hit) { return hit || fetch(request); });
+  return caches.match(request, {ignoreVary: true}).then(function (hit) {
+    return hit || fetch(request).then(function (response) {
+      if (response.ok && request.url.indexOf("/static/") > 0) {
+        var copy = response.clone();
+        caches.open(SHELL).then(function (cache) { cache.put(request, copy); });
+      }
+      return response;
+    });
+  });
 }
 
 function navigate(request, url) {
@@ -45,6 +54,7 @@ function navigate(request, url) {
     var saved = request.method === "GET" ? caches.match(request, {ignoreVary: true}) : Promise.resolve(null);
     return saved.then(function (hit) {
       if (hit) return markSaved(hit);
+      // The offline page is kept with the first saved course or quiz attempt (see field.js).
       return caches.match("/offline", {ignoreVary: true}).then(function (page) {
         return page || new Response("<!doctype html><meta charset=utf-8><title>Sin conexión</title>" +
           "<h1>Sin conexión / Offline</h1>", {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});

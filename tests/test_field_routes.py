@@ -19,8 +19,16 @@ def test_the_service_worker_is_served_from_the_root_uncached_with_this_deploys_a
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["cache-control"] == "no-cache"
     assert "__VERSION__" not in response.text and "__ASSETS__" not in response.text
-    assert '"/static/field.js?v=' in response.text and '"/offline"' in response.text
+    assert '"/static/field.js?v=' in response.text
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_an_unchanged_service_worker_costs_a_304_not_its_bytes(client: TestClient) -> None:
+    etag = client.get("/sw.js").headers["etag"]
+
+    again = client.get("/sw.js", headers={"If-None-Match": etag})
+
+    assert again.status_code == 304 and again.content == b""
 
 
 def test_the_manifest_names_the_app_in_the_visitors_language_with_icons(client: TestClient) -> None:

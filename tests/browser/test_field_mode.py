@@ -181,6 +181,10 @@ def test_an_officer_takes_a_quiz_offline_closes_the_page_and_gets_the_review_whe
     context.set_offline(True)
 
     answered = _answer_everything_offline(page)
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Salir").click()  # logging out with answers waiting asks first
+    assert questions and questions[0].startswith(f"Hay {answered} respuestas o marcas sin enviar")
     page.get_by_role("button", name="Terminar y enviar").click()
     expect(page.locator("#field-status")).to_contain_text("Intento terminado en este teléfono")
     page.close()
@@ -247,9 +251,13 @@ def test_the_quiz_keeps_an_answer_through_two_503s_and_stores_it_once_the_server
     new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems
 ) -> None:
     officer = _officer(server_db, "trabajo-forzoso")
-    page = new_context(viewport=PHONE).new_page()
+    # Playwright's interception does not see requests that pass through a service worker.
+    page = new_context(viewport=PHONE, service_workers="block").new_page()
     log_in(page, officer.username)
-    attempt_id = _start_attempt(page, "trabajo-forzoso", "control-que-es-trabajo-forzoso")
+    page.goto("/quizzes/trabajo-forzoso/control-que-es-trabajo-forzoso")
+    page.get_by_role("button", name="Comenzar un intento").click()
+    expect(page.locator("form[data-autosave]")).to_be_visible()
+    attempt_id = int(re.search(r"/attempts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
     refused = []
 
     def overloaded(route: Route) -> None:
