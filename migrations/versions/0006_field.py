@@ -1,7 +1,7 @@
 """field mode: answers that reached the server after the deadline, kept for the instructor to decide
 
 Revision ID: 0006_field
-Revises: 0005
+Revises: 0006_pages
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0006_field'
-down_revision: str | None = '0005'
+down_revision: str | None = '0006_pages'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
