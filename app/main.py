@@ -34,17 +34,19 @@ from app.courses import routes as courses_routes
 from app.db import configure_threads, make_engine
 from app.errors import DomainError
 from app.evidence import routes as evidence_routes
+from app.field import routes as field_routes
 from app.health import router as health_router
 from app.learning import routes as learning_routes
 from app.logs import RequestLogMiddleware, configure_logging
+from app.quizzes import late_routes as quizzes_late
 from app.quizzes import routes as quizzes_routes
 from app.quizzes.sweep import run_forever
 from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 ROUTERS = (health_router, accounts_routes.router, accounts_activation.router, accounts_admin.router, courses_routes.router,
-           learning_routes.router, quizzes_routes.router, cohorts_roster.router, cohorts_dashboard.router,
+           learning_routes.router, quizzes_routes.router, quizzes_late.router, cohorts_roster.router, cohorts_dashboard.router,
            cohorts_sessions.router, cohorts_practicum.router, cohorts_routes.router, cascade_routes.router, certificates_routes.router,
-           evidence_routes.router)
+           evidence_routes.router, field_routes.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

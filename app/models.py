@@ -19,9 +19,9 @@ from app.cohorts.models import (
 from app.courses.models import CourseAsset, CourseVersion
 from app.evidence.models import DepartmentHeadcount
 from app.learning.models import Enrollment, ItemProgress
-from app.quizzes.models import Answer, AttemptSlot, QuizAttempt
+from app.quizzes.models import Answer, AttemptSlot, LateAnswer, QuizAttempt
 
 metadata = SQLModel.metadata
 
 __all__ = ["ActivationCode", "Attendance", "Cohort", "CohortCourse", "CohortInstitution", "CohortMember",
-           "CohortSession", "CoTrainer", "PracticumScore", "TrainerCertification", "Answer", "AttemptSlot", "AuditEntry", "Certificate", "CertificateCounter", "VerifyThrottle", "CourseAsset", "CourseVersion", "DepartmentHeadcount", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]
+           "CohortSession", "CoTrainer", "PracticumScore", "TrainerCertification", "Answer", "AttemptSlot", "LateAnswer", "AuditEntry", "Certificate", "CertificateCounter", "VerifyThrottle", "CourseAsset", "CourseVersion", "DepartmentHeadcount", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]

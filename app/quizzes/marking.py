@@ -73,9 +73,9 @@ def mark(session: Session, answer_id: int, points: float, comment: str, grader: 
     answer.grader_id, answer.graded_at = grader.id, utcnow()
     session.add(answer)
     session.flush()
-    _regrade(session, attempt, course)
+    regrade(session, attempt, course)
     audit.record(session, grader.id, "answer.mark", answer, points=points, attempt=attempt.id)
-    _record_completion(session, attempt)
+    record_completion(session, attempt)
     return attempt
 
 
@@ -85,7 +85,7 @@ def _question_type(course: catalog.Course, attempt: QuizAttempt, slot: AttemptSl
     return drawing.question_index(item.quiz, course.banks)[slot.question_id].type
 
 
-def _record_completion(session: Session, attempt: QuizAttempt) -> None:
+def record_completion(session: Session, attempt: QuizAttempt) -> None:
     """The last mark may be what completes the learner's course (not only their own next click)."""
     learner = session.get(User, attempt.user_id)
     found = learning.enrollment(session, learner, attempt.course_slug) if learner else None
@@ -93,7 +93,8 @@ def _record_completion(session: Session, attempt: QuizAttempt) -> None:
         learning.record_completion(session, found)
 
 
-def _regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> None:
+def regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> None:
+    """The attempt's percent and pass from its answers' scores (after a mark, or a late answer's decision)."""
     slots = session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id)).all()
     saved = {a.position: a for a in session.exec(select(Answer).where(Answer.attempt_id == attempt.id))}
     percent = grading.attempt_percent(

@@ -66,3 +66,30 @@ class Answer(SQLModel, table=True):
     grader_id: int | None = Field(default=None, foreign_key="user.id")
     comment: str = Field(default="", max_length=2000)
     graded_at: datetime | None = None
+
+
+class LateDecision(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class LateAnswer(SQLModel, table=True):
+    """An answer that reached the server after the deadline plus grace: kept, never counted undecided.
+
+    The device's journal sends it with its own sequence number and the monotonic time elapsed on
+    the device since the attempt started, so the instructor can judge whether it was given in time.
+    """
+
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="quizattempt.id", index=True, ondelete="CASCADE")
+    position: int
+    response: str = Field(sa_column=Column(Text, nullable=False))  # JSON, as in Answer
+    device_seq: int  # the journal entry's number: a replay of the same entry changes nothing
+    elapsed_ms: int  # on the device, since the attempt started
+    received_at: datetime = Field(default_factory=utcnow)
+    decision: LateDecision = Field(default=LateDecision.pending, max_length=16)
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = None

@@ -14,7 +14,7 @@ from app.db import SessionDep, run_write
 from app.errors import NotFound
 from app.i18n import N_, current_language
 from app.learning import service as learning
-from app.quizzes import drawing, grading, marking, player, review, service, sweep
+from app.quizzes import drawing, grading, late, marking, player, review, service, sweep
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
 from app.web import FormDep, is_htmx, redirect, redirect_to, render
@@ -146,7 +146,8 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
     _, following = pages.neighbours(course, item.id)
     return render(request, "quizzes/review.html", {"attempt": attempt, "item": item, "course": course,
                                                   "shown": shown, "rows": rows, "following": following,
-                                                  "lang": current_language()})
+                                                  "lang": current_language(),
+                                                  "late": late.of_attempt(session, attempt_id)})
 
 
 @router.get("/grading", name="quizzes:grading")
