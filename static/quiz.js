@@ -68,7 +68,7 @@
     field.entries().then(function (entries) {
       var mine = entries.filter(function (e) { return e.kind === "answer" && e.attempt === attempt; });
       mine.forEach(function (entry) {
-        var link = document.querySelector(".question-nav li:nth-child(" + (entry.position + 1) + ") a");
+        var link = document.querySelector(".question-nav li:nth-child(" + (entry.position + 1) + ") button");
         if (link) link.classList.add("answered");
       });
       var here = mine.filter(function (e) { return e.position === parseInt(form.dataset.position, 10); }).pop();
@@ -87,7 +87,10 @@
     var key = "cascada-attempt-saved:" + attempt;
     if (!("caches" in window) || localStorage.getItem(key)) return;
     var urls = ["/attempts/" + attempt, form.dataset.finish, "/offline"];
-    document.querySelectorAll(".question-nav a").forEach(function (link) { urls.push(link.getAttribute("href")); });
+    // The question numbers are buttons of the answer form (they save before moving without script).
+    document.querySelectorAll(".question-nav button[name=go]").forEach(function (button) {
+      urls.push("/attempts/" + attempt + "?q=" + button.value);
+    });
     caches.open("cascada-attempt-" + attempt).then(function (cache) {
       return urls.reduce(function (chain, url) {
         return chain.then(function () {

@@ -1,6 +1,7 @@
 """app/db.py's shape: a request cannot hold one connection and wait for another."""
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
@@ -57,8 +58,8 @@ def test_a_pool_smaller_than_the_thread_limit_is_refused_at_start_up(database_ur
     async def start() -> None:
         configure_threads(engine, 3)
 
-    try:
-        with pytest.raises(PoolTooSmall):
-            anyio.run(start)
+    try:  # in a thread of its own: a browser test may have left an event loop on this one
+        with ThreadPoolExecutor(1) as thread, pytest.raises(PoolTooSmall):
+            thread.submit(anyio.run, start).result()
     finally:
         engine.dispose()

@@ -62,7 +62,9 @@ def text(value: Text | None, language: str) -> str:
 def neighbours(course: catalog.Course, item_id: str) -> tuple[catalog.Item | None, catalog.Item | None]:
     """The items before and after `item_id` in study order."""
     items = course.items()
-    index = next(i for i, item in enumerate(items) if item.id == item_id)
+    index = next((i for i, item in enumerate(items) if item.id == item_id), None)
+    if index is None:  # not in the study order (the pre- and post-test forms)
+        return None, None
     return (items[index - 1] if index > 0 else None, items[index + 1] if index + 1 < len(items) else None)
 
 

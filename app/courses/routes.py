@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.access import CourseManager, CourseReader, Facilitator
-from app.courses import evaluation, pages, service
+from app.courses import pages, service
 from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, current_language
@@ -74,9 +74,10 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
     if item is None:
         raise NotFound(N_("No encontramos esta página."))
     enrollment = learning.enrollment(session, user, slug)
-    if not item.module_id or (enrollment and learning.pre_test_pending(session, enrollment, course)):
-        form = item.id if not item.module_id else evaluation.PRE_TEST  # the forms live on the quiz pages
-        return redirect(request, "quizzes:overview", slug=slug, quiz_id=form)
+    # The pre-test is asked for where a course is entered ("Comenzar"/"Continuar", learning.routes), not
+    # on every lesson: a lesson saved on the phone must open without signal, where no quiz can be taken.
+    if not item.module_id:  # the pre- and post-test forms live on the quiz pages
+        return redirect(request, "quizzes:overview", slug=slug, quiz_id=item.id)
     html = pages.render(pages.body(item.body, current_language()), course, version.id or 0) if item.body else ""
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)

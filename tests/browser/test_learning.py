@@ -57,7 +57,9 @@ def test_officer_enrols_reads_and_takes_a_quiz_with_autosave_through_a_dropped_c
     log_in(page, "oficial")
     page.goto("/courses/trabajo-infantil")
     page.get_by_role("button", name="Inscribirme en este curso").click()
-    expect(page.locator("article.lesson")).to_be_visible()  # "continue" opened the first lesson
+    expect(page).to_have_url(re.compile("/quizzes/trabajo-infantil/pre-test$"))  # entering asks for the pre-test
+    page.goto("/courses/trabajo-infantil/conceptos-basicos")
+    expect(page.locator("article.lesson")).to_be_visible()
     page.get_by_role("button", name="Marcar como leída").click()
     page.goto("/quizzes/trabajo-infantil/control-modulo-1")
     page.get_by_role("button", name="Comenzar un intento").click()

@@ -97,7 +97,7 @@ def test_admin_republishes_an_earlier_version_with_audit(client: TestClient, ses
     page = client.get("/admin/courses").text
     response = post(client, f"/admin/courses/versions/{version.id}/publish")
 
-    assert re.search(r"mini</td><td>1</td>", page)
+    assert re.search(r"Curso mínimo</td><td>1</td>", page)
     assert response.status_code == 303
 
 
