@@ -5,39 +5,19 @@ Starts `cascada serve --demo` on a temporary SQLite database, measures, and stop
 """
 
 import argparse
-import os
 import re
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from server import free_port, start_cascada  # noqa: F401 (free_port: bench/certificates.py imports it here)
 
 
 def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CASCADA_DATA_DIR": data_dir, "CASCADA_LOG_JSON": "false"}
-    cascada = Path(sys.executable).parent / "cascada"  # the venv's, even when it is not activated
-    server = subprocess.Popen([str(cascada) if cascada.exists() else "cascada", "serve", "--demo", "--port", str(port), "--workers", str(workers)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("server did not start")
+    return start_cascada(data_dir, port, workers)
 
 
 def transfer_size(base: str, path: str) -> tuple[int, list[tuple[str, int]]]:
