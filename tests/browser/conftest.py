@@ -263,6 +263,7 @@ def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 def axe_violations(page: Page) -> list[dict]:
     """All axe-core violations on the page as it is now (every impact)."""
+    page.wait_for_load_state()  # axe needs a document: not one half-way through a navigation
     return list(_axe.run(page).response["violations"])
 
 

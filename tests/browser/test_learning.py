@@ -27,8 +27,10 @@ def _answer_current_question(page: Page) -> None:
 def test_officer_reads_two_lessons_in_spanish_then_in_english(page: Page) -> None:
     log_in(page, "oficial")
     page.get_by_role("link", name="Cursos", exact=True).first.click()
+    page.wait_for_url("**/courses")
     assert_accessible(page)
     page.get_by_role("link", name=re.compile("Trata de personas")).click()
+    page.wait_for_url("**/courses/trata-de-personas")
     assert_accessible(page)
     first = page.locator("ol.items a").first
     first_title = first.inner_text()

@@ -38,6 +38,7 @@ def test_an_instructor_enrols_a_roster_on_a_phone_and_a_newcomer_activates(
     _create_cohort(instructor, f"Cohorte Itapúa {suffix}")
 
     instructor.get_by_role("link", name="Participantes e inscripción").click()
+    instructor.wait_for_url("**/roster")
     assert_accessible(instructor)
     _fits_the_phone(instructor)
     instructor.get_by_label("Archivo CSV").set_input_files(
@@ -62,6 +63,7 @@ def test_an_instructor_enrols_a_roster_on_a_phone_and_a_newcomer_activates(
     newcomer = new_context(viewport=PHONE).new_page()
     newcomer.goto("/login")
     newcomer.get_by_role("link", name="¿Tiene un código de activación?").click()
+    newcomer.wait_for_url("**/activate")
     assert_accessible(newcomer)
     newcomer.get_by_label("Usuario").fill(username)
     newcomer.get_by_label("Código de activación").fill(code.lower())
@@ -82,6 +84,7 @@ def test_an_officer_joins_with_the_code_on_a_phone(new_context: Callable[..., Br
     log_in(officer, "oficial")
     officer.goto("/cohorts")
     officer.get_by_role("link", name="Unirse a una cohorte con un código").click()
+    officer.wait_for_url("**/cohorts/join")
     assert_accessible(officer)
     _fits_the_phone(officer)
     officer.get_by_label("Código de la cohorte").fill("ZZZZ-ZZZZ")
