@@ -7,16 +7,17 @@ updates (see models.py), not as Python checks that two requests could both pass.
 import json
 import random
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
 from app.courses import catalog, evaluation
 from app.courses import service as course_service
-from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.quizzes import drawing, grading, player
@@ -137,12 +138,10 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, fo
 
     The hot path of exam day, one short write transaction: the attempt and its slot in one
     statement (the attempt row locked, FOR UPDATE on PostgreSQL, so a concurrent finish grades
-    after this save), the course from the per-version cache, then one upsert.
+    after this save), the course from the per-version cache, then one upsert. Both statements
+    are built once (see `_SLOT_TO_SAVE`, `_answer_upsert`): building them was most of its cost.
     """
-    found = session.exec(
-        select(QuizAttempt, AttemptSlot).join(AttemptSlot, col(AttemptSlot.attempt_id) == col(QuizAttempt.id))
-        .where(QuizAttempt.id == attempt_id, AttemptSlot.position == position)
-        .with_for_update(of=QuizAttempt)).first()
+    found = session.exec(_SLOT_TO_SAVE, params={"attempt_id": attempt_id, "position": position}).first()
     if found is None or found[0].user_id != user.id:
         raise NotFound(N_("No encontramos esta página."))
     attempt, slot = found
@@ -154,11 +153,24 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, fo
     course = course_service.course_of(session, attempt.version_id)
     question = _questions(course, attempt.quiz_id)[slot.question_id]
     response = player.read_response(question, slot, secret, form)  # InvalidAnswer: nothing is stored
-    statement = insert_for(session, Answer).values(attempt_id=attempt_id, position=position,
-                                                   response=json.dumps(response), saved_at=now)
-    session.execute(statement.on_conflict_do_update(
+    connection = session.connection()
+    connection.execute(_answer_upsert(connection.dialect.name), {
+        "attempt_id": attempt_id, "position": position, "response": json.dumps(response), "saved_at": now})
+
+
+_SLOT_TO_SAVE = (
+    select(QuizAttempt, AttemptSlot).join(AttemptSlot, col(AttemptSlot.attempt_id) == col(QuizAttempt.id))
+    .where(col(QuizAttempt.id) == bindparam("attempt_id"), col(AttemptSlot.position) == bindparam("position"))
+    .with_for_update(of=QuizAttempt))
+
+
+@cache
+def _answer_upsert(dialect: str) -> Any:
+    table: Any = Answer.__table__  # type: ignore[attr-defined]
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return statement.on_conflict_do_update(
         index_elements=["attempt_id", "position"],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at}))
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
 
 
 def _questions(course: catalog.Course, quiz_id: str) -> dict[str, Any]:
