@@ -102,7 +102,7 @@ def route_rules(app: FastAPI) -> dict[str, list[access.Rule]]:
     found: dict[str, list[access.Rule]] = {}
     for route in _routes(app.routes):
         if isinstance(route, APIRoute):
-            key = f"{','.join(sorted(route.methods))} {route.path}"
+            key = f"{','.join(sorted(route.methods or ()))} {route.path}"
             found[key] = [d.call for d in _walk(route.dependant) if isinstance(d.call, access.Rule)]
         else:  # an unknown kind of route cannot prove it has a rule
             found[f"{type(route).__name__} {getattr(route, 'path', '?')}"] = []

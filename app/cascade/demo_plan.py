@@ -163,7 +163,9 @@ class _People:
     """Makes people with unique usernames (initial and surname, numbered when taken)."""
 
     def __init__(self, rng: random.Random) -> None:
-        self.rng, self.made, self.taken = rng, [], set()
+        self.rng = rng
+        self.made: list[Person] = []
+        self.taken: set[str] = set()
 
     def one(self, department: str) -> str:
         first, last, second = (

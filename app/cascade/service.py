@@ -71,7 +71,7 @@ def people(session: Session, user_ids: Iterable[int]) -> dict[int, str]:
 
 
 def _rows(session: Session, query: Any) -> list[Any]:
-    return session.connection().execute(query).all()  # fetchall: one call, not one per row
+    return list(session.connection().execute(query).all())  # fetchall: one call, not one per row
 
 
 def _cohort_rows(session: Session) -> list[tree.CohortRow]:
@@ -196,7 +196,7 @@ def _passes(session: Session, ids: Collection[int] | None) -> dict[int, tuple[in
     if ids is not None:  # only the members of these cohorts (an index search instead of a scan)
         members = _only(select(CohortMember.user_id), CohortMember.cohort_id, ids)
         full = full.where(col(QuizAttempt.user_id).in_(members.scalar_subquery()))
-    full = (
+    full_pass = (
         full.group_by(col(QuizAttempt.user_id), col(QuizAttempt.course_slug))
         .having(
             func.count(func.distinct(QuizAttempt.quiz_id))
@@ -208,7 +208,7 @@ def _passes(session: Session, ids: Collection[int] | None) -> dict[int, tuple[in
         select(
             CohortMember.cohort_id.label("cohort_id"),  # type: ignore[attr-defined]
             func.count(col(CohortCourse.course_slug)).label("needed"),
-            func.count(full.c.user_id).label("passed"),
+            func.count(full_pass.c.user_id).label("passed"),
         )
         .join(
             CohortCourse,
@@ -218,7 +218,8 @@ def _passes(session: Session, ids: Collection[int] | None) -> dict[int, tuple[in
             ),
         )
         .outerjoin(
-            full, and_(full.c.user_id == CohortMember.user_id, full.c.course_slug == CohortCourse.course_slug)
+            full_pass,
+            and_(full_pass.c.user_id == CohortMember.user_id, full_pass.c.course_slug == CohortCourse.course_slug),
         )
         .group_by(col(CohortMember.cohort_id), col(CohortMember.user_id))
     )

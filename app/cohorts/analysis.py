@@ -133,7 +133,8 @@ def _results(session: Session, slug: str, quiz_id: str,
         .outerjoin(Answer, (col(Answer.attempt_id) == AttemptSlot.attempt_id)
                    & (col(Answer.position) == AttemptSlot.position))
         .where(*_taken(slug, quiz_id), col(QuizAttempt.number) == first_number))
-    results, responses = [], defaultdict(dict)
+    results: list[ItemResult] = []
+    responses: defaultdict[int, dict[str, Any]] = defaultdict(dict)
     for attempt_id, question_id, points, fraction, response in rows:
         if attempt_id in first:  # not one still waiting for marks
             results.append(ItemResult(attempt_id, question_id, points, fraction or 0.0))

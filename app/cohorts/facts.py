@@ -20,7 +20,7 @@ def attendance_hours(session: Session, user_id: int, course_slug: str) -> float:
         .join(CohortCourse, (col(CohortCourse.cohort_id) == CohortSession.cohort_id)
               & (col(CohortCourse.course_slug) == course_slug))
         .where(Attendance.user_id == user_id, col(Attendance.present).is_(True),
-               or_(col(CohortSession.course_slug).is_(None), CohortSession.course_slug == course_slug))
+               or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == course_slug))
     ).one()
     return float(total)
 

@@ -95,7 +95,8 @@ def _twins(reader: Reader, spanish: _Side, english: _Side) -> dict[int, gift.Gif
     A title is not reported missing from a file that has GIFT errors: the question may be one of them.
     A repeated title pairs nothing: pairing it would report a made-up mismatch instead of the repeat.
     """
-    (es_path, es, es_failed), (en_path, en, en_failed) = spanish, english
+    (es_path, es_or_none, es_failed), (en_path, en, en_failed) = spanish, english
+    es = es_or_none or []
     es_titles, es_repeated = _titles(reader, es_path, es)  # a repeated title is reported even without a twin
     if en is None:
         return {}
@@ -122,7 +123,8 @@ def _twins(reader: Reader, spanish: _Side, english: _Side) -> dict[int, gift.Gif
 
 def _untitled_twins(reader: Reader, spanish: _Side, english: _Side) -> dict[int, gift.GiftQuestion]:
     """Pair untitled questions in their order; a different count pairs none and says how to fix it."""
-    (es_path, es, es_failed), (en_path, en, en_failed) = spanish, english
+    (es_path, es_or_none, es_failed), (en_path, en, en_failed) = spanish, english
+    es = es_or_none or []
     es_untitled = [index for index, question in enumerate(es) if not question.title]
     en_untitled = [question for question in en or [] if not question.title]
     if len(es_untitled) == len(en_untitled):

@@ -166,7 +166,8 @@ def _question(block: _Block) -> GiftQuestion:
     fmt, body = _question_text(text, pos, braces)
     if not body:
         raise BlockError(numbers[0], "the question has no text; write it before or around the answer block")
-    common = {"line": numbers[0], "title": title, "text": body, "format": fmt, "category": block.category}
+    common: dict[str, Any] = {"line": numbers[0], "title": title, "text": body, "format": fmt,
+                              "category": block.category}
     if braces is None:
         return GiftQuestion(type="description", **common)
     content = text[braces[0] + 1 : braces[1]]

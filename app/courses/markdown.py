@@ -114,7 +114,8 @@ def references(source: str) -> list[Reference]:
 
 def _plain_text(inline: Token) -> str:
     """Return the text of an inline token with markup stripped."""
-    return _MD.renderer.renderInlineAsText(inline.children, _MD.options, {})
+    renderer: Any = _MD.renderer  # the default RendererHTML, which the protocol type does not describe
+    return str(renderer.renderInlineAsText(inline.children, _MD.options, {}))
 
 
 def _first_h1(tokens: Sequence[Token]) -> int | None:

@@ -35,7 +35,7 @@ def load_directory(session: Session, root: Path) -> tuple[list[LoadResult], list
     A folder whose files are exactly those of a known version is not read again (see `sourcehash`).
     """
     if not root.is_dir():
-        return catalog.load_all(root)
+        return [], catalog.load_all(root)[1]  # says the folder is missing
     results, problems = [], []
     for folder in catalog.course_folders(root):
         digest = source_hash(folder)
@@ -164,4 +164,4 @@ def titles(session: Session) -> Titles:
     """The published title of every course (one small query; parsed content is cached)."""
     query = select(CourseVersion.slug, CourseVersion.id).where(CourseVersion.published == True)  # noqa: E712
     rows = session.exec(query).all()
-    return Titles({slug: course_of(session, version_id).manifest.title for slug, version_id in rows})
+    return Titles({slug: course_of(session, version_id).manifest.title for slug, version_id in rows if version_id is not None})

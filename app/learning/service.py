@@ -88,7 +88,7 @@ def assign_many(session: Session, user_ids: list[int], slug: str, *, due_on: dat
                     .on_conflict_do_nothing(index_elements=["user_id", "course_slug"]))
     if due_on is not None:
         session.execute(update(Enrollment).where(
-            col(Enrollment.user_id).in_(user_ids), Enrollment.course_slug == slug,
+            col(Enrollment.user_id).in_(user_ids), col(Enrollment.course_slug) == slug,
             or_(col(Enrollment.due_on).is_(None), col(Enrollment.due_on) > due_on)).values(due_on=due_on))
 
 

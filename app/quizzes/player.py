@@ -93,7 +93,7 @@ def read_response(question: schema.Question, slot: AttemptSlot, secret: str, for
         if str(value) not in ("true", "false"):
             raise _refused()
         return str(value) == "true"
-    if kind == "matching":
+    if isinstance(question, schema.Matching):
         pairs = {str(i): index(form.get(f"match-{i}")) for i in range(len(question.pairs))}
         return {left: right for left, right in pairs.items() if right is not None}
     return str(form.get("response", ""))[:MAX_TEXT]
