@@ -32,14 +32,14 @@ from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password, make_hasher
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Attendance, Cohort, CohortKind, CohortSession, MemberSource, PracticumScore
-from app.courses import catalog
+from app.courses import catalog, drawing
 from app.courses import service as course_service
 from app.db import make_engine, transaction
 from app.learning import service as learning
 from app.learning.models import ItemProgress
 from app.migrate import upgrade
 from app.models import metadata
-from app.quizzes import drawing, grading
+from app.quizzes import grading
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 from app.timeutil import utcnow
 

@@ -17,7 +17,6 @@ from app.main import create_app
 from app.models import metadata
 
 
-
 def _own_database(url: str | None) -> str | None:
     """Each pytest-xdist worker gets its own PostgreSQL database beside the configured one."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")

@@ -5,6 +5,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app"
+# Rooms in import order: a room's domain modules import only rooms before it (see ARCHITECTURE.md).
+ROOMS = ["accounts", "courses", "quizzes", "learning", "cohorts", "certificates", "cascade", "field", "evidence"]
+# The top layer (routes and pages may show facts of several rooms) and the schema (any room may
+# read another's tables) are exempt; so are the entry points that wire everything.
+TOP_LAYER = ("routes.py", "pages.py", "deps.py", "home.py", "demo.py", "demo_answers.py", "demo_plan.py")
+ENTRY_POINTS = {"main.py", "cli.py", "demo.py", "models.py", "web.py"}
+
 # A savepoint (`begin_nested`) inside the caller's transaction is allowed anywhere: it opens nothing.
 TRANSACTION_CALLS = {"Session", "create_engine", "connect", "begin", "commit", "rollback"}
 
@@ -37,3 +44,44 @@ def test_the_rule_finder_sees_a_session_opened_outside_the_db_module() -> None:
     tree = ast.parse("from sqlmodel import Session\nwith Session(engine) as s:\n    s.commit()\n")
     names = {_called_name(node) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     assert {"Session", "commit"} <= names & TRANSACTION_CALLS
+
+
+def _room_imports(path: Path, tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """(line, room) for each import of another room's code (not its models) in a module of app/."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("app."):
+            room = node.module.split(".")[1]
+            if room in ROOMS and not node.module.endswith(".models"):
+                yield node.lineno, room
+
+
+def _wrong_way(path: Path, tree: ast.Module) -> list[str]:
+    relative = path.relative_to(APP)
+    if len(relative.parts) == 1:  # the floor: shared modules every room stands on
+        if path.name in ENTRY_POINTS:
+            return []
+        return [f"app/{relative}:{line} imports app.{room} (the floor imports no room)"
+                for line, room in _room_imports(path, tree)]
+    me = relative.parts[0]
+    if me not in ROOMS or path.name.endswith(TOP_LAYER) or path.name == "models.py":
+        return []
+    return [f"app/{relative}:{line} ({me}) imports app.{room}, a room after it"
+            for line, room in _room_imports(path, tree) if ROOMS.index(room) > ROOMS.index(me)]
+
+
+def test_rooms_import_only_the_rooms_before_them() -> None:
+    found = [problem for path, tree in _modules() for problem in _wrong_way(path, tree)]
+    assert not found, "\n".join(found)
+
+
+def test_every_room_is_placed_in_the_import_order() -> None:
+    rooms = {path.name for path in APP.iterdir() if (path / "__init__.py").exists() or
+             (path.is_dir() and any(path.glob("*.py")))}
+    assert rooms == set(ROOMS)
+
+
+def test_the_import_check_sees_a_room_importing_one_after_it() -> None:
+    tree = ast.parse("from app.cohorts import service\nfrom app.cohorts.models import Cohort\n")
+    assert _wrong_way(APP / "learning" / "service.py", tree) == [
+        "app/learning/service.py:1 (learning) imports app.cohorts, a room after it"]
+    assert _wrong_way(APP / "learning" / "routes.py", tree) == []

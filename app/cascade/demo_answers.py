@@ -7,8 +7,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from app.courses import schema
-from app.quizzes import drawing, grading
+from app.courses import drawing, schema
+from app.quizzes import grading
 
 
 @dataclass(frozen=True)

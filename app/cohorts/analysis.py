@@ -19,11 +19,11 @@ from app.cohorts import item_analysis
 from app.cohorts.dashboard import course_slugs
 from app.cohorts.item_analysis import Choices, ItemResult, QuestionStats
 from app.cohorts.models import Cohort, CohortCourse, CohortMember
-from app.courses import catalog, schema
+from app.courses import catalog, drawing, schema
 from app.courses import service as course_service
 from app.errors import NotFound
 from app.i18n import N_
-from app.quizzes import drawing, grading
+from app.quizzes import grading
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 
 

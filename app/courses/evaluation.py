@@ -10,9 +10,8 @@ import random
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from app.courses import schema
+from app.courses import drawing, schema
 from app.courses.sourcefiles import Reader
-from app.quizzes import drawing
 
 if TYPE_CHECKING:
     from app.courses.catalog import Course, Item

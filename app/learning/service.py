@@ -8,13 +8,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.cohorts import facts as cohort_facts
 from app.courses import catalog, evaluation
 from app.courses import service as course_service
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
 from app.i18n import N_
-from app.learning import completion
+from app.learning import cohort_facts, completion
 from app.learning.models import Enrollment, ItemProgress
 from app.quizzes import grading
 from app.quizzes.models import AttemptState, QuizAttempt

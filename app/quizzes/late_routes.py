@@ -8,11 +8,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.access import CourseReader
+from app.cohorts import late_answers as late
+from app.cohorts import marking
 from app.cohorts.deps import CohortGrader
+from app.courses import drawing
 from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import current_language
-from app.quizzes import drawing, late, marking, player, service
+from app.quizzes import player, service
 from app.web import FormDep, redirect, render
 
 router = APIRouter()

@@ -7,14 +7,16 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.access import CourseReader
+from app.cohorts import late_answers as late
+from app.cohorts import marking
 from app.cohorts.deps import CohortGrader
-from app.courses import pages
+from app.courses import drawing, pages
 from app.courses import service as course_service
 from app.db import SessionDep, run_write
 from app.errors import NotFound
 from app.i18n import N_, current_language
 from app.learning import service as learning
-from app.quizzes import drawing, grading, late, marking, player, review, service, sweep
+from app.quizzes import grading, player, review, service, sweep
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
 from app.web import FormDep, is_htmx, redirect, redirect_to, render

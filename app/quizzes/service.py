@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.accounts.models import User
-from app.courses import catalog, evaluation
+from app.courses import catalog, drawing, evaluation
 from app.courses import service as course_service
 from app.errors import DomainError, NotFound
 from app.i18n import N_
-from app.quizzes import drawing, grading, player
+from app.quizzes import grading, player
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 from app.timeutil import utcnow
 

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import Session, col, select
 
-from app.courses import catalog, schema
+from app.courses import catalog, drawing, schema
 from app.courses import service as course_service
-from app.quizzes import drawing, grading, player
+from app.quizzes import grading, player
 from app.quizzes.models import Answer, AttemptSlot, QuizAttempt
 from tests.conftest import FIXTURES
 from tests.factories import csrf_from

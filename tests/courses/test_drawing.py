@@ -5,8 +5,7 @@ from typing import Any
 
 import pytest
 
-from app.courses import schema
-from app.quizzes import drawing
+from app.courses import drawing, schema
 
 
 def _text(value: str) -> dict[str, str]:

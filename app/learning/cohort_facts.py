@@ -1,4 +1,8 @@
-"""What cohorts add to an officer's completion facts: attendance hours and a passed practicum."""
+"""What cohorts add to an officer's completion facts: attendance hours and a passed practicum.
+
+Learning reads cohort tables here rather than calling cohort rules, so completion facts flow one way:
+cohorts record attendance and practicum scores, learning counts them.
+"""
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select

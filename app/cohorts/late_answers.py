@@ -16,11 +16,12 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import User
-from app.courses import catalog
+from app.cohorts import marking
+from app.courses import catalog, drawing
 from app.dbtools import insert_for
 from app.errors import NotFound
 from app.i18n import N_
-from app.quizzes import drawing, grading, marking, service
+from app.quizzes import grading, service
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, LateAnswer, LateDecision, QuizAttempt
 from app.timeutil import utcnow
 

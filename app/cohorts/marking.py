@@ -9,11 +9,11 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts.models import User
 from app.cohorts import service as cohort_service
-from app.courses import catalog
+from app.courses import catalog, drawing
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.learning import service as learning
-from app.quizzes import drawing, grading
+from app.quizzes import grading
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 from app.timeutil import utcnow
 

@@ -1,0 +1,1 @@
+"""Accounts: users, passwords, login sessions, activation codes and departments."""
