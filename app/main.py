@@ -100,7 +100,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 def route_rules(app: FastAPI) -> dict[str, list[access.Rule]]:
     """Each route's methods and path, with the access rules found among its dependencies."""
     found: dict[str, list[access.Rule]] = {}
-    for route in _routes(app.routes):
+    for route in walk_routes(app.routes):
         if isinstance(route, APIRoute):
             key = f"{','.join(sorted(route.methods or ()))} {route.path}"
             found[key] = [d.call for d in _walk(route.dependant) if isinstance(d.call, access.Rule)]
@@ -109,11 +109,11 @@ def route_rules(app: FastAPI) -> dict[str, list[access.Rule]]:
     return found
 
 
-def _routes(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[BaseRoute]:
+def walk_routes(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[BaseRoute]:
     for route in routes:
         included = getattr(route, "original_router", None)  # FastAPI >= 0.160 wraps included routers
         if included is not None:
-            yield from _routes(included.routes)
+            yield from walk_routes(included.routes)
         elif not isinstance(route, Mount):  # mounts: /static only, files are public
             yield route
 

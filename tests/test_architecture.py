@@ -3,6 +3,14 @@
 import ast
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from app.main import walk_routes
 
 APP = Path(__file__).resolve().parent.parent / "app"
 # Rooms in import order: a room's domain modules import only rooms before it (see ARCHITECTURE.md).
@@ -85,3 +93,26 @@ def test_the_import_check_sees_a_room_importing_one_after_it() -> None:
     assert _wrong_way(APP / "learning" / "service.py", tree) == [
         "app/learning/service.py:1 (learning) imports app.cohorts, a room after it"]
     assert _wrong_way(APP / "learning" / "routes.py", tree) == []
+
+
+def _path_params(dependant: Dependant) -> Iterator[Any]:
+    """The route's own path parameters and its dependencies' (a cohort dependency reads cohort_id)."""
+    yield from dependant.path_params
+    for dependency in dependant.dependencies:
+        yield from _path_params(dependency)
+
+
+def test_every_number_in_a_path_is_typed_so_route_order_cannot_matter(app: FastAPI) -> None:
+    """`/cohorts/join` must never be read as `/cohorts/{cohort_id}` with a bad id (a 422)."""
+    untyped = [
+        f"{route.path} ({param.name})"
+        for route in walk_routes(app.routes) if isinstance(route, APIRoute)
+        for param in _path_params(route.dependant)
+        if param.field_info.annotation is int and "{" + param.name + ":int}" not in route.path
+    ]
+    assert not untyped, "write {name:int} in these paths: " + ", ".join(untyped)
+
+
+def test_a_word_where_a_cohort_number_goes_is_a_page_not_a_422(client: TestClient) -> None:
+    assert client.get("/cohorts/join", follow_redirects=False).status_code in (200, 303)
+    assert client.get("/cohorts/not-a-number", follow_redirects=False).status_code in (303, 404)

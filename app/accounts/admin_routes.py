@@ -68,13 +68,13 @@ def create_user(request: Request, user: UserManager, session: SessionDep, userna
     return redirect(request, "admin:edit_user", user_id=created.id)
 
 
-@router.get("/users/{user_id}", name="admin:edit_user")
+@router.get("/users/{user_id:int}", name="admin:edit_user")
 def edit_user(request: Request, user_id: int, user: UserManager, session: SessionDep) -> Response:
     target = service.get_user(session, user_id)
     return render(request, "admin/user_form.html", _form_context(session, form=target, target=target))
 
 
-@router.post("/users/{user_id}", name="admin:update_user")
+@router.post("/users/{user_id:int}", name="admin:update_user")
 def update_user(request: Request, user_id: int, user: UserManager, session: SessionDep, username: UserFields = "",
                 full_name: UserFields = "", national_id: UserFields = "", rank: UserFields = "",
                 institution_id: UserFields = "", department: UserFields = "", role: UserFields = "officer",
@@ -89,7 +89,7 @@ def update_user(request: Request, user_id: int, user: UserManager, session: Sess
     return redirect(request, "admin:edit_user", user_id=user_id)
 
 
-@router.post("/users/{user_id}/active", name="admin:set_user_active")
+@router.post("/users/{user_id:int}/active", name="admin:set_user_active")
 def set_user_active(request: Request, user_id: int, user: UserManager, session: SessionDep,
                     active: Annotated[bool, Form()] = False) -> Response:
     service.set_active(session, service.get_user(session, user_id), active, actor=user)
@@ -114,7 +114,7 @@ def save_institution(request: Request, user: InstitutionManager, session: Sessio
     return redirect(request, "admin:institutions")
 
 
-@router.post("/institutions/{institution_id}/active", name="admin:set_institution_active")
+@router.post("/institutions/{institution_id:int}/active", name="admin:set_institution_active")
 def set_institution_active(request: Request, institution_id: int, user: InstitutionManager, session: SessionDep,
                            active: Annotated[bool, Form()] = False) -> Response:
     service.set_institution_active(session, _institution(session, institution_id), active, actor=user)

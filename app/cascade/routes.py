@@ -45,7 +45,7 @@ def tree_page(request: Request, user: CohortLeader, session: SessionDep, page: i
     return render(request, "cascade/tree.html", context)
 
 
-@router.get("/cascade/cohorts/{cohort_id}", name="cascade:branch")
+@router.get("/cascade/cohorts/{cohort_id:int}", name="cascade:branch")
 def branch_page(request: Request, cohort_id: int, user: CohortLeader, session: SessionDep) -> Response:
     """One cohort and what grew from it; 404 outside the viewer's part of the cascade."""
     whole = service.view_for(session, user)

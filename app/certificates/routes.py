@@ -78,7 +78,7 @@ def _with_holders(session: Session, certificates: list[Certificate]) -> list[tup
     return [(certificate, session.get(User, certificate.user_id)) for certificate in certificates]
 
 
-@router.get("/admin/certificates/cohorts/{cohort_id}", name="certificates:cohort")
+@router.get("/admin/certificates/cohorts/{cohort_id:int}", name="certificates:cohort")
 def cohort(request: Request, cohort_id: int, user: CertificateManager, session: SessionDep) -> Response:
     """Members × courses: issued, eligible, or what is still missing."""
     return render(request, "certificates/cohort.html", _cohort_context(session, _cohort(session, cohort_id)))
@@ -103,7 +103,7 @@ def _cohort_context(
     }
 
 
-@router.post("/admin/certificates/cohorts/{cohort_id}/issue", name="certificates:issue_cohort")
+@router.post("/admin/certificates/cohorts/{cohort_id:int}/issue", name="certificates:issue_cohort")
 def issue_cohort(request: Request, cohort_id: int, user: CertificateManager, session: SessionDep) -> Response:
     """Issue every eligible member's certificates; htmx does it a few at a time, showing progress."""
     found = _cohort(session, cohort_id)
@@ -141,7 +141,7 @@ def issue(
     return redirect(request, "certificates:cohort", cohort_id=cohort_id)
 
 
-@router.get("/admin/certificates/{certificate_id}", name="certificates:detail")
+@router.get("/admin/certificates/{certificate_id:int}", name="certificates:detail")
 def detail(request: Request, certificate_id: int, user: CertificateManager, session: SessionDep) -> Response:
     certificate = session.get(Certificate, certificate_id)
     if certificate is None:
@@ -153,7 +153,7 @@ def detail(request: Request, certificate_id: int, user: CertificateManager, sess
     )
 
 
-@router.post("/admin/certificates/{certificate_id}/revoke", name="certificates:revoke")
+@router.post("/admin/certificates/{certificate_id:int}/revoke", name="certificates:revoke")
 def revoke(
     request: Request,
     certificate_id: int,
@@ -283,7 +283,7 @@ def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> R
     return JSONResponse(signed, media_type=JSON_LD, headers={"Cache-Control": "public, max-age=60"})
 
 
-@router.post("/cohorts/{cohort_id}/certificates/request", name="certificates:request")
+@router.post("/cohorts/{cohort_id:int}/certificates/request", name="certificates:request")
 def request_certificates(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep) -> Response:
     """A lead trainer asks the admins to issue the cohort's certificates (admins issue them)."""
     requests.request_issue(session, cohort, actor=user)

@@ -25,7 +25,7 @@ def _today() -> date:
     return local(utcnow()).date()
 
 
-@router.get("/{cohort_id}/dashboard", name="cohorts:dashboard")
+@router.get("/{cohort_id:int}/dashboard", name="cohorts:dashboard")
 def dashboard(request: Request, cohort: LedCohort, session: SessionDep, course: str | None = None,
               sort: str = "name") -> Response:
     """The progress table and two charts; for htmx (a heading re-sorting it), only the table."""
@@ -63,7 +63,7 @@ def _charts(data: board.Dashboard) -> dict[str, object]:
     return {"completion_chart": completion, "score_chart": scores, "score_quiz": final}
 
 
-@router.get("/{cohort_id}/dashboard.csv", name="cohorts:dashboard_csv")
+@router.get("/{cohort_id:int}/dashboard.csv", name="cohorts:dashboard_csv")
 def dashboard_csv(cohort: LedCohort, session: SessionDep, course: str | None = None,
                   sort: str = "name") -> Response:
     """The table of the page as a spreadsheet file, same rows, order and numbers."""
@@ -74,7 +74,7 @@ def dashboard_csv(cohort: LedCohort, session: SessionDep, course: str | None = N
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/{cohort_id}/analysis", name="cohorts:item_analysis")
+@router.get("/{cohort_id:int}/analysis", name="cohorts:item_analysis")
 def item_analysis(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     """The cohort's quizzes, each linking to its question-by-question analysis."""
     context = {"cohort": cohort, "entries": analysis.quizzes(session, cohort),
@@ -82,7 +82,7 @@ def item_analysis(request: Request, cohort: LedCohort, session: SessionDep) -> R
     return render(request, "cohorts/item_analysis.html", context)
 
 
-@router.get("/{cohort_id}/analysis/{course_slug}/{quiz_id}", name="cohorts:quiz_analysis")
+@router.get("/{cohort_id:int}/analysis/{course_slug}/{quiz_id}", name="cohorts:quiz_analysis")
 def quiz_analysis(request: Request, cohort: LedCohort, session: SessionDep, course_slug: str,
                   quiz_id: str) -> Response:
     """Facility, discrimination and option counts per question: this cohort next to all cohorts."""

@@ -25,7 +25,7 @@ def trainer_list(request: Request, user: TrainerCertifier, session: SessionDep) 
                                                      "titles": course_service.titles(session)})
 
 
-@router.post("/trainers/{certification_id}/revoke", name="cohorts:revoke_trainer")
+@router.post("/trainers/{certification_id:int}/revoke", name="cohorts:revoke_trainer")
 def revoke_trainer(request: Request, certification_id: int, user: TrainerCertifier, session: SessionDep,
                    reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     revoked = trainers.revoke(session, certification_id, reason, actor=user)
@@ -33,7 +33,7 @@ def revoke_trainer(request: Request, certification_id: int, user: TrainerCertifi
     return redirect(request, "cohorts:trainers")
 
 
-@router.get("/{cohort_id}/practicum", name="cohorts:practicum")
+@router.get("/{cohort_id:int}/practicum", name="cohorts:practicum")
 def practicum_page(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     slug, course = practicum.tot_course(session, cohort)
     return render(request, "cohorts/practicum.html", {
@@ -41,7 +41,7 @@ def practicum_page(request: Request, cohort: LedCohort, session: SessionDep) -> 
         "titles": course_service.titles(session), "lang": current_language()})
 
 
-@router.get("/{cohort_id}/practicum/{user_id}", name="cohorts:practicum_form")
+@router.get("/{cohort_id:int}/practicum/{user_id:int}", name="cohorts:practicum_form")
 def practicum_form(request: Request, cohort: LedCohort, user_id: int, session: SessionDep) -> Response:
     return render(request, "cohorts/practicum_form.html", _form_context(session, cohort, user_id))
 
@@ -52,7 +52,7 @@ def _form_context(session: SessionDep, cohort: Cohort, user_id: int, **extra: ob
             "trainee": practicum.trainee(session, cohort, user_id), "chosen": {}, **extra}
 
 
-@router.post("/{cohort_id}/practicum/{user_id}", name="cohorts:score_practicum")
+@router.post("/{cohort_id:int}/practicum/{user_id:int}", name="cohorts:score_practicum")
 def score_practicum(request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep,
                     data: FormDep) -> Response:
     levels = {key[len("level_"):]: value for key, value in data.items()
@@ -67,13 +67,13 @@ def score_practicum(request: Request, cohort: LedCohort, user_id: int, user: Cur
     return redirect(request, "cohorts:practicum", cohort_id=cohort.id)
 
 
-@router.post("/{cohort_id}/practicum/{user_id}/certify", name="cohorts:certify")
+@router.post("/{cohort_id:int}/practicum/{user_id:int}/certify", name="cohorts:certify")
 def certify(request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep) -> Response:
     practicum.certify(session, cohort, user_id, actor=user)
     return redirect(request, "cohorts:practicum", cohort_id=cohort.id)
 
 
-@router.get("/{cohort_id}/grading", name="cohorts:grading")
+@router.get("/{cohort_id:int}/grading", name="cohorts:grading")
 def grading(request: Request, cohort: LedCohort) -> Response:
     """The grading queue, narrowed to this cohort."""
     return redirect_to(request, str(request.url_for("quizzes:grading").include_query_params(cohort_id=cohort.id)))

@@ -63,7 +63,7 @@ def _roster_context(request: Request, session: Session, cohort: Cohort, **extra:
     }
 
 
-@router.get("/{cohort_id}/roster", name="cohorts:roster")
+@router.get("/{cohort_id:int}/roster", name="cohorts:roster")
 def show(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     """Members with their activation status, the CSV upload form, and the join code."""
     return render(request, "cohorts/roster.html", _roster_context(request, session, cohort))
@@ -97,7 +97,7 @@ def _preview(request: Request, session: SessionDep, cohort: Cohort, data: bytes)
     return render(request, "cohorts/roster_preview.html", context, status_code=200 if plan.ok else 422)
 
 
-@router.post("/{cohort_id}/roster/preview", name="cohorts:roster_preview")
+@router.post("/{cohort_id:int}/roster/preview", name="cohorts:roster_preview")
 def preview(
     request: Request,
     cohort: LedCohort,
@@ -118,7 +118,7 @@ def preview(
     return _preview(request, session, cohort, data)
 
 
-@router.post("/{cohort_id}/roster/import", name="cohorts:roster_import")
+@router.post("/{cohort_id:int}/roster/import", name="cohorts:roster_import")
 def import_roster(
     request: Request,
     cohort: LedCohort,
@@ -158,7 +158,7 @@ def _codes(
     )
 
 
-@router.post("/{cohort_id}/members/{user_id}/code", name="cohorts:new_code")
+@router.post("/{cohort_id:int}/members/{user_id:int}/code", name="cohorts:new_code")
 def new_code(
     request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
@@ -171,7 +171,7 @@ def new_code(
     return _codes(request, cohort, [account])
 
 
-@router.post("/{cohort_id}/join-code", name="cohorts:join_code")
+@router.post("/{cohort_id:int}/join-code", name="cohorts:join_code")
 def join_code(
     request: Request,
     cohort: LedCohort,

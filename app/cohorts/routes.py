@@ -51,7 +51,7 @@ def create(request: Request, user: CohortLeader, session: SessionDep, data: Form
     return redirect(request, "cohorts:detail", cohort_id=cohort.id)
 
 
-@router.get("/{cohort_id}", name="cohorts:detail")
+@router.get("/{cohort_id:int}", name="cohorts:detail")
 def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     context = {"cohort": cohort, "courses": service.courses(session, cohort),
                "members": service.members(session, cohort), "co_trainers": service.co_trainers(session, cohort),
@@ -61,7 +61,7 @@ def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response
     return render(request, "cohorts/detail.html", context)
 
 
-@router.post("/{cohort_id}/lead", name="cohorts:reassign_lead")
+@router.post("/{cohort_id:int}/lead", name="cohorts:reassign_lead")
 def reassign_lead(request: Request, cohort_id: int, user: CohortAdmin, session: SessionDep,
                   username: Annotated[str, Form(max_length=64)] = "") -> Response:
     service.reassign_lead(session, service.led_cohort(session, user, cohort_id), username, actor=user)
@@ -77,12 +77,12 @@ def _edit_context(session: Session, cohort: Cohort, **extra: object) -> dict[str
             "titles": course_service.titles(session), **extra}
 
 
-@router.get("/{cohort_id}/edit", name="cohorts:edit")
+@router.get("/{cohort_id:int}/edit", name="cohorts:edit")
 def edit(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     return render(request, "cohorts/edit.html", _edit_context(session, cohort))
 
 
-@router.post("/{cohort_id}/edit", name="cohorts:update")
+@router.post("/{cohort_id:int}/edit", name="cohorts:update")
 def update(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep, data: FormDep) -> Response:
     slugs = [c.course_slug for c in service.courses(session, cohort)]
     try:

@@ -23,12 +23,12 @@ def _list_context(session: SessionDep, cohort: Cohort, **extra: object) -> dict[
             "titles": course_service.titles(session), **extra}
 
 
-@router.get("/{cohort_id}/sessions", name="cohorts:sessions")
+@router.get("/{cohort_id:int}/sessions", name="cohorts:sessions")
 def sessions(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     return render(request, "cohorts/sessions.html", _list_context(session, cohort))
 
 
-@router.post("/{cohort_id}/sessions", name="cohorts:add_session")
+@router.post("/{cohort_id:int}/sessions", name="cohorts:add_session")
 def add_session(request: Request, cohort: LedCohort, session: SessionDep, day: Text = "", start: Text = "",
                 hours: Text = "", place: Text = "", topic: Text = "", course_slug: Text = "") -> Response:
     form = attendance.SessionForm(day, start, hours, place, topic, course_slug)
@@ -40,14 +40,14 @@ def add_session(request: Request, cohort: LedCohort, session: SessionDep, day: T
     return redirect(request, "cohorts:roll", cohort_id=cohort.id, session_id=created.id)
 
 
-@router.get("/{cohort_id}/sessions/{session_id}", name="cohorts:roll")
+@router.get("/{cohort_id:int}/sessions/{session_id:int}", name="cohorts:roll")
 def roll(request: Request, cohort: LedCohort, session_id: int, session: SessionDep) -> Response:
     meeting = attendance.cohort_session(session, cohort, session_id)
     return render(request, "cohorts/roll.html", {"cohort": cohort, "meeting": meeting,
                                                  "roll": attendance.roll(session, meeting)})
 
 
-@router.get("/{cohort_id}/sessions/{session_id}/sheet", name="cohorts:sheet")
+@router.get("/{cohort_id:int}/sessions/{session_id:int}/sheet", name="cohorts:sheet")
 def sheet(request: Request, cohort: LedCohort, session_id: int, session: SessionDep) -> Response:
     """A sheet to print, sign in the room, and enter afterwards."""
     meeting = attendance.cohort_session(session, cohort, session_id)
@@ -55,7 +55,7 @@ def sheet(request: Request, cohort: LedCohort, session_id: int, session: Session
                                                   "roll": attendance.roll(session, meeting)})
 
 
-@router.post("/{cohort_id}/sessions/{session_id}/attendance/{user_id}", name="cohorts:attend")
+@router.post("/{cohort_id:int}/sessions/{session_id:int}/attendance/{user_id:int}", name="cohorts:attend")
 def attend(request: Request, cohort: LedCohort, session_id: int, user_id: int, user: CurrentUser,
            session: SessionDep, present: Annotated[bool, Form()]) -> Response:
     """One tap: present or absent. htmx (and the offline retry) get the officer's row back."""
@@ -68,7 +68,7 @@ def attend(request: Request, cohort: LedCohort, session_id: int, user_id: int, u
     return redirect(request, "cohorts:roll", cohort_id=cohort.id, session_id=session_id)
 
 
-@router.post("/{cohort_id}/sessions/{session_id}/attendance", name="cohorts:attend_all")
+@router.post("/{cohort_id:int}/sessions/{session_id:int}/attendance", name="cohorts:attend_all")
 def attend_all(request: Request, cohort: LedCohort, session_id: int, user: CurrentUser, session: SessionDep,
                data: FormDep) -> Response:
     """The paper sheet entered afterwards: ticked officers present, the others absent."""

@@ -56,7 +56,7 @@ def facilitator_notes(request: Request, slug: str, module_id: str, user: Facilit
     return render(request, "courses/facilitator.html", _context(course=course, module=module, html=html))
 
 
-@router.get("/courses/{slug}/v{version_id}/images/{name}", name="courses:image")
+@router.get("/courses/{slug}/v{version_id:int}/images/{name}", name="courses:image")
 def image(slug: str, version_id: int, name: str, user: CourseReader, session: SessionDep) -> Response:
     path = f"images/{name}"
     media_type = pages.MIME_TYPES.get(name[name.rfind("."):].lower())
@@ -94,7 +94,7 @@ def versions(request: Request, user: CourseManager, session: SessionDep) -> Resp
                                                       "titles": service.titles(session)})
 
 
-@router.post("/admin/courses/versions/{version_id}/publish", name="courses:publish")
+@router.post("/admin/courses/versions/{version_id:int}/publish", name="courses:publish")
 def publish(request: Request, version_id: int, user: CourseManager, session: SessionDep) -> Response:
     service.publish(session, version_id, actor=user)
     return redirect(request, "courses:versions")

@@ -88,7 +88,7 @@ def report_page(
     return render(request, "evidence/report.html", context, block="figures")
 
 
-@router.get("/cohorts/{cohort_id}", name="evidence:cohort")
+@router.get("/cohorts/{cohort_id:int}", name="evidence:cohort")
 def cohort_page(request: Request, cohort_id: int, user: EvidenceReader, session: SessionDep) -> Response:
     """One cohort's aggregate figures: counts and rates, never an officer's answer or grade."""
     cohort = scope.readable_cohort(session, user, cohort_id)

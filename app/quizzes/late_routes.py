@@ -21,7 +21,7 @@ from app.web import FormDep, redirect, render
 router = APIRouter()
 
 
-@router.post("/attempts/{attempt_id}/late/{position}", name="quizzes:late")
+@router.post("/attempts/{attempt_id:int}/late/{position:int}", name="quizzes:late")
 def receive_late(
     request: Request,
     attempt_id: int,
@@ -55,7 +55,7 @@ def late_queue(request: Request, user: CohortGrader, session: SessionDep) -> Res
     return render(request, "quizzes/late.html", {"entries": entries, "lang": current_language()})
 
 
-@router.post("/grading/late/{late_id}", name="quizzes:late_decide")
+@router.post("/grading/late/{late_id:int}", name="quizzes:late_decide")
 def decide(
     request: Request,
     late_id: int,

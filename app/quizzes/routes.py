@@ -62,7 +62,7 @@ def start(request: Request, slug: str, quiz_id: str, user: CourseReader, session
     return redirect(request, "quizzes:player", attempt_id=attempt.id)
 
 
-@router.get("/attempts/{attempt_id}", name="quizzes:player")
+@router.get("/attempts/{attempt_id:int}", name="quizzes:player")
 def play(request: Request, attempt_id: int, user: CourseReader, session: SessionDep,
          q: Annotated[int, Query(ge=0, le=1000)] = 0) -> Response:
     attempt = service.owned_attempt(session, attempt_id, user)
@@ -93,7 +93,7 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
     return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
 
 
-@router.post("/attempts/{attempt_id}/answers/{position}", name="quizzes:save")
+@router.post("/attempts/{attempt_id:int}/answers/{position:int}", name="quizzes:save")
 async def save(request: Request, attempt_id: int, position: int, user: CourseReader, form: FormDep) -> Response:
     """One answer, in one short write transaction run in one thread (the exam-day hot path).
 
@@ -110,7 +110,7 @@ async def save(request: Request, attempt_id: int, position: int, user: CourseRea
     return redirect_to(request, str(request.url_for("quizzes:player", attempt_id=attempt_id)) + f"?q={target}")
 
 
-@router.get("/attempts/{attempt_id}/finish", name="quizzes:confirm")
+@router.get("/attempts/{attempt_id:int}/finish", name="quizzes:confirm")
 def confirm(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
     attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
@@ -122,7 +122,7 @@ def confirm(request: Request, attempt_id: int, user: CourseReader, session: Sess
                                                    "unanswered": unanswered, "total": len(slots)})
 
 
-@router.post("/attempts/{attempt_id}/finish", name="quizzes:finish")
+@router.post("/attempts/{attempt_id:int}/finish", name="quizzes:finish")
 def finish(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
     attempt = service.owned_attempt(session, attempt_id, user, lock=True)
     course, _ = _course_and_quiz(session, attempt)
@@ -132,7 +132,7 @@ def finish(request: Request, attempt_id: int, user: CourseReader, session: Sessi
     return redirect(request, "quizzes:review", attempt_id=attempt_id)
 
 
-@router.get("/attempts/{attempt_id}/review", name="quizzes:review")
+@router.get("/attempts/{attempt_id:int}/review", name="quizzes:review")
 def review_page(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
     attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
@@ -165,7 +165,7 @@ def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-u
     return drawing.question_index(item.quiz, course.banks)[entry.slot.question_id], course, item
 
 
-@router.post("/grading/{answer_id}", name="quizzes:mark")
+@router.post("/grading/{answer_id:int}", name="quizzes:mark")
 def mark(request: Request, answer_id: int, user: CohortGrader, session: SessionDep,
          points: Annotated[float, Form(ge=0, le=1000)], comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
     marking.mark(session, answer_id, points, comment, user, lambda v: course_service.course_of(session, v))
