@@ -36,12 +36,12 @@ def cohort_b(session: Session, app: FastAPI, lead_b: User) -> tuple[Cohort, User
 
 
 def _cohort_routes(app: FastAPI) -> list[tuple[str, str, bool]]:
-    """(method, path template, for admins only) of every route with a {cohort_id}."""
+    """(method, path template, for admins only) of every route with a {cohort_id:int}."""
     instructor = ROLE_PERMISSIONS[Role.instructor]
     found = []
     for key, rules in route_rules(app).items():
         methods, path = key.split(" ", 1)
-        if "{cohort_id}" in path:
+        if "{cohort_id:int}" in path:
             admin_only = any(r.permission is not None and r.permission not in instructor for r in rules)
             found.extend((method, path, admin_only) for method in methods.split(",") if method != "HEAD")
     return found
@@ -83,7 +83,7 @@ def test_the_lead_of_that_cohort_opens_every_page_of_it(
               "course_slug": "mini-formadores", "quiz_id": "final"}
     log_in(client, lead_b)
 
-    statuses = {template: client.get(re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)).status_code
+    statuses = {template: client.get(re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values[m.group(1)]), template)).status_code
                 for method, template, admin_only in _cohort_routes(app) if method == "GET" and not admin_only}
 
     assert statuses and all(code in (200, 303) for code in statuses.values()), statuses
