@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app import audit
 from app.accounts.models import User
 from app.courses import catalog, evaluation
 from app.courses import service as course_service
@@ -71,13 +72,15 @@ def start(session: Session, user: User, course: catalog.Course, version_id: int,
         raise AttemptsExhausted(N_("Ya usó todos los intentos de este cuestionario."))
     try:
         with session.begin_nested():
-            return _create(session, user.id, course, version_id, quiz_id, used + 1)
+            attempt = _create(session, user.id, course, version_id, quiz_id, used + 1)
     except IntegrityError:
         # Another request started it first; the database let exactly one of us in.
         winner = in_progress(session, user.id, course.slug, quiz_id)
         if winner is None:
             raise AttemptsExhausted(N_("Ya usó todos los intentos de este cuestionario.")) from None
         return winner
+    audit.record(session, user.id, "quiz.start", attempt, course=course.slug, quiz=quiz_id)
+    return attempt
 
 
 def _create(session: Session, user_id: int, course: catalog.Course, version_id: int, quiz_id: str,
@@ -193,6 +196,7 @@ def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
         session.execute(update(Answer).where(col(Answer.attempt_id) == attempt.id,
                                              col(Answer.position) == position).values(fraction=fraction))
     session.refresh(attempt)
+    audit.record(session, attempt.user_id, "quiz.finish", attempt, percent=percent, at_deadline=at is not None)
     return True
 
 
