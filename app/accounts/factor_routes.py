@@ -10,8 +10,8 @@ from app.access import PUBLIC, CurrentUser, UserManager
 from app.accounts import auth, service, totp
 from app.accounts.cookies import session_token, set_session_cookie
 from app.accounts.middleware import cookie_header, cookie_name
-from app.accounts.models import User
-from app.db import SessionDep
+from app.accounts.models import SecondFactor, User
+from app.db import SessionDep, write_after
 from app.errors import DomainError, LoginRequired
 from app.i18n import N_, gettext
 from app.web import redirect, redirect_to, render, safe_next
@@ -130,7 +130,7 @@ def _enrol_page(
     next: str | None = None,
     error: bool = False,
 ) -> Response:
-    factor = totp.enrolment_secret(session, user)
+    factor = _enrolment_secret(request, session, user)
     uri = totp.provisioning_uri(factor, user)
     grouped = " ".join(factor.secret[i : i + 4] for i in range(0, len(factor.secret), 4))  # easier to type
     context = {
@@ -146,6 +146,14 @@ def _enrol_page(
         else None,
     }
     return render(request, "accounts/enrol.html", context, status_code=422 if error else 200)
+
+
+def _enrolment_secret(request: Request, session: SessionDep, user: User) -> SecondFactor:
+    """The secret being set up; on a GET page it is created in a write of its own (app/db.py)."""
+    if request.method != "GET":
+        return totp.enrolment_secret(session, user)
+    with write_after(session) as own:
+        return totp.enrolment_secret(own, user)
 
 
 @router.get("/profile/second-factor", name="accounts:second_factor")
