@@ -1,10 +1,10 @@
 """The `cascada` command: serve, migrate, create the first admin, seed demo data."""
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from app import demo, migrate
@@ -50,8 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     admin = commands.add_parser("create-admin", help="create an administrator account")
     admin.add_argument("--username")
     admin.add_argument("--full-name")
-    admin.add_argument("--password", help="omit to be asked (safer: not kept in shell history)")
     admin.set_defaults(handler=_create_admin)
+
+    audit_log = commands.add_parser("audit", help="the audit log")
+    audit_commands = audit_log.add_subparsers(required=True, metavar="ACTION")
+    audit_commands.add_parser("verify", help="check the hash chain; name the first entry that was changed") \
+        .set_defaults(handler=_audit_verify)
 
     seed = commands.add_parser("demo", help="seed the demo data set and print its accounts")
     seed.set_defaults(handler=_demo)
@@ -133,7 +137,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # SIGTERM: stop accepting, give requests in flight GRACE_SECONDS, then cancel them, so a restart
     # or a container stop takes well under 10 s even when requests are stuck.
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=True, access_log=False, timeout_graceful_shutdown=GRACE_SECONDS)
+                access_log=False, timeout_graceful_shutdown=GRACE_SECONDS, **proxy_options(settings))
     return 0
 
 
@@ -143,6 +147,16 @@ def started_base_url(host: str, port: int) -> str | None:
         return None
     host = f"[{host}]" if ":" in host else host
     return f"http://{host}" + ("" if port == 80 else f":{port}")
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """X-Forwarded-For/-Proto are believed only from CASCADA_TRUSTED_PROXIES; with none, the peer is the client.
+
+    (uvicorn would otherwise trust 127.0.0.1, so anything on the same host could claim any address.)"""
+    proxies = settings.trusted_proxies.strip()
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 def _sweep(settings: Settings, args: argparse.Namespace) -> int:
@@ -204,19 +218,38 @@ def _questions_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    """An admin without a password: a one-time activation code is printed, with which they choose one."""
     _prepare_database(settings)
     username = args.username or input("Username: ").strip()
     full_name = args.full_name or input("Full name: ").strip()
-    password = args.password or getpass.getpass("Password (at least 8 characters): ")
     form = accounts_service.UserForm(username=username.lower(), full_name=full_name, role=Role.admin)
-    hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    lifetime = timedelta(hours=settings.activation_code_hours)
     try:
         with transaction(make_engine(settings.resolved_database_url()), write=True) as session:
-            accounts_service.create_user(session, hasher, form, password)
+            _, code = accounts_service.create_user(session, form, actor=None, code_lifetime=lifetime)
     except DomainError as error:
         print(f"cascada: {translate(error)}", file=sys.stderr)
         return 1
     print(f"admin {form.username!r} created")
+    print(f"activation code: {code} (one use, valid {settings.activation_code_hours} hours)")
+    page = f"{settings.base_url.rstrip('/')}/activate" if settings.base_url else "/activate on the site"
+    print(f"open {page}, choose a password, then set up the second factor")
+    return 0
+
+
+def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from app import audit
+
+    with transaction(make_engine(settings.resolved_database_url())) as session:
+        result = audit.verify(session)
+        due = audit.older_than(session, timedelta(days=settings.audit_retention_days))
+    if result.broken_at is not None:
+        print(f"audit log BROKEN at entry {result.broken_at}: {result.reason}", file=sys.stderr)
+        return 1
+    print(f"audit log intact: {result.checked} entries, every link verified")
+    if due:
+        print(f"{due} entries are older than the retention period ({settings.audit_retention_days} days): "
+              "archive them (see README, Production)")
     return 0
 
 

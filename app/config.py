@@ -30,10 +30,17 @@ class Settings(BaseSettings):
     courses_dir: Path = PROJECT_DIR / "courses"
     templates_dir: Path = PROJECT_DIR / "templates"
     static_dir: Path = PROJECT_DIR / "static"
-    session_idle_minutes: int = 120
+    session_idle_minutes: int = 30  # ASVS 5.0 L2 for this kind of data; a quiz's autosave keeps it alive
     session_absolute_hours: int = 12
     login_max_failures: int = 5
-    login_lockout_minutes: int = 15
+    login_lockout_minutes: int = 15  # the longest delay; it grows from one minute with each failure
+    login_max_failures_per_address: int = 20  # across usernames, from one client address
+    # Proxies whose X-Forwarded-For / -Proto uvicorn believes (comma-separated IPs or CIDRs); none by default.
+    trusted_proxies: str = ""
+    activation_code_hours: int = 72
+    # Admins must use a second factor (TOTP); only tests and local demos may turn it off, never production.
+    admin_second_factor: bool = True
+    audit_retention_days: int = 3650  # documented; the table refuses DELETE, so pruning is an owner's job
     # Argon2id cost: OWASP's minimum for interactive logins (19 MiB, 2 passes, 1 lane); tests lower it.
     # Stored hashes made with other parameters are upgraded at the next successful login.
     argon2_time_cost: int = 2
@@ -79,6 +86,8 @@ class Settings(BaseSettings):
         if not (self.base_url or "").startswith(("https://", "http://")):
             problems.append("CASCADA_BASE_URL must be set to the public address "
                             "(e.g. https://cascada.isepol.edu.py)")
+        if not self.admin_second_factor:
+            problems.append("admins must use a second factor in production (unset CASCADA_ADMIN_SECOND_FACTOR)")
         if self.api_docs:
             problems.append("the API docs routes are not allowed in production (unset CASCADA_API_DOCS)")
         if problems:

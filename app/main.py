@@ -18,10 +18,13 @@ from app import access, web
 from app.accounts import activation_routes as accounts_activation
 from app.accounts import admin_routes as accounts_admin
 from app.accounts import auth
+from app.accounts import factor_routes as accounts_factor
+from app.accounts import lockout_routes as accounts_lockouts
 from app.accounts import routes as accounts_routes
 from app.accounts.middleware import SessionMiddleware
 from app.accounts.passwords import make_hasher
 from app.admission import AdmissionLimitMiddleware
+from app.audit import AuditContextMiddleware
 from app.cascade import routes as cascade_routes
 from app.certificates import routes as certificates_routes
 from app.cohorts import dashboard_routes as cohorts_dashboard
@@ -36,6 +39,7 @@ from app.errors import DomainError
 from app.evidence import routes as evidence_routes
 from app.field import routes as field_routes
 from app.health import router as health_router
+from app.inputs import InputGuardMiddleware
 from app.learning import routes as learning_routes
 from app.logs import RequestLogMiddleware, configure_logging
 from app.quizzes import late_routes as quizzes_late
@@ -43,7 +47,8 @@ from app.quizzes import routes as quizzes_routes
 from app.quizzes.sweep import run_forever
 from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
-ROUTERS = (health_router, accounts_routes.router, accounts_activation.router, accounts_admin.router, courses_routes.router,
+ROUTERS = (health_router, accounts_routes.router, accounts_factor.router, accounts_lockouts.router,
+           accounts_activation.router, accounts_admin.router, courses_routes.router,
            learning_routes.router, quizzes_routes.router, quizzes_late.router, cohorts_roster.router, cohorts_dashboard.router,
            cohorts_sessions.router, cohorts_practicum.router, cohorts_routes.router, cascade_routes.router, certificates_routes.router,
            evidence_routes.router, field_routes.router)
@@ -81,10 +86,14 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     policy = auth.SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
                                 absolute=timedelta(hours=settings.session_absolute_hours))
-    # Added inside-out: requests pass RequestLog, then Admission, BodyLimit, SecurityHeaders, GZip, Session.
+    # Added inside-out: requests pass RequestLog, then Admission, BodyLimit, SecurityHeaders, GZip, Session,
+    # InputGuard, AuditContext. Admission stays outermost so that shedding load costs nothing; the guard
+    # is inside Session so that its 422 page is in the user's language.
+    app.add_middleware(AuditContextMiddleware)
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SessionMiddleware, engine=app.state.engine, policy=policy, secure=settings.https)
     app.add_middleware(GZipMiddleware, minimum_size=500)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.https)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(AdmissionLimitMiddleware, limit=settings.max_requests_in_flight)
     app.add_middleware(RequestLogMiddleware)

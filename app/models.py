@@ -2,7 +2,17 @@
 
 from sqlmodel import SQLModel
 
-from app.accounts.models import ActivationCode, Institution, LoginThrottle, Role, User, UserSession
+from app.accounts.models import (
+    ActivationCode,
+    Institution,
+    LoginThrottle,
+    PendingLogin,
+    RecoveryCode,
+    Role,
+    SecondFactor,
+    User,
+    UserSession,
+)
 from app.audit import AuditEntry
 from app.certificates.models import Certificate, CertificateCounter, VerifyThrottle
 from app.cohorts.models import (
@@ -24,4 +34,4 @@ from app.quizzes.models import Answer, AttemptSlot, LateAnswer, QuizAttempt
 metadata = SQLModel.metadata
 
 __all__ = ["ActivationCode", "Attendance", "Cohort", "CohortCourse", "CohortInstitution", "CohortMember",
-           "CohortSession", "CoTrainer", "PracticumScore", "TrainerCertification", "Answer", "AttemptSlot", "LateAnswer", "AuditEntry", "Certificate", "CertificateCounter", "VerifyThrottle", "CourseAsset", "CourseVersion", "DepartmentHeadcount", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "Role", "User", "UserSession", "metadata"]
+           "CohortSession", "CoTrainer", "PracticumScore", "TrainerCertification", "Answer", "AttemptSlot", "LateAnswer", "AuditEntry", "Certificate", "CertificateCounter", "VerifyThrottle", "CourseAsset", "CourseVersion", "DepartmentHeadcount", "Enrollment", "ItemProgress", "QuizAttempt", "Institution", "LoginThrottle", "PendingLogin", "RecoveryCode", "Role", "SecondFactor", "User", "UserSession", "metadata"]

@@ -30,11 +30,14 @@ def csrf_token_is_valid(request: Request, submitted: str | None) -> bool:
     return bool(submitted) and hmac.compare_digest(csrf_token(request), submitted or "")
 
 
-class SecurityHeadersMiddleware:
-    """CSP without inline script, no framing, no sniffing; pages are not cached, assets are."""
+HSTS = b"max-age=31536000; includeSubDomains"  # one year: browsers then refuse plain HTTP to this host
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+
+class SecurityHeadersMiddleware:
+    """CSP without inline script, no framing, no sniffing, HSTS over HTTPS; pages are not cached, assets are."""
+
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
+        self.app, self.hsts = app, hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,6 +48,8 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 _add_headers(message, versioned_asset)
+                if self.hsts:
+                    message["headers"].append((b"strict-transport-security", HSTS))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

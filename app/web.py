@@ -15,11 +15,12 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app import formats, i18n
+from app import audit, formats, i18n
 from app.access import Permission, can
 from app.accounts.departments import DEPARTMENTS, department_name
 from app.courses import pages
-from app.errors import DomainError, LoginRequired
+from app.db import transaction
+from app.errors import CsrfFailed, DomainError, Forbidden, LoginRequired
 from app.security import csrf_token
 
 log = logging.getLogger("cascada")
@@ -96,6 +97,18 @@ def redirect(request: Request, route: str, **params: Any) -> Response:
     return redirect_to(request, str(request.url_for(route, **params)))
 
 
+def safe_next(target: str | None) -> str | None:
+    r"""Only a path on this site. Browsers drop tabs and newlines inside URLs and read a backslash as `/`, so
+    `/\t/evil.example` would become `//evil.example`: any whitespace, control character or
+    backslash, or a second leading slash, disqualifies the target."""
+    if not target or not target.startswith("/") or target.startswith("//") or len(target) > 2000:
+        return None
+    if any(c.isspace() or c == "\\" or ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
 def redirect_to(request: Request, url: str) -> Response:
     if is_htmx(request):
         return Response(status_code=200, headers={"HX-Redirect": url})
@@ -125,9 +138,22 @@ def render_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if isinstance(exc, LoginRequired):
         return _to_login(request)
+    if isinstance(exc, Forbidden | CsrfFailed):
+        _record_refusal(request, exc)
     response = render_error(request, translate(exc), exc.status_code)
     response.headers.update(getattr(exc, "headers", {}))  # e.g. Retry-After on a 503
     return response
+
+
+def _record_refusal(request: Request, exc: DomainError) -> None:
+    """A refused access goes in the audit log, in its own transaction: the request's was rolled back."""
+    user = request.scope.get("state", {}).get("user")
+    try:
+        with transaction(request.app.state.engine, write=True) as session:
+            audit.record(session, getattr(user, "id", None), "access.refused", None, method=request.method,
+                         path=request.url.path[:300], reason=type(exc).__name__)
+    except Exception:  # the refusal itself must still be answered
+        log.exception("could not record a refused access")
 
 
 def _to_login(request: Request) -> Response:

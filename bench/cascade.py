@@ -318,6 +318,7 @@ def main() -> None:
             "CASCADA_DATABASE_URL": url,
             "CASCADA_LOG_JSON": "false",
             "CASCADA_COURSES_DIR": str(courses),
+            "CASCADA_ADMIN_SECOND_FACTOR": "false",  # the bench measures pages, not the second factor
         }
         port = free_port()
         server = start_server(env, port)

@@ -81,6 +81,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
     values: dict[str, object] = {
         "data_dir": tmp_path, "database_url": database_url, "secret_key": "k" * 48,
         "argon2_time_cost": 1, "argon2_memory_kib": 64, "log_json": False, "courses_dir": FIXTURES / "courses",
+        "admin_second_factor": False,  # tests that need the admin rule turn it on (tests/accounts/test_totp.py)
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -1,5 +1,6 @@
 """The `cascada` command: clear errors for bad arguments, and the first admin."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import ActivationCode, Role, User
 from app.config import Settings
 from app.db import make_engine
 
@@ -19,23 +20,24 @@ def _cascada(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=60, cwd=Path(__file__).parent.parent, stdin=subprocess.DEVNULL)
 
 
-def test_create_admin_from_flags_creates_an_admin_who_exists_once(tmp_path: Path) -> None:
-    result = _cascada(tmp_path, "create-admin", "--username", "Jefa", "--full-name", "Jefa ISEPOL",
-                      "--password", "una frase de paso segura")
+def test_create_admin_prints_a_one_time_activation_code_and_sets_no_password(tmp_path: Path) -> None:
+    result = _cascada(tmp_path, "create-admin", "--username", "Jefa", "--full-name", "Jefa ISEPOL")
 
     assert result.returncode == 0, result.stderr
+    assert re.search(r"activation code: [A-Z0-9]{4}-[A-Z0-9]{4} \(one use, valid 72 hours\)", result.stdout)
     engine = make_engine(f"sqlite:///{tmp_path / 'cascada.db'}")
     with Session(engine) as session:
         admin = session.exec(select(User).where(User.username == "jefa")).one()
+        code = session.get(ActivationCode, admin.id)
     engine.dispose()
-    assert admin.role == Role.admin
+    assert admin.role == Role.admin and admin.password_hash == "" and code is not None
 
 
-def test_create_admin_with_a_common_password_says_why_and_fails(tmp_path: Path) -> None:
+def test_create_admin_takes_no_chosen_password(tmp_path: Path) -> None:
     result = _cascada(tmp_path, "create-admin", "--username", "jefa", "--full-name", "Jefa", "--password",
-                      "password")
+                      "una frase de paso segura")
 
-    assert result.returncode == 1 and "demasiado común" in result.stderr
+    assert result.returncode == 2 and "unrecognized arguments: --password" in result.stderr
 
 
 @pytest.mark.parametrize(("args", "message"), [

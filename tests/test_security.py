@@ -111,7 +111,8 @@ def test_production_refuses_weak_secret_demo_data_and_api_docs(settings: Setting
 
 def test_production_starts_with_a_strong_secret_and_its_public_address(settings: Settings) -> None:
     safe = settings.model_copy(update={"env": "production", "secret_key": "Zq8-r2Lx0v_mN4pQ7sT1uW3yA5cE9gJ6",
-                                       "base_url": "https://cascada.isepol.edu.py"})
+                                       "base_url": "https://cascada.isepol.edu.py",
+                                       "admin_second_factor": True})
 
     app = create_app(safe)
 

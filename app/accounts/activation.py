@@ -1,8 +1,8 @@
-"""One-time activation codes: how a person created from a roster chooses a password, and guess throttling.
+"""One-time activation codes: how a person created by an admin or from a roster chooses a password.
 
 Only the SHA-256 of a code is stored. A code is 8 characters from a 32-letter alphabet (40 bits),
-expires after 30 days, and guessing is throttled per username in the LoginThrottle table, so it
-works across workers.
+expires after 72 hours unless configured otherwise (CASCADA_ACTIVATION_CODE_HOURS), and guessing is
+throttled per username in the LoginThrottle table, so it works across workers.
 """
 
 import hashlib
@@ -23,7 +23,7 @@ from app.timeutil import utcnow
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, printed, typed on phones
 CODE_LENGTH = 8
-CODE_LIFETIME = timedelta(days=30)
+CODE_LIFETIME = timedelta(hours=72)
 
 
 class Refusal(StrEnum):
@@ -62,16 +62,17 @@ def is_activated(user: User) -> bool:
     return bool(user.password_hash)
 
 
-def issue(session: Session, user: User, *, actor: User | None) -> str:
+def issue(session: Session, user: User, *, actor: User | None, lifetime: timedelta = CODE_LIFETIME) -> str:
     """A fresh code for `user`, replacing any earlier one; the plain code is returned once, never stored."""
     session.execute(delete(ActivationCode).where(col(ActivationCode.user_id) == user.id))
-    return issue_new(session, [user], actor=actor)[0]
+    return issue_new(session, [user], actor=actor, lifetime=lifetime)[0]
 
 
-def issue_new(session: Session, users: list[User], *, actor: User | None) -> list[str]:
+def issue_new(session: Session, users: list[User], *, actor: User | None,
+              lifetime: timedelta = CODE_LIFETIME) -> list[str]:
     """Codes for accounts that have none yet (just created), in the order of `users`."""
     codes = [new_code() for _ in users]
-    expires_at = utcnow() + CODE_LIFETIME
+    expires_at = utcnow() + lifetime
     actor_id = actor.id if actor else None
     session.add_all(
         ActivationCode(

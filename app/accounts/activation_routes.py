@@ -7,12 +7,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.access import PUBLIC, MaybeUser
-from app.accounts import activation, auth
-from app.accounts.middleware import SESSION_COOKIE, cookie_header
+from app.accounts import activation, auth, factor_routes
 from app.accounts.passwords import WeakPassword
 from app.db import SessionDep
 from app.i18n import gettext
-from app.web import redirect, render, translate
+from app.web import render, translate
 
 router = APIRouter()
 
@@ -53,12 +52,4 @@ def activate(
         )
         context |= {"error": message, "error_field": "code"}
         return render(request, "accounts/activate.html", context, status_code=422)
-    token = auth.start_session(session, result, replacing=request.cookies.get(SESSION_COOKIE))
-    response = redirect(request, "accounts:home")
-    response.headers.append(
-        "set-cookie",
-        cookie_header(
-            SESSION_COOKIE, token, secure=settings.https, max_age=settings.session_absolute_hours * 3600
-        ),
-    )
-    return response
+    return factor_routes.continue_login(request, session, result, None)

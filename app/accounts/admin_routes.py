@@ -1,5 +1,6 @@
 """Administration of users and institutions (admins only), and the audit log."""
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -8,11 +9,12 @@ from sqlmodel import col, select
 
 from app.access import AuditReader, InstitutionManager, UserManager
 from app.accounts import service
-from app.accounts.models import Institution, Role
+from app.accounts.models import Institution, Role, User
 from app.audit import AuditEntry
 from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_
+from app.inputs import DbIdForm, as_db_id
 from app.web import redirect, render, translate
 
 router = APIRouter(prefix="/admin")
@@ -28,7 +30,7 @@ def users(request: Request, user: UserManager, session: SessionDep, q: str = "",
           institution_id: str = "", department: str = "", active: str = "",
           page: Annotated[int, Query(ge=1, le=100000)] = 1) -> Response:
     # "" is the form's "all institutions" choice, so the id arrives as text.
-    institution = int(institution_id) if institution_id.isdigit() else None
+    institution = as_db_id(institution_id)
     filters = service.UserFilter(q[:100], role, institution, department, active, page)
     context = {"page": service.list_users(session, filters), "filters": filters,
                "institutions": service.list_institutions(session), "roles": list(Role)}
@@ -38,7 +40,7 @@ def users(request: Request, user: UserManager, session: SessionDep, q: str = "",
 def _user_form(username: str, full_name: str, national_id: str, rank: str, institution_id: str,
                department: str, role: str, language: str) -> service.UserForm:
     return service.UserForm(username=username.strip().lower(), full_name=full_name, national_id=national_id.strip(),
-                            rank=rank, institution_id=int(institution_id) if institution_id.isdigit() else None,
+                            rank=rank, institution_id=as_db_id(institution_id),
                             department=department, role=role, language=language)
 
 
@@ -58,14 +60,32 @@ def new_user(request: Request, user: UserManager, session: SessionDep) -> Respon
 def create_user(request: Request, user: UserManager, session: SessionDep, username: UserFields = "",
                 full_name: UserFields = "", national_id: UserFields = "", rank: UserFields = "",
                 institution_id: UserFields = "", department: UserFields = "", role: UserFields = "officer",
-                language: UserFields = "es", password: Annotated[str, Form(max_length=1000)] = "") -> Response:
+                language: UserFields = "es") -> Response:
     form = _user_form(username, full_name, national_id, rank, institution_id, department, role, language)
     try:
-        created = service.create_user(session, request.app.state.hasher, form, password, actor=user)
+        created, code = service.create_user(session, form, actor=user, code_lifetime=_code_lifetime(request))
     except service.InvalidUser as error:
         context = _form_context(session, form=form, error=translate(error), error_field=error.field)
         return render(request, "admin/user_form.html", context, status_code=422)
-    return redirect(request, "admin:edit_user", user_id=created.id)
+    return _code_page(request, created, code)
+
+
+def _code_lifetime(request: Request) -> timedelta:
+    return timedelta(hours=request.app.state.settings.activation_code_hours)
+
+
+def _code_page(request: Request, target: User, code: str) -> Response:
+    """The activation code, shown once: the admin hands it to the person, who chooses a password."""
+    context = {"target": target, "code": code, "hours": request.app.state.settings.activation_code_hours,
+               "activate_url": str(request.url_for("accounts:activate_form"))}
+    return render(request, "admin/activation_code.html", context)
+
+
+@router.post("/users/{user_id:int}/activation-code", name="admin:new_activation_code")
+def new_activation_code(request: Request, user_id: int, user: UserManager, session: SessionDep) -> Response:
+    target = service.get_user(session, user_id)
+    code = service.new_activation_code(session, target, actor=user, code_lifetime=_code_lifetime(request))
+    return _code_page(request, target, code)
 
 
 @router.get("/users/{user_id:int}", name="admin:edit_user")
@@ -104,7 +124,7 @@ def institutions(request: Request, user: InstitutionManager, session: SessionDep
 @router.post("/institutions", name="admin:save_institution")
 def save_institution(request: Request, user: InstitutionManager, session: SessionDep,
                      name: Annotated[str, Form(max_length=300)] = "",
-                     institution_id: Annotated[int | None, Form()] = None) -> Response:
+                     institution_id: DbIdForm = None) -> Response:
     existing = _institution(session, institution_id) if institution_id else None
     try:
         service.save_institution(session, name, actor=user, institution=existing)

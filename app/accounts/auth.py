@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from app import audit
 from app.accounts.models import LoginThrottle, User, UserSession
 from app.dbtools import insert_for
 from app.timeutil import utcnow
@@ -24,7 +25,11 @@ class LoginRefusal(StrEnum):
 @dataclass(frozen=True)
 class ThrottlePolicy:
     max_failures: int
-    lockout: timedelta
+    lockout: timedelta  # the longest delay; it starts at FIRST_DELAY and doubles with each failure
+    max_address_failures: int = 20  # from one client address, across usernames
+
+
+FIRST_DELAY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -55,44 +60,82 @@ def stored_hash(session: Session, username: str) -> str | None:
     return session.exec(select(User.password_hash).where(User.username == normalize_username(username))).first()
 
 
-def authenticate(session: Session, check: PasswordCheck, policy: ThrottlePolicy) -> User | LoginRefusal:
+def authenticate(
+    session: Session, check: PasswordCheck, policy: ThrottlePolicy, client_address: str = ""
+) -> User | LoginRefusal:
     """The active user with these credentials, or why not; unknown usernames take the same path.
 
-    The throttle row is locked before the outcome counts, so parallel guesses never pass the limit.
+    Failures are counted per (username, client address) and per client address, never per username
+    alone: guessing from one place cannot lock the account's owner out from another. The throttle
+    rows are locked before the outcome counts, so parallel guesses never pass the limit.
     """
-    now = utcnow()
-    throttle = _locked_throttle_row(session, check.username, now)
-    if throttle.locked_until and now < throttle.locked_until:
+    now, name = utcnow(), check.username
+    pair = _locked_throttle_row(session, pair_key(name, client_address), now, shown=name, address=client_address)
+    place = _locked_throttle_row(session, f"addr:{client_address}"[:64], now, address=client_address)
+    if is_locked(pair, now) or is_locked(place, now):
+        audit.record(session, None, "login.refused_locked", None, username=name)
         return LoginRefusal.locked
-    user = session.exec(select(User).where(User.username == throttle.username)).first()
+    user = session.exec(select(User).where(User.username == name)).first()
     # The hash must still be the one checked: a password changed meanwhile is not accepted.
     if check.ok and user is not None and user.active and user.password_hash == check.password_hash:
-        session.delete(throttle)
+        session.delete(pair)
         if check.upgraded_hash:
             user.password_hash = check.upgraded_hash
+        audit.record(session, user.id, "login.success", user)
         return user
-    _count_failure(throttle, now, policy)
-    return LoginRefusal.locked if throttle.locked_until else LoginRefusal.bad_credentials
+    _count_failure(pair, now, policy)
+    _count_failure(place, now, ThrottlePolicy(policy.max_address_failures, policy.lockout))
+    locked = is_locked(pair, now) or is_locked(place, now)
+    audit.record(session, None, "login.lockout" if locked else "login.failure", user, username=name)
+    return LoginRefusal.locked if locked else LoginRefusal.bad_credentials
 
 
-def _locked_throttle_row(session: Session, username: str, now: datetime) -> LoginThrottle:
+def pair_key(username: str, client_address: str) -> str:
+    return "pair:" + hashlib.sha256(f"{username}|{client_address}".encode()).hexdigest()[:40]
+
+
+def is_locked(throttle: LoginThrottle, now: datetime) -> bool:
+    return throttle.locked_until is not None and now < throttle.locked_until
+
+
+def _locked_throttle_row(session: Session, key: str, now: datetime, *, shown: str = "",
+                         address: str = "") -> LoginThrottle:
     session.execute(
         insert_for(session, LoginThrottle)
-        .values(username=username, failures=0, window_started_at=now)
+        .values(username=key, failures=0, window_started_at=now, shown_username=shown[:64],
+                client_address=address[:64])
         .on_conflict_do_nothing(index_elements=["username"])
     )
     return session.exec(
-        select(LoginThrottle).where(LoginThrottle.username == username).with_for_update()
+        select(LoginThrottle).where(LoginThrottle.username == key).with_for_update()
     ).one()
 
 
 def _count_failure(throttle: LoginThrottle, now: datetime, policy: ThrottlePolicy) -> None:
-    if now - throttle.window_started_at > policy.lockout:
-        throttle.failures, throttle.window_started_at = 0, now
+    """Count a failure; from the threshold on, each one waits twice as long as the last (up to the cap)."""
+    if throttle.failures and now - throttle.window_started_at > policy.lockout:
+        throttle.failures = 0  # quiet for a whole lockout period: start again
     throttle.failures += 1
+    throttle.window_started_at = now
     if throttle.failures >= policy.max_failures:
-        throttle.locked_until = now + policy.lockout
-        throttle.failures, throttle.window_started_at = 0, now
+        delay = FIRST_DELAY * 2 ** min(throttle.failures - policy.max_failures, 16)
+        throttle.locked_until = now + min(delay, policy.lockout)
+
+
+def locked_keys(session: Session) -> list[LoginThrottle]:
+    """The keys that are waiting out a delay now, longest wait first (what an admin may clear)."""
+    now = utcnow()
+    rows = session.exec(select(LoginThrottle).where(col(LoginThrottle.locked_until) > now)
+                        .order_by(col(LoginThrottle.locked_until).desc()))
+    return list(rows)
+
+
+def clear_lock(session: Session, key: str, *, actor: User) -> None:
+    throttle = session.get(LoginThrottle, key)
+    if throttle is not None:
+        audit.record(session, actor.id, "login.unlock", None, username=throttle.shown_username,
+                     client_address=throttle.client_address)
+        session.delete(throttle)
 
 
 def start_session(session: Session, user: User, *, replacing: str | None = None) -> str:
@@ -103,6 +146,12 @@ def start_session(session: Session, user: User, *, replacing: str | None = None)
     assert user.id is not None
     session.add(UserSession(token_hash=hash_token(token), user_id=user.id))
     return token
+
+
+def log_out(session: Session, token: str, user: User | None) -> None:
+    if user is not None:
+        audit.record(session, user.id, "logout", user)
+    end_session(session, token)
 
 
 def end_session(session: Session, token: str) -> None:

@@ -30,7 +30,7 @@ class SessionMiddleware:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
-        cookies = _cookies(scope)
+        cookies = _cookies(scope, self.secure)
         token = cookies.get(SESSION_COOKIE)
         user = await self._load_user(token) if token else None
         state = scope.setdefault("state", {})
@@ -57,7 +57,8 @@ class SessionMiddleware:
             return auth.find_session(session, token)
 
     def _setting_csrf_cookie(self, send: Send, csrf_id: str) -> Send:
-        cookie = cookie_header(CSRF_COOKIE, csrf_id, secure=self.secure, max_age=None)
+        name = cookie_name(CSRF_COOKIE, self.secure)
+        cookie = cookie_header(name, csrf_id, secure=self.secure, max_age=None)
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -83,14 +84,22 @@ def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None) -
     return "; ".join(parts)
 
 
-def _cookies(scope: Scope) -> dict[str, str]:
+def cookie_name(name: str, secure: bool) -> str:
+    """Over HTTPS the `__Host-` prefix makes browsers refuse the cookie unless Secure, Path=/, no Domain."""
+    return f"__Host-{name}" if secure else name
+
+
+def _cookies(scope: Scope, secure: bool) -> dict[str, str]:
+    """Our cookies by their unprefixed names; values that are not printable ASCII are dropped."""
     raw = b"; ".join(value for name, value in scope["headers"] if name == b"cookie").decode("latin-1")
     parsed: SimpleCookie = SimpleCookie()
     try:
         parsed.load(raw)
     except CookieError:  # a malformed cookie header is the browser's problem, not a 500
         return {}
-    return {name: morsel.value for name, morsel in parsed.items()}
+    prefix = "__Host-" if secure else ""
+    return {name.removeprefix(prefix): morsel.value for name, morsel in parsed.items()
+            if name.startswith(prefix) and morsel.value.isascii() and morsel.value.isprintable()}
 
 
 def _language(user: User | None, cookies: dict[str, str], scope: Scope) -> str:

@@ -71,12 +71,15 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed logins per username, known or not, shared by every worker through the database."""
+    """Failed guesses per key (a username and client address, a client address, a second factor...),
+    shared by every worker through the database. `username` is the key; the other two say what it is."""
 
     username: str = Field(max_length=64, primary_key=True)
     failures: int = 0
-    window_started_at: datetime = Field(default_factory=utcnow)
+    window_started_at: datetime = Field(default_factory=utcnow)  # the last failure, once there is one
     locked_until: datetime | None = None
+    shown_username: str = Field(default="", max_length=64)
+    client_address: str = Field(default="", max_length=64)
 
 
 class ActivationCode(SQLModel, table=True):
@@ -86,4 +89,30 @@ class ActivationCode(SQLModel, table=True):
     code_hash: str = Field(max_length=64)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class SecondFactor(SQLModel, table=True):
+    """A user's TOTP authenticator (RFC 6238); unconfirmed until a first code proves the enrolment."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    secret: str = Field(max_length=64)  # base32
+    confirmed_at: datetime | None = None
+    last_step: int = 0  # the last 30-second step a code was accepted for: a code works once
+
+
+class RecoveryCode(SQLModel, table=True):
+    """One of ten single-use codes for when the authenticator is lost; only the SHA-256 is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = None
+
+
+class PendingLogin(SQLModel, table=True):
+    """A password that was right, waiting for the second factor (or its enrolment) for a few minutes."""
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     expires_at: datetime

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from math import ceil
 
 from argon2 import PasswordHasher
@@ -9,7 +10,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.accounts import auth, names
+from app.accounts import activation, auth, names
 from app.accounts.departments import DEPARTMENTS, SEED_INSTITUTIONS
 from app.accounts.models import Institution, Role, Sex, User
 from app.accounts.passwords import check_policy, hash_password, verify_password
@@ -106,20 +107,23 @@ def _apply(user: User, form: UserForm) -> None:
     user.language = form.language
 
 
-def create_user(session: Session, hasher: PasswordHasher, form: UserForm, password: str,
-                *, actor: User | None = None) -> User:
-    """A new active user with a password that meets the policy."""
+def create_user(session: Session, form: UserForm, *, actor: User | None,
+                code_lifetime: timedelta = activation.CODE_LIFETIME) -> tuple[User, str]:
+    """A new active user without a password, and the one-time activation code with which they choose it."""
     validate_user_form(session, form)
-    try:
-        check_policy(password, username=form.username)
-    except DomainError as error:
-        raise InvalidUser("password", error.message, **error.params) from error
-    user = User(username=form.username, full_name=form.full_name, password_hash=hash_password(hasher, password))
+    user = User(username=form.username, full_name=form.full_name, password_hash="")
     _apply(user, form)
     session.add(user)
     audit.record(session, actor.id if actor else None, "user.create", user, username=user.username,
                  role=user.role)
-    return user
+    return user, activation.issue_new(session, [user], actor=actor, lifetime=code_lifetime)[0]
+
+
+def new_activation_code(session: Session, user: User, *, actor: User, code_lifetime: timedelta) -> str:
+    """A fresh code (the old one stops working); spending it sets a new password, so it also resets one."""
+    code = activation.issue(session, user, actor=actor, lifetime=code_lifetime)
+    audit.record(session, actor.id, "user.activation_code", user)
+    return code
 
 
 def update_user(session: Session, user: User, form: UserForm, *, actor: User) -> User:

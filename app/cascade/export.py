@@ -4,12 +4,10 @@ import csv
 import io
 from collections.abc import Iterable
 
-from app import formats
+from app import formats, spreadsheets
 from app.accounts.departments import department_name
 from app.cascade.tree import Node
 from app.i18n import gettext
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def percent(share: float | None) -> str:
@@ -55,7 +53,7 @@ def header() -> list[str]:
 
 def neutralise(cell: str | int) -> str | int:
     """A cell a spreadsheet will not run as a formula: text starting with = + - @ tab or CR gets a '."""
-    return f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+    return spreadsheets.neutralise(cell) if isinstance(cell, str) else cell
 
 
 def to_csv(nodes: Iterable[Node]) -> str:

@@ -19,6 +19,7 @@ from app.courses import service as course_service
 from app.db import SessionDep, write_after
 from app.errors import NotFound
 from app.i18n import N_
+from app.inputs import DbIdFormRequired
 from app.timeutil import utcnow
 from app.web import is_htmx, redirect, render
 
@@ -124,9 +125,9 @@ def issue(
     request: Request,
     user: CertificateManager,
     session: SessionDep,
-    user_id: Annotated[int, Form()],
+    user_id: DbIdFormRequired,
     course_slug: Annotated[str, Form(max_length=80)],
-    cohort_id: Annotated[int, Form()],
+    cohort_id: DbIdFormRequired,
 ) -> Response:
     """Issue one officer's certificate for one course of a cohort (again: the same certificate)."""
     found = _cohort(session, cohort_id)

@@ -15,14 +15,13 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from app import i18n
+from app import i18n, spreadsheets
 from app.cohorts.dashboard import Dashboard, QuizCell, Row
 from app.courses import pages
 from app.formats import day, percent
 from app.formats import decimal as number
 from app.i18n import N_
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STATUS_NAMES = {"complete": N_("Completo"), "overdue": N_("Vencido"), "in_progress": N_("En curso"),
                 "not_started": N_("Sin comenzar"), "not_enrolled": N_("Sin inscripción")}
 
@@ -117,7 +116,7 @@ def cells(dashboard: Dashboard, shown: Line) -> list[str]:
 
 def neutralise(cell: str) -> str:
     """The cell as text a spreadsheet will not evaluate."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return spreadsheets.neutralise(cell)
 
 
 def to_csv(dashboard: Dashboard) -> bytes:

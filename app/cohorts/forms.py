@@ -14,6 +14,7 @@ from app.cohorts.service import CohortChanges, CohortForm
 from app.courses import service as course_service
 from app.errors import DomainError
 from app.i18n import N_
+from app.inputs import as_db_id
 
 
 class InvalidCohort(DomainError):
@@ -116,7 +117,7 @@ def _courses(session: Session, data: FormData, actor: User, kind: CohortKind) ->
 
 
 def _institutions(session: Session, data: FormData) -> list[int]:
-    ids = [int(v) for v in data.getlist("institution_id") if isinstance(v, str) and v.isdigit()]
+    ids = [i for v in data.getlist("institution_id") if isinstance(v, str) and (i := as_db_id(v)) is not None]
     found = set(session.exec(select(Institution.id).where(col(Institution.id).in_(ids))).all()) if ids else set()
     if set(ids) - found:
         raise InvalidCohort("institution_id", N_("Una de las instituciones elegidas no existe."))

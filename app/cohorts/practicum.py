@@ -14,6 +14,7 @@ from app.courses import schema
 from app.courses import service as course_service
 from app.errors import DomainError, NotFound
 from app.i18n import N_
+from app.inputs import as_db_id
 from app.learning import completion
 from app.learning import service as learning
 
@@ -97,9 +98,10 @@ def score(session: Session, cohort: Cohort, user_id: int, levels: dict[str, str]
 
 def _level(criterion: schema.Criterion, value: str) -> int:
     allowed = {level.score for level in criterion.levels}
-    if not value.isdigit() or int(value) not in allowed:
+    level = as_db_id(value)
+    if level is None or level not in allowed:
         raise InvalidScore(N_("Elija un nivel para cada criterio de la rúbrica."))
-    return int(value)
+    return level
 
 
 def certify(session: Session, cohort: Cohort, user_id: int, *, actor: User) -> list[TrainerCertification]:

@@ -143,7 +143,7 @@ def import_roster(
     parsed = roster.parse(data)
     if not roster_service.plan(session, cohort, parsed).ok:
         return _preview(request, session, cohort, data)
-    plan, created = roster_service.apply(session, cohort, parsed, actor=user)
+    plan, created = roster_service.apply(session, cohort, parsed, actor=user, code_lifetime=_code_lifetime(request))
     return _codes(request, cohort, created, plan=plan)
 
 
@@ -154,8 +154,13 @@ def _codes(
     return render(
         request,
         "cohorts/roster_codes.html",
-        {"cohort": cohort, "created": created, "activate_url": activate_url, **extra},
+        {"cohort": cohort, "created": created, "activate_url": activate_url,
+         "code_hours": request.app.state.settings.activation_code_hours, **extra},
     )
+
+
+def _code_lifetime(request: Request) -> timedelta:
+    return timedelta(hours=request.app.state.settings.activation_code_hours)
 
 
 @router.post("/{cohort_id:int}/members/{user_id:int}/code", name="cohorts:new_code")
@@ -164,7 +169,8 @@ def new_code(
 ) -> Response:
     """A new activation code for one member who has not activated (the old code stops working)."""
     try:
-        account = roster_service.reissue_code(session, cohort, user_id, actor=user)
+        account = roster_service.reissue_code(session, cohort, user_id, actor=user,
+                                              code_lifetime=_code_lifetime(request))
     except roster_service.ImportConflict as error:
         context = _roster_context(request, session, cohort, upload_error=translate(error))
         return render(request, "cohorts/roster.html", context, status_code=409)

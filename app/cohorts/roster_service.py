@@ -8,6 +8,7 @@ finds everyone already in the cohort and changes nothing.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 from sqlalchemy import or_
@@ -224,7 +225,8 @@ def _ascii_words(text: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", ascii_text) if w]
 
 
-def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> tuple[Plan, list[NewAccount]]:
+def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User,
+          code_lifetime: timedelta = activation.CODE_LIFETIME) -> tuple[Plan, list[NewAccount]]:
     """Import the roster in the caller's transaction, all or nothing; returns the plan and the new codes.
 
     Raises ImportConflict when any row is invalid or someone changed the same people meanwhile.
@@ -233,7 +235,8 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> t
     if not result.ok:
         raise ImportConflict(N_("El archivo tiene errores; no se importó nada. Revise la vista previa."))
     try:
-        created = _create(session, cohort, [e for e in result.entries if e.outcome == Outcome.new], actor)
+        created = _create(session, cohort, [e for e in result.entries if e.outcome == Outcome.new], actor,
+                          code_lifetime)
         joining = [e.user for e in result.entries if e.outcome != Outcome.member and e.user is not None]
         cohort_service.add_members(session, cohort, joining, MemberSource.roster)
         session.flush()
@@ -253,7 +256,8 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User) -> t
     return result, created
 
 
-def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User) -> list[NewAccount]:
+def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User,
+            code_lifetime: timedelta) -> list[NewAccount]:
     """New officers with activation codes (one flush for all); the department defaults to the cohort's
     and the password stays unusable until activation."""
     for entry in entries:
@@ -274,11 +278,12 @@ def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User)
     session.flush()
     return [
         NewAccount(u, code)
-        for u, code in zip(users, activation.issue_new(session, users, actor=actor), strict=True)
+        for u, code in zip(users, activation.issue_new(session, users, actor=actor, lifetime=code_lifetime), strict=True)
     ]
 
 
-def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User) -> NewAccount:
+def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User,
+                 code_lifetime: timedelta = activation.CODE_LIFETIME) -> NewAccount:
     """A new activation code for a member who has not activated yet; the old one stops working."""
     user = session.get(User, user_id)
     if user is None or not cohort_service.is_member(session, cohort, user_id):
@@ -290,7 +295,7 @@ def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User)
                 "administrador que la cambie."
             )
         )
-    code = activation.issue(session, user, actor=actor)
+    code = activation.issue(session, user, actor=actor, lifetime=code_lifetime)
     audit.record(session, actor.id, "cohort.activation_code", user, cohort_id=cohort.id)
     return NewAccount(user, code)
 

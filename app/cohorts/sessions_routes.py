@@ -11,6 +11,7 @@ from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
 from app.courses import service as course_service
 from app.db import SessionDep
+from app.inputs import as_db_id
 from app.web import FormDep, is_htmx, redirect, render, translate
 
 router = APIRouter(prefix="/cohorts")
@@ -73,6 +74,6 @@ def attend_all(request: Request, cohort: LedCohort, session_id: int, user: Curre
                data: FormDep) -> Response:
     """The paper sheet entered afterwards: ticked officers present, the others absent."""
     meeting = attendance.cohort_session(session, cohort, session_id)
-    present = {int(v) for v in data.getlist("present") if isinstance(v, str) and v.isdigit()}
+    present = {as_db_id(v) for v in data.getlist("present") if isinstance(v, str)} - {None}
     attendance.mark_sheet(session, meeting, present, recorder=user)
     return redirect(request, "cohorts:roll", cohort_id=cohort.id, session_id=session_id)

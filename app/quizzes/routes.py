@@ -15,6 +15,7 @@ from app.courses import service as course_service
 from app.db import SessionDep, run_write
 from app.errors import NotFound
 from app.i18n import N_, current_language
+from app.inputs import DbIdQuery, as_db_id
 from app.learning import service as learning
 from app.quizzes import grading, player, review, service, sweep
 from app.quizzes.models import AttemptState, QuizAttempt
@@ -106,7 +107,7 @@ async def save(request: Request, attempt_id: int, position: int, user: CourseRea
     go = str(form.get("go", ""))
     if go == "finish":
         return redirect(request, "quizzes:confirm", attempt_id=attempt_id)
-    target = int(go) if go.isdigit() else position
+    target = as_db_id(go) if as_db_id(go) is not None else position
     return redirect_to(request, str(request.url_for("quizzes:player", attempt_id=attempt_id)) + f"?q={target}")
 
 
@@ -153,7 +154,7 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
 
 
 @router.get("/grading", name="quizzes:grading")
-def grading_queue(request: Request, user: CohortGrader, session: SessionDep, cohort_id: int | None = None) -> Response:
+def grading_queue(request: Request, user: CohortGrader, session: SessionDep, cohort_id: DbIdQuery = None) -> Response:
     """Open responses to mark: of the grader's cohorts, or of one of them."""
     items = [(p, *_question(session, p)) for p in marking.pending(session, marking.in_scope(user, cohort_id))]
     return render(request, "quizzes/grading.html", {"items": items, "lang": current_language()})

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from app import audit
 from app.accounts.models import User
 from app.courses import catalog, drawing, evaluation
 from app.courses import service as course_service
@@ -72,13 +73,15 @@ def start(session: Session, user: User, course: catalog.Course, version_id: int,
         raise AttemptsExhausted(N_("Ya usó todos los intentos de este cuestionario."))
     try:
         with session.begin_nested():
-            return _create(session, user.id, course, version_id, quiz_id, used + 1)
+            attempt = _create(session, user.id, course, version_id, quiz_id, used + 1)
     except IntegrityError:
         # Another request started it first; the database let exactly one of us in.
         winner = in_progress(session, user.id, course.slug, quiz_id)
         if winner is None:
             raise AttemptsExhausted(N_("Ya usó todos los intentos de este cuestionario.")) from None
         return winner
+    audit.record(session, user.id, "quiz.start", attempt, course=course.slug, quiz=quiz_id)
+    return attempt
 
 
 def _create(session: Session, user_id: int, course: catalog.Course, version_id: int, quiz_id: str,
@@ -205,6 +208,7 @@ def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
         session.execute(update(Answer).where(col(Answer.attempt_id) == attempt.id,
                                              col(Answer.position) == position).values(fraction=fraction))
     session.refresh(attempt)
+    audit.record(session, attempt.user_id, "quiz.finish", attempt, percent=percent, at_deadline=at is not None)
     return True
 
 

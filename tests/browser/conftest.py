@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Playwright, expect
@@ -68,6 +69,17 @@ class Server:
         return self.log_path.stat().st_size
 
 
+def _activate(base_url: str, username: str, code: str, password: str) -> None:
+    """Choose the password of a freshly created account through the real /activate form."""
+    with httpx.Client(base_url=base_url) as client:
+        form = client.get("/activate").text
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form)
+        assert token, "no csrf_token on /activate"
+        response = client.post("/activate", data={"username": username, "code": code, "password": password,
+                                                  "csrf_token": token.group(1)})
+        assert response.status_code == 303, response.text
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -89,6 +101,8 @@ def _server_env(data_dir: Path) -> dict[str, str]:
         "CASCADA_DATA_DIR": str(data_dir),
         "CASCADA_ARGON2_TIME_COST": "1",
         "CASCADA_ARGON2_MEMORY_KIB": "64",
+        # The demo admin is used by many tests; test_second_factor enrols one voluntarily instead.
+        "CASCADA_ADMIN_SECOND_FACTOR": "false",
         "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -109,14 +123,15 @@ def cascada_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     log_path = root / "server.log"
     env = _server_env(data_dir)
     command = _cascada_command()
-    with log_path.open("wb") as log:
-        # The spare account, made with the real CLI before the server starts (same data dir).
-        created = subprocess.run(
-            [*command, "create-admin", "--username", SPARE_USER[0], "--full-name", SPARE_USER[1],
-             "--password", DEMO_PASSWORD],
-            cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, timeout=120,
-        )
-    if created.returncode != 0:
+    # The spare account, made with the real CLI before the server starts (same data dir); it prints a
+    # one-time activation code, spent below once the server answers.
+    created = subprocess.run(
+        [*command, "create-admin", "--username", SPARE_USER[0], "--full-name", SPARE_USER[1]],
+        cwd=root, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+    )
+    log_path.write_text(created.stdout + created.stderr)
+    code = re.search(r"activation code: (\S+)", created.stdout)
+    if created.returncode != 0 or code is None:
         pytest.fail(f"`cascada create-admin` failed ({created.returncode}):\n{log_path.read_text()}")
 
     port = _free_port()
@@ -136,6 +151,7 @@ def cascada_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
                 pytest.fail(f"`cascada serve --demo` did not answer /healthz in {STARTUP_SECONDS}s:\n"
                             f"{server.log()}")
             time.sleep(0.1)
+        _activate(base_url, SPARE_USER[0], code.group(1), DEMO_PASSWORD)
         yield server
     finally:
         process.terminate()
