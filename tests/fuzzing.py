@@ -28,10 +28,10 @@ from tests.factories import PASSWORD, certify_trainer, csrf_from, load_fixture_c
 SKIPPED = {
     ("POST", "/logout"),
     ("POST", "/profile/password"),
-    ("POST", "/admin/users/{user_id}/active"),
-    ("POST", "/admin/users/{user_id}/second-factor/reset"),
-    ("POST", "/admin/users/{user_id}"),
-    ("POST", "/cohorts/trainers/{certification_id}/revoke"),
+    ("POST", "/admin/users/{user_id:int}/active"),
+    ("POST", "/admin/users/{user_id:int}/second-factor/reset"),
+    ("POST", "/admin/users/{user_id:int}"),
+    ("POST", "/cohorts/trainers/{certification_id:int}/revoke"),
 }
 ODD_METHODS = ["PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "PROPFIND"]
 TROUBLE = [

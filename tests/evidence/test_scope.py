@@ -15,7 +15,7 @@ from app.main import route_rules
 from tests.evidence.world import World, build
 from tests.factories import log_in, make_user, post
 
-SCOPED = re.compile(r"\{(cohort_id|code|department)\}")
+SCOPED = re.compile(r"\{(cohort_id|code|department)(:\w+)?\}")
 FILLERS = {
     "slug": "mini",
     "quiz_id": "pre-test",
