@@ -2,9 +2,9 @@
 
 Usage: python bench/pdfs.py [--count 200] [--runs 3] [--profile]
 Renders `count` certificates, each for a different officer (name, serial, verification URL and QR
-differ), after one warm-up render; prints PDFs/s (wall time, and per CPU-second of this process: the figure that holds on a
-shared machine) for each run and the medians. `--profile` prints
-cProfile's top functions of one run instead.
+differ), after one warm-up render; prints PDFs/s of wall time and PDFs per CPU-second of this
+process (the figure that holds on a shared machine) for each run, their medians and the load
+average. `--profile` prints cProfile's top functions of one run instead.
 """
 
 import argparse

@@ -97,10 +97,23 @@ def _add_font(pdf: FPDF, style: str, path: Path) -> None:
 
 
 def _use_cached_subsets(pdf: FPDF) -> None:
-    """Give each font the subset of exactly the glyphs this document uses, for fpdf2 to embed."""
+    """Give each font a small subset with the glyphs this document uses, for fpdf2 to cut and embed.
+
+    The subset also holds the glyphs of COMMON, so that most certificates share one; fpdf2 drops
+    them again (only the bounding box and maxima in the font's header still count them).
+    """
     for font in pdf.fonts.values():
-        names = tuple(sorted(font.subset.get_all_glyph_names()))
+        names = tuple(sorted(_common_glyphs(font.ttffile).union(font.subset.get_all_glyph_names())))
         font.ttfont = TTFont(BytesIO(_subset(font.ttffile, names)), recalcBBoxes=False, recalcTimestamp=False)
+
+
+COMMON = "".join(map(chr, range(0x20, 0x7F))) + "ÁÉÍÓÚÑÜáéíóúñüºª·¿¡ÃẼĨÕŨỸãẽĩõũỹ\u0303–—‘’“”…"
+
+
+@cache
+def _common_glyphs(path: Path) -> frozenset[str]:
+    cmap = TTFont(path, lazy=True).getBestCmap()
+    return frozenset(cmap[ord(c)] for c in COMMON if ord(c) in cmap)
 
 
 @lru_cache(maxsize=128)
@@ -154,11 +167,15 @@ def _line(
     text = clean(text)
     pdf.set_font("DejaVu", "B" if bold else "", size)
     room = (WIDTH - 2 * MARGIN) * max_lines * 0.92
-    while size > 9 and pdf.get_string_width(text) > room:
+    width = pdf.get_string_width(text)
+    while size > 9 and width > room:
         size -= 1
         pdf.set_font_size(size)
+        width = pdf.get_string_width(text)
     pdf.set_text_color(*color)
-    pdf.multi_cell(0, size * 0.45, text, align=Align.C, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # One line: a cell, which shapes the text once; multi_cell measures it letter by letter to break it.
+    write = pdf.cell if width <= (WIDTH - 2 * MARGIN) * 0.92 else pdf.multi_cell
+    write(0, size * 0.45, text, align=Align.C, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(gap)
 
 
@@ -176,8 +193,7 @@ def _body(pdf: FPDF, details: Details) -> None:
     _line(pdf, details.title("es"), 18, bold=True, gap=3, max_lines=2)
     _line(
         pdf,
-        f"con una carga horaria de {details.load_text}, finalizado el "
-        f"{spanish_date(details.completed_at)}.",
+        f"con una carga horaria de {details.load_text}, finalizado el {spanish_date(details.completed_at)}.",
         12,
     )
     cohort = " · ".join(
