@@ -5,15 +5,18 @@ SHA-256(JCS(proof options)) || SHA-256(JCS(document without proof)), signed with
 proofValue is the signature in base58-btc multibase.
 """
 
+from __future__ import annotations
+
 import hashlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.certificates import multibase
 from app.certificates.details import Details
@@ -132,6 +135,9 @@ def proof_is_valid(secured: Mapping[str, Any], public_key: Ed25519PublicKey) -> 
         ):
             return False
         unsecured["@context"] = context
+    # cryptography (about 8 MiB) loads when a key is used, not at start
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public_key.verify(multibase.decode_z(proof["proofValue"]), _hash_data(options, unsecured))
     except (InvalidSignature, ValueError):

@@ -4,14 +4,17 @@ Rotation adds a newer key that signs from then on; older keys stay published, so
 they signed still verify. Key files are never committed (the data dir is outside the repo).
 """
 
+from __future__ import annotations
+
 import os
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.certificates import multibase
 
@@ -57,6 +60,10 @@ def all_keys(data_dir: Path) -> list[SigningKey]:
 
 
 def _create(data_dir: Path, number: int) -> None:
+    # cryptography (about 8 MiB) loads when a key is used, not at start
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     folder = key_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     pem = Ed25519PrivateKey.generate().private_bytes(
@@ -76,6 +83,10 @@ def _create(data_dir: Path, number: int) -> None:
 
 @lru_cache(maxsize=64)
 def _load(path: Path, _mtime_ns: int) -> SigningKey:
+    # cryptography (about 8 MiB) loads when a key is used, not at start
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise ValueError(f"{path} is not an Ed25519 key")
@@ -85,4 +96,7 @@ def _load(path: Path, _mtime_ns: int) -> SigningKey:
 
 
 def public_from_multibase(value: str) -> Ed25519PublicKey:
+    # cryptography (about 8 MiB) loads when a key is used, not at start
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(multibase.raw_public_key(value))

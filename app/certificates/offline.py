@@ -1,10 +1,13 @@
 """`cascada verify FILE.json [--key KEYFILE] [--status-list FILE]`: what was checked, what could not be."""
 
+from __future__ import annotations
+
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.certificates import keys, verification
 

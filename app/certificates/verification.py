@@ -1,15 +1,17 @@
 """Offline checks of a downloaded credential: signature, issuer, validity dates, and revocation if a
 status list is at hand. Each check says whether it passed, failed, or could not be made."""
 
+from __future__ import annotations
+
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.certificates import credentials, keys, multibase, status_list
 
@@ -35,6 +37,10 @@ def load_keys(path: Path) -> dict[str, Ed25519PublicKey]:
             if isinstance(m, dict) and "publicKeyMultibase" in m
         }
     if text.startswith("-----BEGIN"):
+        # cryptography (about 8 MiB) loads when a key is used, not at start
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
         loaded: Any = (
             serialization.load_pem_private_key(text.encode(), password=None)
             if "PRIVATE" in text

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from app.access import EvidenceReader, HeadcountManager
 from app.db import SessionDep
-from app.evidence import export, headcounts, numbers, pdf, report, scope, signing, tables
+from app.evidence import export, headcounts, numbers, report, scope, signing, tables
 from app.evidence.figures import Period
 from app.i18n import current_language
 from app.timeutil import local, utcnow
@@ -49,6 +49,8 @@ def signature(
     end: DateQuery = "",
 ) -> Response:
     """The detached Ed25519 signature of the PDF the same address without `.sig` gives."""
+    from app.evidence import pdf  # fpdf2 and fontTools (about 33 MiB) load with the first PDF, not at start
+
     found = _build(session, user, code, start, end)
     name = pdf.filename(found)
     data = pdf.render(found)
@@ -61,6 +63,8 @@ def signature(
 def pdf_export(
     code: str, user: EvidenceReader, session: SessionDep, start: DateQuery = "", end: DateQuery = ""
 ) -> Response:
+    from app.evidence import pdf  # fpdf2 and fontTools (about 33 MiB) load with the first PDF, not at start
+
     found = _build(session, user, code, start, end)
     return _download(pdf.render(found), "application/pdf", pdf.filename(found))
 
@@ -69,6 +73,8 @@ def pdf_export(
 def csv_export(
     code: str, user: EvidenceReader, session: SessionDep, start: DateQuery = "", end: DateQuery = ""
 ) -> Response:
+    from app.evidence import pdf  # for its file name; fpdf2 loads with the first export, not at start
+
     found = _build(session, user, code, start, end)
     return _download(export.to_csv(found), "text/csv; charset=utf-8", pdf.filename(found)[:-4] + ".csv")
 

@@ -5,13 +5,16 @@ publishes), the SHA-256 of the signed file, and the signature over the file's by
 Anyone holding the public key can check it offline; one changed byte of the file fails it.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.certificates import keys
 
@@ -46,6 +49,9 @@ def verify(data: bytes, signature: bytes, known: dict[str, Ed25519PublicKey]) ->
             False,
             f"the signing key {key_id} is not among the keys given (use --key with the issuer's did.json)",
         )
+    # cryptography (about 8 MiB) loads when a key is used, not at start
+    from cryptography.exceptions import InvalidSignature
+
     try:
         key.verify(value, data)
     except InvalidSignature:

@@ -1,6 +1,7 @@
 """The certificate PDF: it opens, carries the name with its accents, a QR of the verification URL,
 and hostile names come out as plain text (no markup, no fetching, no local files)."""
 
+import dataclasses
 import io
 import unicodedata
 from datetime import UTC, datetime
@@ -109,3 +110,36 @@ def test_characters_the_font_lacks_become_question_marks_not_errors() -> None:
     text = text_of(pdf.render(details(name="王小明 Juan\x00\x07")))
 
     assert "??? Juan" in text
+
+
+def other(number: int, name: str) -> Details:
+    """A second certificate: another holder, serial and verification URL."""
+    return dataclasses.replace(
+        details(name=name),
+        serial=f"ISEPOL-2026-00099{number}",
+        holder_id=f"765432{number}",
+        verify_url=f"{URL[:-6]}OTRO{number:02d}",
+    )
+
+
+def test_certificates_made_one_after_another_each_carry_their_own_name_code_and_qr() -> None:
+    """The parsed fonts and their subsets are shared between documents: nothing else may be."""
+    first, second = other(1, "Zulma Quiñónez"), other(2, "Xavier Köhler Şahin")
+    documents = [pdf.render(first), pdf.render(second), pdf.render(first)]
+
+    for certificate, document in zip([first, second, first], documents, strict=True):
+        text = text_of(document)
+        for fact in (certificate.holder_name, certificate.serial, certificate.holder_id):
+            assert fact in text
+        image = pypdfium2.PdfDocument(document)[0].render(scale=2).to_pil()
+        assert [result.text for result in zxingcpp.read_barcodes(image)] == [certificate.verify_url]
+    assert "Xavier" not in text_of(documents[2]) and "Zulma" not in text_of(documents[1])
+    assert documents[0] == documents[2]  # the same certificate, the same bytes
+
+
+def test_a_certificate_is_the_same_bytes_whatever_was_made_before() -> None:
+    alone = pdf.render(details())
+    for number, name in enumerate(["Ŵalter Ŷbarra", "Ωmega Ǆ", "王小明", "Ana"]):
+        pdf.render(other(number, name))
+
+    assert pdf.render(details()) == alone
