@@ -25,7 +25,7 @@ from app.cohorts.models import (
 )
 from app.courses import evaluation
 from app.courses import service as course_service
-from app.evidence.gain import Result
+from app.evidence.gain import Scores
 from app.evidence.models import DepartmentHeadcount
 from app.learning.models import Enrollment
 from app.quizzes.models import AttemptState, QuizAttempt
@@ -74,7 +74,7 @@ class Rows:
     cohorts: dict[int, CohortFacts]
     members: list[tuple[int, int, str | None]]  # cohort, user, sex; earliest cohort first
     cohort_courses: list[tuple[int, str]]
-    forms: dict[str, dict[int, Result]]  # course with a pre/post evaluation -> user -> their forms
+    forms: dict[str, dict[int, Scores]]  # course with a pre/post evaluation -> user -> their forms
     session_hours: dict[int, float]  # cohort -> hours of its in-person sessions
     attended_hours: dict[int, float]  # cohort -> hours x officers present
     completions: dict[str, int]  # course -> memberships of the cohorts teaching it whose member completed it
@@ -100,7 +100,7 @@ def load(session: Session, department: str | None, period: Period, today: date) 
     return Rows(
         cohorts=cohorts,
         members=_members(session, department, period),
-        cohort_courses=_pairs_of(
+        cohort_courses=_tuples(
             session, select(CohortCourse.cohort_id, CohortCourse.course_slug).where(_in(CohortCourse, ids))
         ),
         forms=_forms(session, None if everyone else ids, courses),
@@ -146,8 +146,11 @@ def _in(table: Any, ids: Any) -> Any:
     return col(table.cohort_id).in_(ids)
 
 
-def _pairs_of(session: Session, query: Any) -> list[Any]:
-    return [tuple(r) for r in _rows(session, query)]
+def _tuples(session: Session, query: Any) -> list[Any]:
+    """The rows as plain tuples, read one at a time. 20,000 rows kept as SQLAlchemy Rows stay tracked
+    by the garbage collector and set off a full collection of the whole process in every report; a
+    tuple of numbers and text is untracked at its first collection."""
+    return [tuple(row) for row in session.connection().execute(query)]
 
 
 def _sums(session: Session, query: Any) -> dict[int, float]:
@@ -172,12 +175,12 @@ def _members(session: Session, department: str | None, period: Period) -> list[A
         .join(User, col(User.id) == CohortMember.user_id)
         .order_by(Cohort.starts_on, Cohort.id)
     )
-    return _rows(session, _filter(query, department, period))
+    return _tuples(session, _filter(query, department, period))
 
 
 def _forms(
     session: Session, ids: Any | None, courses: dict[str, CourseFacts]
-) -> dict[str, dict[int, Result]]:
+) -> dict[str, dict[int, Scores]]:
     """The finished pre-test and post-test percents of the members of the chosen cohorts, per course
     with an evaluation and officer (every officer's, for the whole country over all time: then every
     attempt belongs to a member). A form allows one attempt, so MAX picks the only one."""
@@ -203,14 +206,13 @@ def _forms(
         query = query.where(
             col(QuizAttempt.user_id).in_(select(CohortMember.user_id).where(_in(CohortMember, ids)))
         )
-    # One Result per officer and course and no other object: 20,000 of anything cost their allocation
-    # and, more, the garbage collector's passes over them.
-    found: dict[str, dict[int, Result]] = {
+    # One plain tuple per officer and course (see _tuples), never a Row or a Result kept.
+    found: dict[str, dict[int, Scores]] = {
         slug: {} for slug, course in courses.items() if course.mastery is not None
     }
-    for slug, user, pre, post in _rows(session, query):
+    for slug, user, pre, post in session.connection().execute(query):
         if slug in found:
-            found[slug][user] = Result(pre, post, courses[slug].mastery or 0)
+            found[slug][user] = (pre, post, courses[slug].mastery or 0)
     return found
 
 

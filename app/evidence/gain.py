@@ -63,9 +63,13 @@ T_975 = (
 )
 
 
+# One officer's forms in one course: pre-test and post-test percents (None: not taken) and the
+# course's mastery mark. A report builds plain tuples (see figures._forms); `Result` names the fields.
+Scores = tuple[float | None, float | None, float]
+
+
 class Result(NamedTuple):
-    """One officer's forms in one course: the pre-test and post-test percents (None: not taken).
-    A tuple: a country report makes some 20,000 of them."""
+    """One officer's forms in one course: the pre-test and post-test percents (None: not taken)."""
 
     pre: float | None
     post: float | None
@@ -111,7 +115,7 @@ def _sd(values: list[float], mean: float) -> float:
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
 
-def compute(results: Iterable[Result]) -> Gain:
+def compute(results: Iterable[Scores]) -> Gain:
     """The figures over the matched pairs of `results`, with the attrition of those who started."""
     started, pre, post, mastered = 0, [], [], 0
     for first, last, mastery in results:

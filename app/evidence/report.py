@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from app.evidence import figures
 from app.evidence.figures import Period
-from app.evidence.gain import Gain, Result, compute
+from app.evidence.gain import Gain, Scores, compute
 
 MIN_PAIRS = 5
 SEXES = ("female", "male", "not_stated")
@@ -145,12 +145,12 @@ def _cohort_list(rows: figures.Rows) -> list[tuple[int, str, int, int]]:
 
 @dataclass
 class _Groups:
-    """The officers' forms (one Result per officer and course) filed by each grouping of the report."""
+    """The officers' forms (one per officer and course) filed by each grouping of the report."""
 
-    course: dict[Hashable, list[Result]] = field(default_factory=lambda: defaultdict(list))
-    generation: dict[Hashable, list[Result]] = field(default_factory=lambda: defaultdict(list))
-    sex: dict[Hashable, list[Result]] = field(default_factory=lambda: defaultdict(list))
-    cohort: dict[Hashable, list[Result]] = field(default_factory=lambda: defaultdict(list))
+    course: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
+    generation: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
+    sex: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
+    cohort: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
 
 
 def _groups(rows: figures.Rows, sexes: dict[int, str]) -> _Groups:
@@ -178,7 +178,7 @@ def _groups(rows: figures.Rows, sexes: dict[int, str]) -> _Groups:
 
 
 def _lines(
-    groups: dict[Hashable, list[Result]],
+    groups: dict[Hashable, list[Scores]],
     label: Callable[[Hashable], Any],
     *,
     order: tuple[str, ...] | None = None,
