@@ -6,6 +6,7 @@ the period. Every query below is limited to them through a subquery, never a lis
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func, or_
@@ -32,6 +33,7 @@ from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import LOCAL_TZ
 
 ACTIVE_WINDOW = timedelta(days=183)  # "led a session in the last 6 months"
+BATCH = 1000  # rows fetched at once from a large result
 
 
 @dataclass(frozen=True)
@@ -147,10 +149,15 @@ def _in(table: Any, ids: Any) -> Any:
 
 
 def _tuples(session: Session, query: Any) -> list[Any]:
-    """The rows as plain tuples, read one at a time. 20,000 rows kept as SQLAlchemy Rows stay tracked
-    by the garbage collector and set off a full collection of the whole process in every report; a
-    tuple of numbers and text is untracked at its first collection."""
-    return [tuple(row) for row in session.connection().execute(query)]
+    """The rows as plain tuples, read a batch at a time. 20,000 rows kept as SQLAlchemy Rows stay
+    tracked by the garbage collector and set off a full collection of the whole process in every
+    report; a tuple of numbers and text is untracked at its first collection."""
+    return [tuple(row) for row in _batches(session, query)]
+
+
+def _batches(session: Session, query: Any) -> Iterator[Any]:
+    for batch in session.connection().execute(query).partitions(BATCH):
+        yield from batch
 
 
 def _sums(session: Session, query: Any) -> dict[int, float]:
@@ -210,7 +217,7 @@ def _forms(
     found: dict[str, dict[int, Scores]] = {
         slug: {} for slug, course in courses.items() if course.mastery is not None
     }
-    for slug, user, pre, post in session.connection().execute(query):
+    for slug, user, pre, post in _batches(session, query):
         if slug in found:
             found[slug][user] = (pre, post, courses[slug].mastery or 0)
     return found
