@@ -4,9 +4,9 @@ Which cohorts count: those of the department (or of the whole country) whose sta
 the period. Every query below is limited to them through a subquery, never a list of ids per row.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func, or_
