@@ -4,11 +4,12 @@ Which cohorts count: those of the department (or of the whole country) whose sta
 the period. Every query below is limited to them through a subquery, never a list of ids per row.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, func, or_
+from sqlalchemy import String, and_, case, cast, func, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
@@ -25,12 +26,14 @@ from app.cohorts.models import (
 )
 from app.courses import evaluation
 from app.courses import service as course_service
+from app.evidence.gain import Scores
 from app.evidence.models import DepartmentHeadcount
 from app.learning.models import Enrollment
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import LOCAL_TZ
 
 ACTIVE_WINDOW = timedelta(days=183)  # "led a session in the last 6 months"
+BATCH = 1000  # rows fetched at once from a large result
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,12 @@ class Trainer:
 @dataclass
 class Rows:
     cohorts: dict[int, CohortFacts]
-    members: list[tuple[int, int, str | None]]  # cohort, user, sex
+    members: list[tuple[int, int, str | None]]  # cohort, user, sex; earliest cohort first
     cohort_courses: list[tuple[int, str]]
-    forms: dict[tuple[int, str], dict[str, float]]  # (user, course) -> {"pre-test": %, "post-test": %}
+    forms: dict[str, dict[int, Scores]]  # course with a pre/post evaluation -> user -> their forms
     session_hours: dict[int, float]  # cohort -> hours of its in-person sessions
     attended_hours: dict[int, float]  # cohort -> hours x officers present
-    completions: dict[tuple[int, str], int]  # (cohort, course) -> members who completed the course
+    completions: dict[str, int]  # course -> memberships of the cohorts teaching it whose member completed it
     certificates: dict[int, int]  # cohort -> certificates issued and not revoked
     trainers: list[Trainer]
     courses: dict[str, CourseFacts]
@@ -86,81 +89,46 @@ class Rows:
 def load(session: Session, department: str | None, period: Period, today: date) -> Rows:
     """Every row the report of `department` (None: the country) for `period` is computed from."""
     generations = cascade_service.generations(session)
-    chosen = _cohorts(department, period)
+    chosen = _filter(
+        select(Cohort.id, Cohort.name, Cohort.department, Cohort.kind, Cohort.starts_on), department, period
+    )
     cohorts = {
         r[0]: CohortFacts(r[0], r[1], r[2], str(r[3]), r[4], generations.get(r[0], 1))
         for r in _rows(session, chosen)
     }
     ids = select(chosen.subquery().c.id)
-    # Joined to the filtered cohorts (SQLite plans a join far better than IN over a subquery of a
-    # subquery), the sex read as text (no Enum conversion for each of 20,000 rows).
-    members = [
-        tuple(r)
-        for r in _rows(
-            session,
-            _filter(
-                select(CohortMember.cohort_id, CohortMember.user_id, cast(User.sex, String))
-                .join(Cohort, col(Cohort.id) == CohortMember.cohort_id)
-                .join(User, col(User.id) == CohortMember.user_id),
-                department,
-                period,
-            ),
-        )
-    ]
-    cohort_courses = [
-        tuple(r)
-        for r in _rows(
-            session,
-            select(CohortCourse.cohort_id, CohortCourse.course_slug).where(
-                col(CohortCourse.cohort_id).in_(ids)
-            ),
-        )
-    ]
+    everyone = department is None and period == Period()
+    courses = _courses(session)
     return Rows(
         cohorts=cohorts,
-        members=members,  # type: ignore[arg-type]
-        cohort_courses=cohort_courses,  # type: ignore[arg-type]
-        forms=_forms(session, ids, None if department is None and period == Period() else members),
-        session_hours=_sums(
-            session,
-            select(CohortSession.cohort_id, func.sum(CohortSession.hours))
-            .where(col(CohortSession.cohort_id).in_(ids))
-            .group_by(CohortSession.cohort_id),
+        members=_members(session, department, period),
+        cohort_courses=_tuples(
+            session, select(CohortCourse.cohort_id, CohortCourse.course_slug).where(_in(CohortCourse, ids))
         ),
+        forms=_forms(session, None if everyone else ids, courses),
+        session_hours=_sums(session, _hours(ids).group_by(CohortSession.cohort_id)),
         attended_hours=_sums(
             session,
-            select(CohortSession.cohort_id, func.sum(CohortSession.hours))
+            _hours(ids)
             .join(Attendance, col(Attendance.session_id) == CohortSession.id)
-            .where(col(CohortSession.cohort_id).in_(ids), col(Attendance.present))
+            .where(col(Attendance.present))
             .group_by(CohortSession.cohort_id),
         ),
-        completions=_completions(session, ids, members, cohort_courses),  # type: ignore[arg-type]
-        certificates={
-            r[0]: r[1]
-            for r in _rows(
-                session,
-                select(Certificate.cohort_id, func.count())
-                .where(col(Certificate.cohort_id).in_(ids), col(Certificate.revoked_at).is_(None))
-                .group_by(Certificate.cohort_id),
-            )
-        },
+        completions=_completions(session, department, period),
+        certificates=_counts(
+            session,
+            select(Certificate.cohort_id, func.count())
+            .where(_in(Certificate, ids), col(Certificate.revoked_at).is_(None))
+            .group_by(Certificate.cohort_id),
+        ),
         trainers=_trainers(session, ids, generations, cohorts, today),
-        courses=_courses(session),
-        headcounts={
-            r[0]: r[1]
-            for r in _rows(session, select(DepartmentHeadcount.department, DepartmentHeadcount.officers))
-        },
+        courses=courses,
+        headcounts=_counts(session, select(DepartmentHeadcount.department, DepartmentHeadcount.officers)),
     )
 
 
 def _rows(session: Session, query: Any) -> list[Any]:
     return session.connection().execute(query).all()
-
-
-def _cohorts(department: str | None, period: Period) -> Any:
-    return _filter(
-        select(Cohort.id, Cohort.name, Cohort.department, Cohort.kind, Cohort.starts_on), department, period
-    )
 
 
 def _filter(query: Any, department: str | None, period: Period) -> Any:
@@ -176,59 +144,103 @@ def _filter(query: Any, department: str | None, period: Period) -> Any:
     return query
 
 
+def _in(table: Any, ids: Any) -> Any:
+    return col(table.cohort_id).in_(ids)
+
+
+def _tuples(session: Session, query: Any) -> list[Any]:
+    """The rows as plain tuples, read a batch at a time. 20,000 rows kept as SQLAlchemy Rows stay
+    tracked by the garbage collector and set off a full collection of the whole process in every
+    report; a tuple of numbers and text is untracked at its first collection."""
+    return [tuple(row) for row in _batches(session, query)]
+
+
+def _batches(session: Session, query: Any) -> Iterator[Any]:
+    for batch in session.connection().execute(query).partitions(BATCH):
+        yield from batch
+
+
 def _sums(session: Session, query: Any) -> dict[int, float]:
     return {key: float(value or 0) for key, value in _rows(session, query)}
 
 
-def _forms(session: Session, ids: Any, members: list[Any] | None) -> dict[tuple[int, str], dict[str, float]]:
-    """The finished pre-test and post-test percents of the members of the chosen cohorts (every
-    officer's, for the whole country over all time: then every attempt belongs to a member)."""
-    query = select(
-        QuizAttempt.user_id, QuizAttempt.course_slug, QuizAttempt.quiz_id, QuizAttempt.percent
-    ).where(
-        col(QuizAttempt.quiz_id).in_(evaluation.FORM_IDS),
-        QuizAttempt.state == AttemptState.finished,
-        col(QuizAttempt.percent).is_not(None),
+def _counts(session: Session, query: Any) -> dict[Any, int]:
+    return {key: int(value) for key, value in _rows(session, query)}
+
+
+def _hours(ids: Any) -> Any:
+    return select(CohortSession.cohort_id, func.sum(CohortSession.hours)).where(_in(CohortSession, ids))
+
+
+def _members(session: Session, department: str | None, period: Period) -> list[Any]:
+    """Memberships of the counted cohorts, the earliest cohort first. Joined to the filtered cohorts
+    (SQLite plans a join far better than IN over a subquery of a subquery), the sex read as text
+    (no Enum conversion for each of 20,000 rows)."""
+    query = (
+        select(CohortMember.cohort_id, CohortMember.user_id, cast(User.sex, String))
+        .join(Cohort, col(Cohort.id) == CohortMember.cohort_id)
+        .join(User, col(User.id) == CohortMember.user_id)
+        .order_by(Cohort.starts_on, Cohort.id)
     )
-    if members is not None:
-        query = query.where(
-            col(QuizAttempt.user_id).in_(
-                select(CohortMember.user_id).where(col(CohortMember.cohort_id).in_(ids))
-            )
+    return _tuples(session, _filter(query, department, period))
+
+
+def _forms(
+    session: Session, ids: Any | None, courses: dict[str, CourseFacts]
+) -> dict[str, dict[int, Scores]]:
+    """The finished pre-test and post-test percents of the members of the chosen cohorts, per course
+    with an evaluation and officer (every officer's, for the whole country over all time: then every
+    attempt belongs to a member). A form allows one attempt, so MAX picks the only one."""
+
+    def percent(quiz_id: str) -> Any:
+        return func.max(case((QuizAttempt.quiz_id == quiz_id, QuizAttempt.percent)))
+
+    query = (
+        select(
+            QuizAttempt.course_slug,
+            QuizAttempt.user_id,
+            percent(evaluation.PRE_TEST),
+            percent(evaluation.POST_TEST),
         )
-    found: dict[tuple[int, str], dict[str, float]] = {}
-    for user_id, slug, quiz_id, percent in _rows(session, query):
-        found.setdefault((user_id, slug), {})[quiz_id] = float(percent)
+        .where(
+            col(QuizAttempt.quiz_id).in_(evaluation.FORM_IDS),
+            QuizAttempt.state == AttemptState.finished,
+            col(QuizAttempt.percent).is_not(None),
+        )
+        .group_by(QuizAttempt.course_slug, QuizAttempt.user_id)
+    )
+    if ids is not None:
+        query = query.where(
+            col(QuizAttempt.user_id).in_(select(CohortMember.user_id).where(_in(CohortMember, ids)))
+        )
+    # One plain tuple per officer and course (see _tuples), never a Row or a Result kept.
+    found: dict[str, dict[int, Scores]] = {
+        slug: {} for slug, course in courses.items() if course.mastery is not None
+    }
+    for slug, user, pre, post in _batches(session, query):
+        if slug in found:
+            found[slug][user] = (pre, post, courses[slug].mastery or 0)
     return found
 
 
-def _completions(
-    session: Session,
-    ids: Any,
-    members: list[tuple[int, int, str | None]],
-    cohort_courses: list[tuple[int, str]],
-) -> dict[tuple[int, str], int]:
-    """Members who completed each cohort's courses, counted here from one list of completed enrolments
-    (a join of enrolments to memberships makes SQLite pick a plan thousands of times slower)."""
-    people = select(CohortMember.user_id).where(col(CohortMember.cohort_id).in_(ids))
-    done = {
-        (u, slug)
-        for u, slug in _rows(
-            session,
-            select(Enrollment.user_id, Enrollment.course_slug).where(
-                col(Enrollment.completed_at).is_not(None), col(Enrollment.user_id).in_(people)
+def _completions(session: Session, department: str | None, period: Period) -> dict[str, int]:
+    """Per course, the memberships of the counted cohorts teaching it whose member completed it."""
+    query = (
+        select(CohortCourse.course_slug, func.count())
+        .select_from(CohortMember)
+        .join(Cohort, col(Cohort.id) == CohortMember.cohort_id)
+        .join(CohortCourse, col(CohortCourse.cohort_id) == CohortMember.cohort_id)
+        .join(
+            Enrollment,
+            and_(
+                col(Enrollment.user_id) == CohortMember.user_id,
+                col(Enrollment.course_slug) == CohortCourse.course_slug,
             ),
         )
-    }
-    courses: dict[int, list[str]] = {}
-    for cohort_id, slug in cohort_courses:
-        courses.setdefault(cohort_id, []).append(slug)
-    found: dict[tuple[int, str], int] = {}
-    for cohort_id, user_id, _ in members:
-        for slug in courses.get(cohort_id, ()):
-            if (user_id, slug) in done:
-                found[(cohort_id, slug)] = found.get((cohort_id, slug), 0) + 1
-    return found
+        .where(col(Enrollment.completed_at).is_not(None))
+        .group_by(CohortCourse.course_slug)
+    )
+    return _counts(session, _filter(query, department, period))
 
 
 def _trainers(

@@ -25,6 +25,7 @@ With n pairs, pre scores x_i, post scores y_i and differences d_i = y_i - x_i:
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 Z_975 = 1.959963984540054
 # t(0.975, df) for df = 1..30 (Abramowitz & Stegun 1964, table 26.10; any t table).
@@ -62,8 +63,12 @@ T_975 = (
 )
 
 
-@dataclass(frozen=True)
-class Result:
+# One officer's forms in one course: pre-test and post-test percents (None: not taken) and the
+# course's mastery mark. A report builds plain tuples (see figures._forms); `Result` names the fields.
+Scores = tuple[float | None, float | None, float]
+
+
+class Result(NamedTuple):
     """One officer's forms in one course: the pre-test and post-test percents (None: not taken)."""
 
     pre: float | None
@@ -110,30 +115,35 @@ def _sd(values: list[float], mean: float) -> float:
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
 
-def compute(results: Iterable[Result]) -> Gain:
+def compute(results: Iterable[Scores]) -> Gain:
     """The figures over the matched pairs of `results`, with the attrition of those who started."""
-    rows = list(results)
-    started = [r for r in rows if r.pre is not None]
-    pairs = [r for r in started if r.post is not None]
-    n = len(pairs)
+    started, pre, post, mastered = 0, [], [], 0
+    for first, last, mastery in results:
+        if first is not None:
+            started += 1
+            if last is not None:
+                pre.append(first)
+                post.append(last)
+                mastered += last >= mastery
+    n = len(pre)
     if not n:
-        return Gain(len(started), 0, len(started), None, None, None, None, None, None, None, None)
-    pre = math.fsum(r.pre or 0 for r in pairs) / n
-    post = math.fsum(r.post or 0 for r in pairs) / n
-    differences = [(r.post or 0) - (r.pre or 0) for r in pairs]
+        return Gain(started, 0, started, None, None, None, None, None, None, None, None)
+    mean_pre = math.fsum(pre) / n
+    mean_post = math.fsum(post) / n
+    differences = [y - x for x, y in zip(pre, post, strict=True)]
     mean = math.fsum(differences) / n
     spread = _sd(differences, mean) if n >= 2 else None
     half = t_975(n - 1) * spread / math.sqrt(n) if spread is not None else None
     return Gain(
-        started=len(started),
+        started=started,
         pairs=n,
-        left=len(started) - n,
-        mean_pre=pre,
-        mean_post=post,
+        left=started - n,
+        mean_pre=mean_pre,
+        mean_post=mean_post,
         mean_difference=mean,
         ci_low=mean - half if half is not None else None,
         ci_high=mean + half if half is not None else None,
-        normalised_gain=(post - pre) / (100 - pre) if pre < 100 else None,
+        normalised_gain=(mean_post - mean_pre) / (100 - mean_pre) if mean_pre < 100 else None,
         effect_size=mean / spread if spread else None,
-        mastery_share=sum(1 for r in pairs if (r.post or 0) >= r.mastery) / n,
+        mastery_share=mastered / n,
     )

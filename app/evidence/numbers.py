@@ -1,6 +1,6 @@
 """The report's numbers in the reader's locale with Babel (es: "80,2 %", "1.234"; en: "80.2%", "1,234")."""
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.numbers import NumberPattern, format_percent, parse_pattern
@@ -20,7 +20,9 @@ def _compiled(pattern: str, lang: str) -> tuple[NumberPattern, Locale]:
     return parse_pattern(pattern), Locale.parse(lang)
 
 
+@lru_cache(maxsize=8192, typed=True)
 def format_decimal(value: float, format: str, locale: str) -> str:
+    """Cached: a report repeats counts and rounded shares many times (1,000 cohorts, 10,000 numbers)."""
     number_pattern, parsed = _compiled(format, locale)
     return number_pattern.apply(value, parsed)
 
@@ -36,12 +38,13 @@ def decimal(value: float | None, lang: str | None = None, digits: int = 1) -> st
 
 def share(value: float | None, lang: str | None = None) -> str:
     """A share between 0 and 1 as a percentage with one decimal."""
+    return DASH if value is None else _percent(round(value, 3), _locale(lang))
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _percent(value: float, locale: str) -> str:
     # The locale's own pattern (es "80,2 %", en "80.2%"), unquantised after rounding to one decimal.
-    return (
-        DASH
-        if value is None
-        else format_percent(round(value, 3), locale=_locale(lang), decimal_quantization=False)
-    )
+    return format_percent(value, locale=locale, decimal_quantization=False)
 
 
 def score(value: float | None, lang: str | None = None) -> str:

@@ -19,16 +19,16 @@ Definitions (also printed with every report, see `definitions.py`):
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from sqlmodel import Session
 
-from app.courses import evaluation
 from app.evidence import figures
 from app.evidence.figures import Period
-from app.evidence.gain import Gain, Result, compute
+from app.evidence.gain import Gain, Scores, compute
 
 MIN_PAIRS = 5
 SEXES = ("female", "male", "not_stated")
@@ -93,21 +93,11 @@ class Report:
         return MIN_PAIRS
 
 
-@dataclass(frozen=True)
-class _Pair:
-    """One officer's forms in one course, placed in the cohort they count in."""
-
-    cohort: figures.CohortFacts
-    course: str
-    sex: str
-    result: Result
-
-
 def build(session: Session, department: str | None, period: Period, today: date) -> Report:
     """The report of `department` (None: the whole country) for `period`; `today` anchors "active"."""
     rows = figures.load(session, department, period, today)
     sexes = {user: sex or "not_stated" for _, user, sex in rows.members}
-    pairs = _pairs(rows, sexes)
+    groups = _groups(rows, sexes)
     officers = set(sexes)
     headcount = rows.headcounts.get(department) if department else _country_headcount(rows)
     return Report(
@@ -123,7 +113,7 @@ def build(session: Session, department: str | None, period: Period, today: date)
         attended_hours=sum(rows.attended_hours.values()),
         online_hours=sum(
             count * rows.courses[slug].hours
-            for (_, slug), count in rows.completions.items()
+            for slug, count in rows.completions.items()
             if slug in rows.courses
         ),
         certificates=sum(rows.certificates.values()),
@@ -136,11 +126,11 @@ def build(session: Session, department: str | None, period: Period, today: date)
         reach_by_department=_reach(rows, lambda c: c.department, rows.headcounts)
         if department is None
         else [],
-        gain=Line(None, "", compute(p.result for p in pairs)),
-        gain_by_course=_lines(pairs, lambda p: p.course, lambda slug: rows.courses[str(slug)].title),
-        gain_by_generation=_lines(pairs, lambda p: p.cohort.generation, str),
-        gain_by_sex=_lines(pairs, lambda p: p.sex, str, order=SEXES),
-        gain_by_cohort=_lines(pairs, lambda p: p.cohort.id, lambda cid: rows.cohorts[int(str(cid))].name),
+        gain=Line(None, "", compute(chain.from_iterable(groups.course.values()))),
+        gain_by_course=_lines(groups.course, lambda slug: rows.courses[str(slug)].title),
+        gain_by_generation=_lines(groups.generation, str),
+        gain_by_sex=_lines(groups.sex, str, order=SEXES),
+        gain_by_cohort=_lines(groups.cohort, lambda cid: rows.cohorts[int(str(cid))].name),
         cohort_list=_cohort_list(rows),
     )
 
@@ -153,35 +143,46 @@ def _cohort_list(rows: figures.Rows) -> list[tuple[int, str, int, int]]:
     return [(c.id, c.name, c.generation, people[c.id]) for c in ordered]
 
 
-def _pairs(rows: figures.Rows, sexes: dict[int, str]) -> list[_Pair]:
-    """Each officer's forms per course, once, in the earliest counted cohort of theirs teaching it."""
-    courses_of: dict[int, set[str]] = defaultdict(set)
+@dataclass
+class _Groups:
+    """The officers' forms (one per officer and course) filed by each grouping of the report."""
+
+    course: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
+    generation: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
+    sex: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
+    cohort: dict[Hashable, list[Scores]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _groups(rows: figures.Rows, sexes: dict[int, str]) -> _Groups:
+    """Each officer's forms per course, once, in the earliest counted cohort of theirs teaching it
+    (`rows.members` comes earliest cohort first)."""
+    courses_of: dict[int, list[str]] = defaultdict(list)
     for cohort_id, slug in rows.cohort_courses:
-        courses_of[cohort_id].add(slug)
-    placed: dict[tuple[int, str], figures.CohortFacts] = {}
-    for cohort_id, user, _ in sorted(rows.members, key=lambda m: (rows.cohorts[m[0]].starts_on, m[0])):
+        if slug in rows.forms:
+            courses_of[cohort_id].append(slug)
+    placed: dict[str, dict[int, int]] = defaultdict(dict)  # course -> officer -> cohort
+    for cohort_id, user, _ in rows.members:
         for slug in courses_of[cohort_id]:
-            placed.setdefault((user, slug), rows.cohorts[cohort_id])
-    found = []
-    for (user, slug), cohort in placed.items():
-        forms = rows.forms.get((user, slug))
-        course = rows.courses.get(slug)
-        if forms and course and course.mastery is not None:
-            result = Result(forms.get(evaluation.PRE_TEST), forms.get(evaluation.POST_TEST), course.mastery)
-            found.append(_Pair(cohort, slug, sexes[user], result))
-    return found
+            placed[slug].setdefault(user, cohort_id)
+    groups = _Groups()
+    for slug, cohort_of in placed.items():
+        forms = rows.forms[slug]
+        for user, cohort_id in cohort_of.items():
+            result = forms.get(user)
+            if result is not None:
+                groups.course[slug].append(result)
+                groups.generation[rows.cohorts[cohort_id].generation].append(result)
+                groups.sex[sexes[user]].append(result)
+                groups.cohort[cohort_id].append(result)
+    return groups
 
 
 def _lines(
-    pairs: list[_Pair],
-    key: Callable[[_Pair], Hashable],
+    groups: dict[Hashable, list[Scores]],
     label: Callable[[Hashable], Any],
     *,
     order: tuple[str, ...] | None = None,
 ) -> list[Line]:
-    groups: dict[Hashable, list[Result]] = defaultdict(list)
-    for pair in pairs:
-        groups[key(pair)].append(pair.result)
     keys = [k for k in order if k in groups] if order else sorted(groups, key=lambda k: (str(type(k)), k))
     return [Line(k, label(k), compute(groups[k])) for k in keys]
 

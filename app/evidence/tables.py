@@ -8,7 +8,7 @@ from app.evidence import charts
 from app.evidence import numbers as n
 from app.evidence.definitions import DEFINITIONS
 from app.evidence.report import Line, Report, TrainerLine
-from app.i18n import N_, gettext
+from app.i18n import N_, gettext, ngettext
 
 SEX_NAMES = {"female": N_("Mujeres"), "male": N_("Hombres"), "not_stated": N_("No declarado")}
 GAIN_COLUMNS = (
@@ -93,6 +93,7 @@ def page(report: Report, lang: str) -> dict[str, object]:
     return {
         "definitions": [(gettext(term), gettext(meaning)) for term, meaning in DEFINITIONS],
         "tables": tables(report, lang),
+        "cohorts": _cohorts(report),
         "gain_chart": charts.pre_post(
             gains,
             title=gettext("Media inicial y final por generación"),
@@ -110,6 +111,22 @@ def page(report: Report, lang: str) -> dict[str, object]:
         if reach
         else None,
     }
+
+
+def _cohorts(report: Report) -> list[tuple[int, str, str]]:
+    """Each cohort's id, name and "generación 2 · 20 oficiales", the text made once per distinct pair
+    (a country lists 1,000 cohorts)."""
+    details: dict[tuple[int, int], str] = {}
+    for _, _, generation, officers in report.cohort_list:
+        if (generation, officers) not in details:
+            details[(generation, officers)] = (
+                gettext("generación %(n)s") % {"n": generation}
+                + " · "
+                + ngettext("%(num)s oficial", "%(num)s oficiales", officers) % {"num": officers}
+            )
+    return [
+        (id, name, details[(generation, officers)]) for id, name, generation, officers in report.cohort_list
+    ]
 
 
 def _generation(number: object) -> str:

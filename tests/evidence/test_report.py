@@ -5,14 +5,18 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from app.cohorts.models import TrainerCertification
+from app.accounts.models import Sex
+from app.cohorts import service as cohort_service
+from app.cohorts.models import MemberSource, TrainerCertification
 from app.evidence import report
 from app.evidence.figures import Period
 from app.evidence.models import DepartmentHeadcount
+from app.learning.models import Enrollment
 from app.timeutil import local, utcnow
-from tests.evidence.world import build
+from tests.evidence.world import build, give_forms
+from tests.factories import make_cohort, make_user
 
 TODAY = local(utcnow()).date()
 
@@ -81,3 +85,32 @@ def test_trainers_certified_active_and_never_led(session: Session, app: FastAPI,
 
     assert (found.trainers.certified, found.trainers.active, found.trainers.never_led) == (2, 1, 1)
     assert [(t.generation, t.certified) for t in found.trainers_by_generation] == [(1, 2)]
+
+
+def test_forms_count_once_in_the_earliest_cohort_and_online_hours_count_completed_courses(
+    session: Session, app: FastAPI, tmp_path: Path
+) -> None:
+    world = build(session, app, tmp_path)
+    twice, post_only = world.officers[0], make_user(session, app, sex=Sex.male, department="boqueron")
+    give_forms(session, post_only, None, 90)
+    later = make_cohort(session, world.instructor, department="boqueron", name="Cohorte posterior")
+    later.starts_on = date(2026, 5, 4)  # after Boquerón's first cohort (2 March)
+    session.add(later)
+    for person in (twice, post_only):
+        cohort_service.add_member(session, later, person, MemberSource.manual)
+    for person in world.officers[1:3]:  # each a member of one cohort teaching "mini" (1 hour)
+        enrolment = session.exec(
+            select(Enrollment).where(Enrollment.user_id == person.id, Enrollment.course_slug == "mini")
+        ).one()
+        enrolment.completed_at = utcnow()
+        session.add(enrolment)
+    session.commit()
+
+    found = report.build(session, "boqueron", Period(), TODAY)
+
+    by_cohort = {line.key: line.gain for line in found.gain_by_cohort}
+    assert (by_cohort[world.boqueron.id].started, by_cohort[world.boqueron.id].pairs) == (6, 5)
+    # the officer of both cohorts counts in the earlier one; a post-test alone is no start
+    assert (by_cohort[later.id].started, by_cohort[later.id].pairs) == (0, 0)
+    assert (found.officers, found.gain.gain.started, found.gain.gain.pairs) == (8, 6, 5)
+    assert found.online_hours == pytest.approx(2)
