@@ -8,11 +8,11 @@ from fastapi.responses import Response
 
 from app.access import PUBLIC, CurrentUser, MaybeUser
 from app.accounts import auth, service
+from app.accounts import home as home_page
 from app.accounts.login_check import CheckedPassword
 from app.accounts.middleware import LANGUAGE_COOKIE, SESSION_COOKIE, cookie_header
 from app.db import SessionDep
 from app.i18n import LANGUAGES, current_language, gettext
-from app.learning import service as learning
 from app.web import redirect, redirect_to, render, translate
 
 router = APIRouter()
@@ -70,8 +70,8 @@ def logout(request: Request, session: SessionDep) -> Response:
 
 @router.get("/", name="accounts:home")
 def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    courses = [learning.progress(session, e) for e in learning.enrollments(session, user)]
-    return render(request, "accounts/home.html", {"courses": courses, "lang": current_language()})
+    """The person's work queue: what needs doing now, by role."""
+    return render(request, "accounts/home.html", {**home_page.context(session, user), "lang": current_language()})
 
 
 @router.get("/profile", name="accounts:profile")

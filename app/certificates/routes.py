@@ -18,7 +18,7 @@ from app.cohorts.models import Cohort
 from app.courses import service as course_service
 from app.db import SessionDep, write_after
 from app.errors import NotFound
-from app.i18n import N_
+from app.i18n import N_, gettext, ngettext
 from app.timeutil import utcnow
 from app.web import is_htmx, redirect, render
 
@@ -79,9 +79,11 @@ def _with_holders(session: Session, certificates: list[Certificate]) -> list[tup
 
 
 @router.get("/admin/certificates/cohorts/{cohort_id}", name="certificates:cohort")
-def cohort(request: Request, cohort_id: int, user: CertificateManager, session: SessionDep) -> Response:
-    """Members × courses: issued, eligible, or what is still missing."""
-    return render(request, "certificates/cohort.html", _cohort_context(session, _cohort(session, cohort_id)))
+def cohort(request: Request, cohort_id: int, user: CertificateManager, session: SessionDep,
+           confirm: bool = False) -> Response:
+    """Members × courses: issued, eligible, or what is still missing; `confirm` asks before a bulk issue."""
+    context = _cohort_context(session, _cohort(session, cohort_id))
+    return render(request, "certificates/cohort.html", {**context, "confirm": confirm})
 
 
 def _cohort(session: Session, cohort_id: int) -> Cohort:
@@ -114,8 +116,10 @@ def issue_cohort(request: Request, cohort_id: int, user: CertificateManager, ses
         prefix=_settings(request).certificate_prefix,
         limit=BATCH if is_htmx(request) else None,
     )
+    done = ngettext("Se emitió %(num)d certificado.", "Se emitieron %(num)d certificados.", result.done)
     if not is_htmx(request):
-        return redirect(request, "certificates:cohort", cohort_id=cohort_id)
+        return redirect(request, "certificates:cohort", cohort_id=cohort_id, flash=done % {"num": result.done})
+    # htmx: the grid's own progress bar and "Listo" line confirm it, batch by batch.
     return render(request, "certificates/cohort.html", _cohort_context(session, found, result), block="grid")
 
 
@@ -133,12 +137,13 @@ def issue(
     holder = session.get(User, user_id)
     if holder is None:
         raise NotFound(N_("No encontramos a esta persona."))
-    service.issue(
+    issued = service.issue(
         session, holder, course_slug, actor=user, prefix=_settings(request).certificate_prefix, cohort=found
     )
+    done = gettext("Certificado %(serial)s emitido para %(name)s.") % {"serial": issued.serial, "name": holder.full_name}
     if is_htmx(request):
-        return render(request, "certificates/cohort.html", _cohort_context(session, found), block="grid")
-    return redirect(request, "certificates:cohort", cohort_id=cohort_id)
+        return render(request, "certificates/cohort.html", _cohort_context(session, found), block="grid", flash=done)
+    return redirect(request, "certificates:cohort", cohort_id=cohort_id, flash=done)
 
 
 @router.get("/admin/certificates/{certificate_id}", name="certificates:detail")
@@ -163,8 +168,9 @@ def revoke(
     public: Annotated[str, Form()] = "",
 ) -> Response:
     """Revoke with a reason (shown publicly only if the admin ticks the box); audited."""
-    service.revoke(session, certificate_id, reason, public_reason=public == "on", actor=user)
-    return redirect(request, "certificates:detail", certificate_id=certificate_id)
+    revoked = service.revoke(session, certificate_id, reason, public_reason=public == "on", actor=user)
+    done = gettext("Certificado %(serial)s revocado.") % {"serial": revoked.serial}
+    return redirect(request, "certificates:detail", certificate_id=certificate_id, flash=done)
 
 
 # --- officers -----------------------------------------------------------------------------------
@@ -286,5 +292,7 @@ def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> R
 @router.post("/cohorts/{cohort_id}/certificates/request", name="certificates:request")
 def request_certificates(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep) -> Response:
     """A lead trainer asks the admins to issue the cohort's certificates (admins issue them)."""
-    requests.request_issue(session, cohort, actor=user)
-    return redirect(request, "cohorts:detail", cohort_id=cohort.id)
+    eligible = requests.request_issue(session, cohort, actor=user)
+    done = ngettext("Pedido enviado a la administración: %(num)d certificado listo para emitir.",
+                    "Pedido enviado a la administración: %(num)d certificados listos para emitir.", eligible)
+    return redirect(request, "cohorts:detail", cohort_id=cohort.id, flash=done % {"num": eligible})
