@@ -74,6 +74,11 @@ async def form_data(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(form_data)]
 
 
+def public_base_url(request: Request) -> str:
+    """CASCADA_BASE_URL, or (development only: production requires it) the address this request came to."""
+    return (request.app.state.settings.base_url or str(request.base_url)).rstrip("/")
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 

@@ -20,7 +20,7 @@ from app.db import SessionDep, write_after
 from app.errors import NotFound
 from app.i18n import N_, gettext, ngettext
 from app.timeutil import utcnow
-from app.web import is_htmx, redirect, render
+from app.web import is_htmx, public_base_url, redirect, render
 
 router = APIRouter()
 BATCH = 5  # certificates per htmx step of a bulk issue, so the page can show progress
@@ -31,17 +31,12 @@ def _settings(request: Request) -> Any:
     return request.app.state.settings
 
 
-def _base_url(request: Request) -> str:
-    """CASCADA_BASE_URL, or (development only: production requires it) the address this request came to."""
-    return _settings(request).base_url or str(request.base_url).rstrip("/")
-
-
 def _details(request: Request, session: Session, certificate: Certificate) -> Any:
     settings = _settings(request)
     return service.details(
         session,
         certificate,
-        base_url=_base_url(request),
+        base_url=public_base_url(request),
         issuer=settings.certificate_issuer,
         signatories=settings.certificate_signatories,
     )
@@ -248,11 +243,11 @@ def credential(request: Request, public_id: str, session: SessionDep, user: Mayb
     if certificate is None:
         raise NotFound(N_("No encontramos este certificado."))
     settings = _settings(request)
-    document = credentials.open_badge(_details(request, session, certificate), base_url=_base_url(request))
+    document = credentials.open_badge(_details(request, session, certificate), base_url=public_base_url(request))
     signed = credentials.sign(
         document,
         keys.current(settings.data_dir),
-        did=credentials.did_web(_base_url(request)),
+        did=credentials.did_web(public_base_url(request)),
         created=certificate.issued_at,
     )
     return JSONResponse(
@@ -266,7 +261,7 @@ def credential(request: Request, public_id: str, session: SessionDep, user: Mayb
 def did_document(request: Request) -> Response:
     """The issuer's public keys (every one ever used, so rotated-out keys still verify)."""
     settings = _settings(request)
-    did = credentials.did_web(_base_url(request))
+    did = credentials.did_web(public_base_url(request))
     return JSONResponse(
         credentials.did_document(did, keys.all_keys(settings.data_dir)),
         media_type="application/did+json",
@@ -278,10 +273,10 @@ def did_document(request: Request) -> Response:
 def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> Response:
     """The signed Bitstring Status List: bit i set means the certificate with status index i is revoked."""
     settings = _settings(request)
-    did, now = credentials.did_web(_base_url(request)), utcnow()
+    did, now = credentials.did_web(public_base_url(request)), utcnow()
     encoded = status_list.encode(service.revoked_indexes(session), service.status_list_size(session))
     signed = credentials.sign(
-        status_list.credential(_base_url(request), did, encoded, now),
+        status_list.credential(public_base_url(request), did, encoded, now),
         keys.current(settings.data_dir),
         did=did,
         created=now,

@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.cohorts import service, worklist
 from app.cohorts.models import Cohort, CohortSession
 from app.timeutil import LOCAL_TZ, utcnow
+from app.web import public_base_url
 
 PRODID = "-//Cascada//Sesiones presenciales//ES"
 
@@ -31,7 +32,7 @@ def token_is_valid(secret: str, kind: str, object_id: int, offered: str) -> bool
 
 
 def _absolute(request: Request, path: str) -> str:
-    return request.app.state.settings.base_url.rstrip("/") + path
+    return public_base_url(request) + path
 
 
 def person_feed_url(request: Request, user: User) -> str:
