@@ -50,7 +50,7 @@ _STATES = {"states": list(AttendanceStatus), "labels": attendance.STATE_LABELS, 
 def _roll_context(session: SessionDep, cohort: Cohort, meeting: CohortSession, **extra: object) -> dict[str, object]:
     entries = attendance.roll(session, meeting)
     return {"cohort": cohort, "meeting": meeting, "roll": entries, "counts": attendance.counts(entries),
-            "courses": service.courses(session, cohort), **_STATES,
+            "courses": service.courses(session, cohort), "titles": course_service.titles(session), **_STATES,
             "when": {"day": local(meeting.starts_at).date().isoformat(),
                      "start": local(meeting.starts_at).strftime("%H:%M")}, **extra}
 

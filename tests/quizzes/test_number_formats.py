@@ -4,8 +4,8 @@ Spanish: "33,3 %", "4,5 horas", "1 de 1"; English: "33.3%", "4.5 hours". One mod
 (`app/formats.py`); these tests read them on the pages where the field report found English notation.
 """
 
-import re
 import contextvars
+import re
 from datetime import date
 
 import pytest
