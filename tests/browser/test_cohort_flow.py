@@ -118,7 +118,7 @@ def test_an_instructor_certifies_a_trainer_who_then_leads_a_cohort(
     expect(page.locator(".confirm-box")).to_contain_text(f"¿Certificar a {name} como formador/a?")
     page.get_by_role("button", name="Sí, certificar").click()
     expect(page.locator("#alerts")).to_contain_text(f"{name} ya es formador/a certificado/a.")
-    expect(page.locator(".ok")).to_contain_text("Formador/a certificado/a")
+    expect(page.locator("p.ok")).to_contain_text("Formador/a certificado/a")
 
     page.goto("/cascade")
     expect(page.locator("main")).to_contain_text(tot_name)
