@@ -52,6 +52,21 @@ ACTIONS = {
     "institution.deactivate": N_("Desactivó una institución"),
 }
 
+DETAIL_LABELS = {
+    "created": N_("cuentas nuevas"), "added": N_("agregadas"), "unchanged": N_("sin cambios"),
+    "name": N_("nombre"), "department": N_("departamento"), "before": N_("antes"), "starts_at": N_("inicio"),
+    "role": N_("rol"), "officers": N_("oficiales"), "hours": N_("horas"), "username": N_("usuario"),
+    "total": N_("total"), "status": N_("estado"), "starts_on": N_("desde"), "ends_on": N_("hasta"),
+    "reason": N_("motivo"), "points": N_("puntos"), "number": N_("número"), "marked": N_("registrados"),
+    "enabled": N_("activo"), "eligible": N_("listos para emitir"), "due_dates": N_("fechas límite"),
+    "course": N_("curso"), "sequence": N_("versión"), "place": N_("lugar"), "topic": N_("tema"),
+}
+
+
+def detail_label(key: str) -> str:
+    """A detail's key in the reader's language; ids and rare keys stay as recorded."""
+    return gettext(DETAIL_LABELS[key]) if key in DETAIL_LABELS else key
+
 
 def action_name(action: str) -> str:
     """The action in the reader's language; an action this page does not know yet shows its code."""
@@ -155,7 +170,7 @@ def _by_id(session: Session, model: Any, wanted: Iterable[int]) -> dict[int, Any
 
 
 def _row(entry: AuditEntry, people: dict[int, User], known: dict[str, dict[int, Any]]) -> Row:
-    details = _details(entry.details)
+    details = {detail_label(key): value for key, value in _details(entry.details).items()}
     found = known.get(entry.target_type, {}).get(int(entry.target_id)) if entry.target_id.isdigit() else None
     target, link = _describe(entry.target_type, found)
     return Row(
