@@ -118,6 +118,18 @@ def _refuse_hold_and_wait() -> None:
 
 
 @contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session to read from while rendering: the request's own when there is one (never a second
+    connection), else a read transaction of its own."""
+    held = _request_session.get()
+    if held is not None:
+        yield held
+        return
+    with transaction(engine) as session:
+        yield session
+
+
+@contextmanager
 def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """A session whose work is committed on a clean exit and rolled back on an exception."""
     _refuse_hold_and_wait()

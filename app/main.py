@@ -27,6 +27,8 @@ from app.admission import AdmissionLimitMiddleware
 from app.audit import AuditContextMiddleware
 from app.cascade import routes as cascade_routes
 from app.certificates import routes as certificates_routes
+from app.certificates import worklist as certificate_worklist
+from app.cohorts import calendar_routes as cohorts_calendar
 from app.cohorts import dashboard_routes as cohorts_dashboard
 from app.cohorts import practicum_routes as cohorts_practicum
 from app.cohorts import roster_routes as cohorts_roster
@@ -50,8 +52,8 @@ from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 ROUTERS = (health_router, accounts_routes.router, accounts_factor.router, accounts_lockouts.router,
            accounts_activation.router, accounts_admin.router, courses_routes.router,
            learning_routes.router, quizzes_routes.router, quizzes_late.router, cohorts_roster.router, cohorts_dashboard.router,
-           cohorts_sessions.router, cohorts_practicum.router, cohorts_routes.router, cascade_routes.router, certificates_routes.router,
-           evidence_routes.router, field_routes.router)
+           cohorts_sessions.router, cohorts_calendar.router, cohorts_practicum.router, cohorts_routes.router,
+           cascade_routes.router, certificates_routes.router, evidence_routes.router, field_routes.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -66,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
     app.state.hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
     app.state.templates = web.make_templates(settings.templates_dir, settings.static_dir)
+    app.state.nav_counts = certificate_worklist.nav_counts
     for router in ROUTERS:
         app.include_router(router)
     require_rules(app)

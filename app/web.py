@@ -12,10 +12,12 @@ import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import audit, formats, i18n
+from app import flash as flashes
 from app.access import Permission, can
 from app.accounts.departments import DEPARTMENTS, department_name
 from app.courses import pages
@@ -73,6 +75,11 @@ async def form_data(request: Request) -> FormData:
 FormDep = Annotated[FormData, Depends(form_data)]
 
 
+def public_base_url(request: Request) -> str:
+    """CASCADA_BASE_URL, or (development only: production requires it) the address this request came to."""
+    return (request.app.state.settings.base_url or str(request.base_url)).rstrip("/")
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -84,17 +91,38 @@ def render(
     *,
     block: str | None = None,
     status_code: int = 200,
+    flash: str | None = None,
 ) -> Response:
-    """Render the page, or only `block` of it when htmx asked for a fragment."""
+    """Render the page, or only `block` of it when htmx asked for a fragment.
+
+    `flash` (or one left by the previous redirect) confirms a change: in the page's alert area, or
+    for an htmx fragment swapped into it out of band.
+    """
     templates: Jinja2Blocks = request.app.state.templates
-    context = {"user": request.scope.get("state", {}).get("user"), **(context or {})}
+    waiting = flashes.FLASH_COOKIE in request.cookies and status_code < 400
+    message = flash or (flashes.pending(request) if waiting else None)
+    user = request.scope.get("state", {}).get("user")
     block_name = block if block and is_htmx(request) else None
-    return templates.TemplateResponse(request, name, context, status_code=status_code, block_name=block_name)
+    counts = request.app.state.nav_counts(request, user) if user and not block_name and status_code < 400 else {}
+    context = {"user": user, "flash": message, "nav_counts": counts, **(context or {})}
+    response = templates.TemplateResponse(request, name, context, status_code=status_code, block_name=block_name)
+    if block_name and message:
+        _append_alert(response, message)
+    if waiting:
+        flashes.clear(response)
+    return response
 
 
-def redirect(request: Request, route: str, **params: Any) -> Response:
+def _append_alert(response: Response, message: str) -> None:
+    alert = Markup('<div id="alerts" aria-live="polite" hx-swap-oob="innerHTML"><p class="notice" role="status">'
+                   '{}</p></div>').format(message)
+    response.body = response.body + str(alert).encode()
+    response.headers["content-length"] = str(len(response.body))
+
+
+def redirect(request: Request, route: str, *, flash: str | None = None, **params: Any) -> Response:
     """303 after a POST; htmx requests get HX-Redirect so the whole page navigates."""
-    return redirect_to(request, str(request.url_for(route, **params)))
+    return redirect_to(request, str(request.url_for(route, **params)), flash=flash)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -109,10 +137,14 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def redirect_to(request: Request, url: str) -> Response:
-    if is_htmx(request):
-        return Response(status_code=200, headers={"HX-Redirect": url})
-    return RedirectResponse(url, status_code=303)
+
+
+def redirect_to(request: Request, url: str, *, flash: str | None = None) -> Response:
+    response: Response = (Response(status_code=200, headers={"HX-Redirect": url}) if is_htmx(request)
+                          else RedirectResponse(url, status_code=303))
+    if flash:
+        flashes.set_flash(request, response, flash)
+    return response
 
 
 def translate(error: DomainError) -> str:

@@ -5,15 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
-from sqlmodel import col, select
 
+from app import audit_view
 from app.access import AuditReader, InstitutionManager, UserManager
 from app.accounts import service
 from app.accounts.models import Institution, Role, User
-from app.audit import AuditEntry
 from app.db import SessionDep
 from app.errors import NotFound
-from app.i18n import N_
+from app.i18n import N_, gettext
 from app.inputs import DbIdForm, as_db_id
 from app.web import redirect, render, translate
 
@@ -106,14 +105,15 @@ def update_user(request: Request, user_id: int, user: UserManager, session: Sess
     except service.InvalidUser as error:
         context = _form_context(session, form=form, target=target, error=translate(error), error_field=error.field)
         return render(request, "admin/user_form.html", context, status_code=422)
-    return redirect(request, "admin:edit_user", user_id=user_id)
+    return redirect(request, "admin:edit_user", user_id=user_id, flash=gettext("Cambios guardados."))
 
 
 @router.post("/users/{user_id:int}/active", name="admin:set_user_active")
 def set_user_active(request: Request, user_id: int, user: UserManager, session: SessionDep,
                     active: Annotated[bool, Form()] = False) -> Response:
     service.set_active(session, service.get_user(session, user_id), active, actor=user)
-    return redirect(request, "admin:edit_user", user_id=user_id)
+    done = gettext("Cuenta activada.") if active else gettext("Cuenta desactivada.")
+    return redirect(request, "admin:edit_user", user_id=user_id, flash=done)
 
 
 @router.get("/institutions", name="admin:institutions")
@@ -131,14 +131,14 @@ def save_institution(request: Request, user: InstitutionManager, session: Sessio
     except service.InvalidUser as error:
         context = {"institutions": service.list_institutions(session), "error": translate(error), "name": name}
         return render(request, "admin/institutions.html", context, status_code=422)
-    return redirect(request, "admin:institutions")
+    return redirect(request, "admin:institutions", flash=gettext("Institución guardada."))
 
 
 @router.post("/institutions/{institution_id:int}/active", name="admin:set_institution_active")
 def set_institution_active(request: Request, institution_id: int, user: InstitutionManager, session: SessionDep,
                            active: Annotated[bool, Form()] = False) -> Response:
     service.set_institution_active(session, _institution(session, institution_id), active, actor=user)
-    return redirect(request, "admin:institutions")
+    return redirect(request, "admin:institutions", flash=gettext("Institución guardada."))
 
 
 def _institution(session: SessionDep, institution_id: int) -> Institution:
@@ -148,7 +148,24 @@ def _institution(session: SessionDep, institution_id: int) -> Institution:
     return institution
 
 
+def _audit_filter(who: str, action: str, since: str, until: str, page: int) -> audit_view.AuditFilter:
+    return audit_view.AuditFilter(who[:100], action[:64], audit_view.parse_day(since), audit_view.parse_day(until),
+                                  page)
+
+
 @router.get("/audit", name="admin:audit")
-def audit_log(request: Request, user: AuditReader, session: SessionDep) -> Response:
-    entries = session.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(200)).all()
-    return render(request, "admin/audit.html", {"entries": entries})
+def audit_log(request: Request, user: AuditReader, session: SessionDep, who: str = "", action: str = "",
+              since: str = "", until: str = "", page: Annotated[int, Query(ge=1, le=100000)] = 1) -> Response:
+    """Who did what to which object, newest first: filtered by who, what and when, one page at a time."""
+    filters = _audit_filter(who, action, since, until, page)
+    context = {"page": audit_view.page(session, filters), "filters": filters,
+               "actions": audit_view.actions_seen(session)}
+    return render(request, "admin/audit.html", context, block="results")
+
+
+@router.get("/audit.csv", name="admin:audit_csv")
+def audit_csv(request: Request, user: AuditReader, session: SessionDep, who: str = "", action: str = "",
+              since: str = "", until: str = "") -> Response:
+    body = audit_view.export_csv(session, _audit_filter(who, action, since, until, 1))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="auditoria.csv"'})

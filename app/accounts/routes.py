@@ -7,11 +7,11 @@ from fastapi.responses import Response
 
 from app.access import PUBLIC, CurrentUser, MaybeUser
 from app.accounts import auth, factor_routes, service
+from app.accounts import home as home_page
 from app.accounts.cookies import clear_session_cookie, session_token, set_language_cookie, set_session_cookie
 from app.accounts.login_check import CheckedPassword
 from app.db import SessionDep
 from app.i18n import LANGUAGES, current_language, gettext
-from app.learning import service as learning
 from app.web import redirect, redirect_to, render, safe_next, translate
 
 router = APIRouter()
@@ -51,8 +51,8 @@ def logout(request: Request, session: SessionDep) -> Response:
 
 @router.get("/", name="accounts:home")
 def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    courses = [learning.progress(session, e) for e in learning.enrollments(session, user)]
-    return render(request, "accounts/home.html", {"courses": courses, "lang": current_language()})
+    """The person's work queue: what needs doing now, by role."""
+    return render(request, "accounts/home.html", {**home_page.context(session, user), "lang": current_language()})
 
 
 @router.get("/profile", name="accounts:profile")

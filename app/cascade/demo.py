@@ -199,12 +199,14 @@ class _Context:
                 joined_at=_at(planned.starts_on),
             )
             for n, meeting in enumerate(meetings):  # a trainee who failed also missed the last day
+                present = not (username in planned.failed and n == len(meetings) - 1)
                 rows.add(
                     Attendance,
                     session_id=meeting.id,
                     user_id=self.ids[username],
                     recorded_by_id=cohort.lead_id,
-                    present=not (username in planned.failed and n == len(meetings) - 1),
+                    present=present,
+                    status="present" if present else "absent",
                     recorded_at=meeting.starts_at + timedelta(hours=meeting.hours),
                 )
             self._enrol(rows, planned, username)

@@ -1,4 +1,4 @@
-"""The cascade: summary, tree and CSV for admins and trainers; department views for admins."""
+"""The cascade: summary, tree, CSV and department views, for admins (all of it) and trainers (their part)."""
 
 from math import ceil
 from typing import Any
@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.access import Permission, ReportReader, can
+from app.access import Permission, can
 from app.accounts.models import User
 from app.cascade import export, service, tree
 from app.cohorts.deps import CohortLeader
@@ -68,14 +68,14 @@ def csv_export(user: CohortLeader, session: SessionDep) -> Response:
 
 
 @router.get("/cascade/departments", name="cascade:departments")
-def departments(request: Request, user: ReportReader, session: SessionDep) -> Response:
-    """For the Departmental Commissions: the cascade's reach in each department."""
+def departments(request: Request, user: CohortLeader, session: SessionDep) -> Response:
+    """The cascade's reach in each department: all of it for admins, a trainer's own part for trainers."""
     view = service.view_for(session, user)
     return render(request, "cascade/departments.html", {"view": view, "percent": export.percent})
 
 
 @router.get("/cascade/departments/{code}", name="cascade:department")
-def department(request: Request, code: str, user: ReportReader, session: SessionDep) -> Response:
+def department(request: Request, code: str, user: CohortLeader, session: SessionDep) -> Response:
     """One department's cohorts and the trainers certified there."""
     code = service.check_department(code)
     view = service.view_for(session, user)

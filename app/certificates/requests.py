@@ -31,10 +31,11 @@ def request_issue(session: Session, cohort: Cohort, *, actor: User) -> int:
 
 
 def open_requests(session: Session, limit: int = 20) -> list[tuple[AuditEntry, Cohort, User | None]]:
-    """The latest request per cohort, for cohorts that still have eligible officers without a certificate.
+    """The latest request per cohort that no certificate for the cohort has answered yet.
 
-    The eligibility grid is costly (every member's progress), so it is computed only when a certificate
-    was issued for the cohort since the request, or when nobody was eligible when it was made.
+    Issuing any certificate of the cohort after the request answers it (what is still eligible then
+    shows among the cohorts with unissued certificates). A request made when nobody was eligible stays
+    open only while someone is eligible now: the only case that needs the costly eligibility grid.
     """
     entries = session.exec(select(AuditEntry).where(AuditEntry.action == REQUEST_ACTION)
                            .order_by(col(AuditEntry.at).desc()).limit(limit)).all()
@@ -47,13 +48,20 @@ def open_requests(session: Session, limit: int = 20) -> list[tuple[AuditEntry, C
     found = []
     for entry in sorted(latest.values(), key=lambda e: e.at, reverse=True):
         cohort = cohorts.get(int(entry.target_id))
-        if cohort is None:
+        if cohort is None or (cohort.id in last_issued and last_issued[cohort.id] >= entry.at):
             continue
-        untouched = json.loads(entry.details or "{}").get("eligible", 0) > 0 and not (
-            cohort.id in last_issued and last_issued[cohort.id] >= entry.at)
-        if untouched or eligible_count(session, cohort):
+        if json.loads(entry.details or "{}").get("eligible", 0) > 0 or eligible_count(session, cohort):
             found.append((entry, cohort, session.get(User, entry.actor_id) if entry.actor_id else None))
     return found
+
+
+def state(session: Session, cohort: Cohort) -> tuple[AuditEntry, bool] | None:
+    """The cohort's latest request and whether it is still open (the requester's view of the queue)."""
+    entry = last_request(session, cohort)
+    if entry is None:
+        return None
+    answered = session.exec(select(func.max(Certificate.issued_at)).where(Certificate.cohort_id == cohort.id)).one()
+    return entry, answered is None or answered < entry.at
 
 
 def last_request(session: Session, cohort: Cohort) -> AuditEntry | None:

@@ -18,10 +18,10 @@ from app.cohorts.models import Cohort
 from app.courses import service as course_service
 from app.db import SessionDep, write_after
 from app.errors import NotFound
-from app.i18n import N_
+from app.i18n import N_, gettext, ngettext
 from app.inputs import DbIdFormRequired
 from app.timeutil import utcnow
-from app.web import is_htmx, redirect, render
+from app.web import is_htmx, public_base_url, redirect, render
 
 router = APIRouter()
 BATCH = 5  # certificates per htmx step of a bulk issue, so the page can show progress
@@ -32,17 +32,12 @@ def _settings(request: Request) -> Any:
     return request.app.state.settings
 
 
-def _base_url(request: Request) -> str:
-    """CASCADA_BASE_URL, or (development only: production requires it) the address this request came to."""
-    return _settings(request).base_url or str(request.base_url).rstrip("/")
-
-
 def _details(request: Request, session: Session, certificate: Certificate) -> Any:
     settings = _settings(request)
     return service.details(
         session,
         certificate,
-        base_url=_base_url(request),
+        base_url=public_base_url(request),
         issuer=settings.certificate_issuer,
         signatories=settings.certificate_signatories,
     )
@@ -80,9 +75,11 @@ def _with_holders(session: Session, certificates: list[Certificate]) -> list[tup
 
 
 @router.get("/admin/certificates/cohorts/{cohort_id:int}", name="certificates:cohort")
-def cohort(request: Request, cohort_id: int, user: CertificateManager, session: SessionDep) -> Response:
-    """Members × courses: issued, eligible, or what is still missing."""
-    return render(request, "certificates/cohort.html", _cohort_context(session, _cohort(session, cohort_id)))
+def cohort(request: Request, cohort_id: int, user: CertificateManager, session: SessionDep,
+           confirm: bool = False) -> Response:
+    """Members × courses: issued, eligible, or what is still missing; `confirm` asks before a bulk issue."""
+    context = _cohort_context(session, _cohort(session, cohort_id))
+    return render(request, "certificates/cohort.html", {**context, "confirm": confirm})
 
 
 def _cohort(session: Session, cohort_id: int) -> Cohort:
@@ -115,8 +112,10 @@ def issue_cohort(request: Request, cohort_id: int, user: CertificateManager, ses
         prefix=_settings(request).certificate_prefix,
         limit=BATCH if is_htmx(request) else None,
     )
+    done = ngettext("Se emitió %(num)d certificado.", "Se emitieron %(num)d certificados.", result.done)
     if not is_htmx(request):
-        return redirect(request, "certificates:cohort", cohort_id=cohort_id)
+        return redirect(request, "certificates:cohort", cohort_id=cohort_id, flash=done % {"num": result.done})
+    # htmx: the grid's own progress bar and "Listo" line confirm it, batch by batch.
     return render(request, "certificates/cohort.html", _cohort_context(session, found, result), block="grid")
 
 
@@ -134,12 +133,13 @@ def issue(
     holder = session.get(User, user_id)
     if holder is None:
         raise NotFound(N_("No encontramos a esta persona."))
-    service.issue(
+    issued = service.issue(
         session, holder, course_slug, actor=user, prefix=_settings(request).certificate_prefix, cohort=found
     )
+    done = gettext("Certificado %(serial)s emitido para %(name)s.") % {"serial": issued.serial, "name": holder.full_name}
     if is_htmx(request):
-        return render(request, "certificates/cohort.html", _cohort_context(session, found), block="grid")
-    return redirect(request, "certificates:cohort", cohort_id=cohort_id)
+        return render(request, "certificates/cohort.html", _cohort_context(session, found), block="grid", flash=done)
+    return redirect(request, "certificates:cohort", cohort_id=cohort_id, flash=done)
 
 
 @router.get("/admin/certificates/{certificate_id:int}", name="certificates:detail")
@@ -164,8 +164,9 @@ def revoke(
     public: Annotated[str, Form()] = "",
 ) -> Response:
     """Revoke with a reason (shown publicly only if the admin ticks the box); audited."""
-    service.revoke(session, certificate_id, reason, public_reason=public == "on", actor=user)
-    return redirect(request, "certificates:detail", certificate_id=certificate_id)
+    revoked = service.revoke(session, certificate_id, reason, public_reason=public == "on", actor=user)
+    done = gettext("Certificado %(serial)s revocado.") % {"serial": revoked.serial}
+    return redirect(request, "certificates:detail", certificate_id=certificate_id, flash=done)
 
 
 # --- officers -----------------------------------------------------------------------------------
@@ -243,11 +244,11 @@ def credential(request: Request, public_id: str, session: SessionDep, user: Mayb
     if certificate is None:
         raise NotFound(N_("No encontramos este certificado."))
     settings = _settings(request)
-    document = credentials.open_badge(_details(request, session, certificate), base_url=_base_url(request))
+    document = credentials.open_badge(_details(request, session, certificate), base_url=public_base_url(request))
     signed = credentials.sign(
         document,
         keys.current(settings.data_dir),
-        did=credentials.did_web(_base_url(request)),
+        did=credentials.did_web(public_base_url(request)),
         created=certificate.issued_at,
     )
     return JSONResponse(
@@ -261,7 +262,7 @@ def credential(request: Request, public_id: str, session: SessionDep, user: Mayb
 def did_document(request: Request) -> Response:
     """The issuer's public keys (every one ever used, so rotated-out keys still verify)."""
     settings = _settings(request)
-    did = credentials.did_web(_base_url(request))
+    did = credentials.did_web(public_base_url(request))
     return JSONResponse(
         credentials.did_document(did, keys.all_keys(settings.data_dir)),
         media_type="application/did+json",
@@ -273,10 +274,10 @@ def did_document(request: Request) -> Response:
 def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> Response:
     """The signed Bitstring Status List: bit i set means the certificate with status index i is revoked."""
     settings = _settings(request)
-    did, now = credentials.did_web(_base_url(request)), utcnow()
+    did, now = credentials.did_web(public_base_url(request)), utcnow()
     encoded = status_list.encode(service.revoked_indexes(session), service.status_list_size(session))
     signed = credentials.sign(
-        status_list.credential(_base_url(request), did, encoded, now),
+        status_list.credential(public_base_url(request), did, encoded, now),
         keys.current(settings.data_dir),
         did=did,
         created=now,
@@ -287,5 +288,7 @@ def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> R
 @router.post("/cohorts/{cohort_id:int}/certificates/request", name="certificates:request")
 def request_certificates(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep) -> Response:
     """A lead trainer asks the admins to issue the cohort's certificates (admins issue them)."""
-    requests.request_issue(session, cohort, actor=user)
-    return redirect(request, "cohorts:detail", cohort_id=cohort.id)
+    eligible = requests.request_issue(session, cohort, actor=user)
+    done = ngettext("Pedido enviado a la administración: %(num)d certificado listo para emitir.",
+                    "Pedido enviado a la administración: %(num)d certificados listos para emitir.", eligible)
+    return redirect(request, "cohorts:detail", cohort_id=cohort.id, flash=done % {"num": eligible})

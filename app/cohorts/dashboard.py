@@ -181,7 +181,7 @@ _ATTEMPTS = (select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.percen
 _PRACTICUMS = (select(PracticumScore.user_id).distinct()
                .where(col(PracticumScore.course_slug) == _SLUG, col(PracticumScore.passed).is_(True),
                       col(PracticumScore.user_id).in_(_IN_COHORT)))
-# `cohorts.facts.attendance_hours` for every member at once: hours present at sessions of any of
+# `learning.cohort_facts.attendance_hours` for every member at once: hours present at sessions of any of
 # the officer's cohorts with this course; a session tied to another course does not count.
 _HOURS = (select(Attendance.user_id, func.sum(CohortSession.hours))
           .join(CohortSession, col(CohortSession.id) == Attendance.session_id)

@@ -76,14 +76,33 @@ class CohortSession(SQLModel, table=True):
     topic: str = Field(default="", max_length=200)
     course_slug: str | None = Field(default=None, max_length=80)
     module_id: str | None = Field(default=None, max_length=80)
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # iCalendar SEQUENCE: +1 per change
+
+
+class AttendanceStatus(StrEnum):
+    """As on a paper roll; present and late count as attended hours, excused and absent do not."""
+
+    present = "present"
+    late = "late"
+    excused = "excused"
+    absent = "absent"
+
+    @property
+    def attended(self) -> bool:
+        return self in (AttendanceStatus.present, AttendanceStatus.late)
 
 
 class Attendance(SQLModel, table=True):
-    """One officer at one session; `present` is set, not toggled, so a repeated tap changes nothing."""
+    """One officer at one session; set, not toggled, so a repeated tap changes nothing.
+
+    `present` (attended: present or late) is what the hours count; `status` is what the roll says.
+    """
 
     session_id: int = Field(foreign_key="cohortsession.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
     present: bool
+    status: str = Field(default=AttendanceStatus.present, max_length=16,
+                        sa_column_kwargs={"server_default": "present"})  # an AttendanceStatus
     recorded_by_id: int = Field(foreign_key="user.id")
     recorded_at: datetime = Field(default_factory=utcnow)
 

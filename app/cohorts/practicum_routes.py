@@ -12,7 +12,7 @@ from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
 from app.courses import service as course_service
 from app.db import SessionDep
-from app.i18n import current_language
+from app.i18n import current_language, gettext
 from app.web import FormDep, redirect, redirect_to, render, translate
 
 router = APIRouter(prefix="/cohorts")
@@ -30,15 +30,16 @@ def revoke_trainer(request: Request, certification_id: int, user: TrainerCertifi
                    reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     revoked = trainers.revoke(session, certification_id, reason, actor=user)
     certificate_service.revoke_trainer_certificates(session, revoked, actor=user)
-    return redirect(request, "cohorts:trainers")
+    return redirect(request, "cohorts:trainers", flash=gettext("Certificación de formador/a revocada."))
 
 
 @router.get("/{cohort_id:int}/practicum", name="cohorts:practicum")
-def practicum_page(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
+def practicum_page(request: Request, cohort: LedCohort, session: SessionDep, confirm: int | None = None) -> Response:
+    """Each trainee's standing; `confirm` shows the confirmation step before certifying that trainee."""
     slug, course = practicum.tot_course(session, cohort)
     return render(request, "cohorts/practicum.html", {
         "cohort": cohort, "course": course, "trainees": practicum.trainees(session, cohort),
-        "titles": course_service.titles(session), "lang": current_language()})
+        "titles": course_service.titles(session), "lang": current_language(), "confirm": confirm})
 
 
 @router.get("/{cohort_id:int}/practicum/{user_id:int}", name="cohorts:practicum_form")
@@ -60,17 +61,21 @@ def score_practicum(request: Request, cohort: LedCohort, user_id: int, user: Cur
     comment = data.get("comment")
     comment = comment if isinstance(comment, str) else ""
     try:
-        practicum.score(session, cohort, user_id, levels, comment, grader=user)
+        scored = practicum.score(session, cohort, user_id, levels, comment, grader=user)
     except practicum.InvalidScore as error:
         context = _form_context(session, cohort, user_id, error=translate(error), chosen=levels, comment=comment)
         return render(request, "cohorts/practicum_form.html", context, status_code=422)
-    return redirect(request, "cohorts:practicum", cohort_id=cohort.id)
+    done = (gettext("Práctica guardada: %(total)s puntos, aprobada.") if scored.passed
+            else gettext("Práctica guardada: %(total)s puntos, no aprobada.")) % {"total": scored.total}
+    return redirect(request, "cohorts:practicum", cohort_id=cohort.id, flash=done)
 
 
 @router.post("/{cohort_id:int}/practicum/{user_id:int}/certify", name="cohorts:certify")
 def certify(request: Request, cohort: LedCohort, user_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    trainee = practicum.trainee(session, cohort, user_id).member
     practicum.certify(session, cohort, user_id, actor=user)
-    return redirect(request, "cohorts:practicum", cohort_id=cohort.id)
+    done = gettext("%(name)s ya es formador/a certificado/a.") % {"name": trainee.full_name}
+    return redirect(request, "cohorts:practicum", cohort_id=cohort.id, flash=done)
 
 
 @router.get("/{cohort_id:int}/grading", name="cohorts:grading")

@@ -20,6 +20,14 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")  # the rule of accounts.se
 NATIONAL_ID = re.compile(r"^[0-9]{3,12}$")
 FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets run as a formula (OWASP CSV injection)
 
+TEMPLATE_COLUMNS = ("usuario", "cedula", "nombre", "grado", "institucion", "departamento")
+
+
+def template_csv() -> bytes:
+    """An empty roster with the columns this parser reads first (UTF-8 with BOM, so spreadsheets agree)."""
+    return (";".join(TEMPLATE_COLUMNS) + "\r\n").encode("utf-8-sig")
+
+
 # Header (lowercase, no accents, spaces as "_") -> field. Spanish first, English aliases.
 HEADERS = {
     "usuario": "username",

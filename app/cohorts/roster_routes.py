@@ -14,7 +14,7 @@ from app.accounts import activation
 from app.accounts.auth import ThrottlePolicy
 from app.cohorts import roster, roster_service
 from app.cohorts import service as cohort_service
-from app.cohorts.deps import LedCohort
+from app.cohorts.deps import CohortLeader, LedCohort
 from app.cohorts.models import Cohort
 from app.db import SessionDep
 from app.i18n import gettext
@@ -27,6 +27,13 @@ CHUNK = 64 * 1024
 def _throttle_policy(request: Request) -> ThrottlePolicy:
     settings = request.app.state.settings
     return ThrottlePolicy(settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes))
+
+
+@router.get("/roster-template.csv", name="cohorts:roster_template")
+def roster_template(request: Request, user: CohortLeader) -> Response:
+    """The columns of a roster, ready to fill in a spreadsheet."""
+    return Response(roster.template_csv(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="planilla-participantes.csv"'})
 
 
 @router.get("/join", name="cohorts:join_form")
@@ -187,4 +194,5 @@ def join_code(
 ) -> Response:
     """A new join code (the old one stops working), or none to close joining by code."""
     roster_service.set_join_code(session, cohort, enabled=action != "close", actor=user)
-    return redirect(request, "cohorts:roster", cohort_id=cohort.id)
+    done = gettext("Inscripción con código cerrada.") if action == "close" else gettext("Código para unirse renovado.")
+    return redirect(request, "cohorts:roster", cohort_id=cohort.id, flash=done)

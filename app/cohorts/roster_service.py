@@ -284,19 +284,20 @@ def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User,
 
 def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User,
                  code_lifetime: timedelta = activation.CODE_LIFETIME) -> NewAccount:
-    """A new activation code for a member who has not activated yet; the old one stops working."""
+    """A new one-time code for an officer of the cohort; the old one stops working.
+
+    Before activation it is the activation code; afterwards it is how an officer who forgot the
+    password chooses a new one (at /activate, like the first time). Both are audited.
+    """
     user = session.get(User, user_id)
     if user is None or not cohort_service.is_member(session, cohort, user_id):
         raise NotFound(N_("Esa persona no participa en esta cohorte."))
-    if activation.is_activated(user) or user.role != Role.officer:
-        raise ImportConflict(
-            N_(
-                "Esa persona ya activó su cuenta; si olvidó la contraseña, pida a un "
-                "administrador que la cambie."
-            )
-        )
+    if user.role != Role.officer:
+        raise ImportConflict(N_("Solo los oficiales reciben códigos aquí; la administración cambia las "
+                                "contraseñas del personal."))
+    action = "cohort.recovery_code" if activation.is_activated(user) else "cohort.activation_code"
     code = activation.issue(session, user, actor=actor, lifetime=code_lifetime)
-    audit.record(session, actor.id, "cohort.activation_code", user, cohort_id=cohort.id)
+    audit.record(session, actor.id, action, user, cohort_id=cohort.id)
     return NewAccount(user, code)
 
 

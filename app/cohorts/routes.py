@@ -10,11 +10,12 @@ from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.certificates import requests as certificate_requests
-from app.cohorts import certifiable, forms, service, trainers
+from app.cohorts import calendar, certifiable, forms, planning, service, trainers
 from app.cohorts.deps import CohortLeader, LedCohort
 from app.cohorts.models import Cohort, CohortKind
 from app.courses import service as course_service
 from app.db import SessionDep
+from app.i18n import current_language, gettext
 from app.web import FormDep, redirect, render, translate
 
 router = APIRouter(prefix="/cohorts")
@@ -48,7 +49,7 @@ def create(request: Request, user: CohortLeader, session: SessionDep, data: Form
         context = _form_context(session, user, values=forms.submitted(data), error=translate(error),
                                 error_field=getattr(error, "field", "course"))
         return render(request, "cohorts/form.html", context, status_code=422)
-    return redirect(request, "cohorts:detail", cohort_id=cohort.id)
+    return redirect(request, "cohorts:detail", cohort_id=cohort.id, flash=gettext("Cohorte creada."))
 
 
 @router.get("/{cohort_id:int}", name="cohorts:detail")
@@ -56,8 +57,10 @@ def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response
     context = {"cohort": cohort, "courses": service.courses(session, cohort),
                "members": service.members(session, cohort), "co_trainers": service.co_trainers(session, cohort),
                "lead": session.get(User, cohort.lead_id),
-               "certificate_request": certificate_requests.last_request(session, cohort),
-               "titles": course_service.titles(session)}
+               "certificate_request": certificate_requests.state(session, cohort),
+               "titles": course_service.titles(session),
+               "warnings": planning.warnings(session, cohort), "lang": current_language(),
+               "calendar_url": calendar.cohort_feed_url(request, cohort)}
     return render(request, "cohorts/detail.html", context)
 
 
@@ -65,7 +68,7 @@ def detail(request: Request, cohort: LedCohort, session: SessionDep) -> Response
 def reassign_lead(request: Request, cohort_id: int, user: CohortAdmin, session: SessionDep,
                   username: Annotated[str, Form(max_length=64)] = "") -> Response:
     service.reassign_lead(session, service.led_cohort(session, user, cohort_id), username, actor=user)
-    return redirect(request, "cohorts:detail", cohort_id=cohort_id)
+    return redirect(request, "cohorts:detail", cohort_id=cohort_id, flash=gettext("Cambió quién dirige la cohorte."))
 
 
 def _edit_context(session: Session, cohort: Cohort, **extra: object) -> dict[str, object]:
@@ -91,4 +94,4 @@ def update(request: Request, cohort: LedCohort, user: CurrentUser, session: Sess
         context = _edit_context(session, cohort, error=translate(error), error_field=error.field)
         context["values"] = forms.submitted(data)
         return render(request, "cohorts/edit.html", context, status_code=422)
-    return redirect(request, "cohorts:detail", cohort_id=cohort.id)
+    return redirect(request, "cohorts:detail", cohort_id=cohort.id, flash=gettext("Cambios guardados."))

@@ -115,8 +115,7 @@ def create(session: Session, form: CohortForm, *, actor: User) -> Cohort:
     for user_id in dict.fromkeys(form.co_trainer_ids):
         if user_id != cohort.lead_id:
             session.add(CoTrainer(cohort_id=cohort.id or 0, user_id=user_id))
-    if actor.role == Role.admin:
-        audit.record(session, actor.id, "create_cohort", cohort, name=cohort.name, lead_id=cohort.lead_id)
+    audit.record(session, actor.id, "create_cohort", cohort, name=cohort.name, lead_id=cohort.lead_id)
     return cohort
 
 
@@ -215,6 +214,6 @@ def update(session: Session, cohort: Cohort, changes: CohortChanges, *, actor: U
     for user_id in dict.fromkeys(changes.co_trainer_ids):
         if user_id != cohort.lead_id:
             session.add(CoTrainer(cohort_id=cohort.id or 0, user_id=user_id))
-    if actor.role == Role.admin:
-        audit.record(session, actor.id, "update_cohort", cohort, name=cohort.name)
+    audit.record(session, actor.id, "update_cohort", cohort, name=cohort.name, starts_on=cohort.starts_on,
+                 ends_on=cohort.ends_on, due_dates=changes.due_dates, co_trainer_ids=changes.co_trainer_ids)
     return cohort

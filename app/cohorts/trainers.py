@@ -4,7 +4,8 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import audit
-from app.accounts.models import Role, User
+from app.access import Permission, can
+from app.accounts.models import User
 from app.cohorts.models import Cohort, CohortCourse, TrainerCertification
 from app.errors import DomainError, NotFound
 from app.i18n import N_
@@ -34,13 +35,16 @@ def certified_courses(session: Session, user_id: int) -> set[str]:
 
 
 def is_trainer(session: Session, user: User) -> bool:
-    """May lead cohorts of at least one course: staff by role, officers by an active certification."""
-    return user.role != Role.officer or bool(certified_courses(session, user.id or 0))
+    """May lead cohorts of at least one course: staff by role, anyone else by an active certification.
+
+    A commission member is not staff here: they read their department's figures and lead nothing.
+    """
+    return can(user, Permission.lead_cohorts) or bool(certified_courses(session, user.id or 0))
 
 
 def leadable_courses(session: Session, user: User, all_slugs: list[str]) -> list[str]:
     """The courses `user` may lead a cohort of: all for staff, the certified ones for officers."""
-    if user.role != Role.officer:
+    if can(user, Permission.lead_cohorts):
         return all_slugs
     certified = certified_courses(session, user.id or 0)
     return [slug for slug in all_slugs if slug in certified]
@@ -53,7 +57,7 @@ def certification_to_lead(session: Session, user: User, slugs: list[str]) -> Tra
     """
     active = active_certifications(session, user.id or 0)
     covered = {c.course_slug for c in active}
-    if user.role == Role.officer and not set(slugs) <= covered:
+    if not can(user, Permission.lead_cohorts) and not set(slugs) <= covered:
         raise NotCertified(N_("Solo puede dirigir cohortes de los cursos para los que está certificado como formador."))
     return next((c for c in active if c.course_slug in slugs), None)
 

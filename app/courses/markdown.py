@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 CALLOUTS = ("note", "warning", "legal")
-DEFAULT_LABELS: Mapping[str, str] = {"note": "Nota", "warning": "Atención", "legal": "Texto legal"}
+DEFAULT_LABELS: Mapping[str, str] = {"note": "Nota", "warning": "Atención", "legal": "Texto legal", "table": "Tabla"}
 INTERNAL = ("source", "glossary", "lesson")
 LINK_CLASS = {"source": "citation", "glossary": "glossary-term"}
 WEB = re.compile(r"(https?://|mailto:)", re.IGNORECASE)
@@ -62,6 +62,17 @@ def _escape_raw(self: Any, tokens: Sequence[Token], idx: int, _opts: Any, _env: 
     return escape(tokens[idx].content)
 
 
+def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, opts: Any, env: Any) -> str:
+    """A table sits in a scroll box the keyboard can reach, so a wide one never widens the page."""
+    label = escape(env["labels"].get("table", ""))
+    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
+            + self.renderToken(tokens, idx, opts, env))
+
+
+def _render_table_close(self: Any, tokens: Sequence[Token], idx: int, opts: Any, env: Any) -> str:
+    return self.renderToken(tokens, idx, opts, env) + "</div>\n"
+
+
 def _parser() -> MarkdownIt:
     """Build the shared CommonMark parser with tables and the three callouts."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False, "xhtmlOut": False})
@@ -70,6 +81,8 @@ def _parser() -> MarkdownIt:
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     for kind in CALLOUTS:
         md.use(container_plugin, name=kind, render=_render_callout)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("html_block", _escape_raw)
     md.add_render_rule("html_inline", _escape_raw)
     return md

@@ -36,7 +36,8 @@ class CourseLinks:
 
 
 def _labels() -> dict[str, str]:
-    return {"note": gettext("Nota"), "warning": gettext("Atención"), "legal": gettext("Texto legal")}
+    return {"note": gettext("Nota"), "warning": gettext("Atención"), "legal": gettext("Texto legal"),
+            "table": gettext("Tabla (desplácela hacia los lados)")}
 
 
 _rendered: dict[tuple[str, int, str, str], Markup] = {}

@@ -7,7 +7,7 @@ from app.access import CourseManager, CourseReader, Facilitator
 from app.courses import pages, service
 from app.db import SessionDep
 from app.errors import NotFound
-from app.i18n import N_, current_language
+from app.i18n import N_, current_language, gettext
 from app.learning import service as learning
 from app.web import redirect, render
 
@@ -78,6 +78,8 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
     # on every lesson: a lesson saved on the phone must open without signal, where no quiz can be taken.
     if not item.module_id:  # the pre- and post-test forms live on the quiz pages
         return redirect(request, "quizzes:overview", slug=slug, quiz_id=item.id)
+    if item.kind == "quiz" and enrollment is not None:  # one intro page per quiz: the quiz's own
+        return redirect(request, "quizzes:overview", slug=slug, quiz_id=item_id)
     html = pages.render(pages.body(item.body, current_language()), course, version.id or 0) if item.body else ""
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)
@@ -97,4 +99,4 @@ def versions(request: Request, user: CourseManager, session: SessionDep) -> Resp
 @router.post("/admin/courses/versions/{version_id:int}/publish", name="courses:publish")
 def publish(request: Request, version_id: int, user: CourseManager, session: SessionDep) -> Response:
     service.publish(session, version_id, actor=user)
-    return redirect(request, "courses:versions")
+    return redirect(request, "courses:versions", flash=gettext("Versión publicada."))

@@ -19,11 +19,16 @@ class Bundle:
     bytes: int  # an estimate shown before the download; the device then counts what it stored
 
 
+def _page(slug: str, item: catalog.Item) -> str:
+    """Where the course's link to `item` leads an enrolled reader: a quiz opens on its own intro page."""
+    return f"/quizzes/{slug}/{item.id}" if item.kind == "quiz" else f"/courses/{slug}/{item.id}"
+
+
 def bundle(session: Session, version: CourseVersion, course: catalog.Course, language: str) -> Bundle:
     """The course page, every lesson, case and quiz page, the glossary, sources and images."""
     base = f"/courses/{course.slug}"
     items = [item for module in course.modules for item in module.items]
-    paths = [base, f"{base}/glossary", f"{base}/sources"] + [f"{base}/{item.id}" for item in items]
+    paths = [base, f"{base}/glossary", f"{base}/sources"] + [_page(course.slug, item) for item in items]
     text_bytes = sum(len(item.body.get(language, "").encode()) for item in items if item.body)
     images = session.exec(
         select(CourseAsset.path, func.length(CourseAsset.data)).where(

@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from app.access import CourseReader
 from app.courses import evaluation
 from app.db import SessionDep
+from app.i18n import gettext
 from app.learning import service
 from app.web import redirect
 
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/learn")
 @router.post("/{slug}/enroll", name="learning:enroll")
 def enroll(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     service.enroll(session, user, slug)
-    return redirect(request, "learning:continue", slug=slug)
+    return redirect(request, "learning:continue", slug=slug, flash=gettext("Inscripción hecha: ya puede empezar."))
 
 
 @router.get("/{slug}/continue", name="learning:continue")

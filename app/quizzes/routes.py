@@ -14,7 +14,7 @@ from app.courses import drawing, pages
 from app.courses import service as course_service
 from app.db import SessionDep, run_write
 from app.errors import NotFound
-from app.i18n import N_, current_language
+from app.i18n import N_, current_language, gettext
 from app.inputs import DbIdQuery, as_db_id
 from app.learning import service as learning
 from app.quizzes import grading, player, review, service, sweep
@@ -157,7 +157,8 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
 def grading_queue(request: Request, user: CohortGrader, session: SessionDep, cohort_id: DbIdQuery = None) -> Response:
     """Open responses to mark: of the grader's cohorts, or of one of them."""
     items = [(p, *_question(session, p)) for p in marking.pending(session, marking.in_scope(user, cohort_id))]
-    return render(request, "quizzes/grading.html", {"items": items, "lang": current_language()})
+    return render(request, "quizzes/grading.html", {"items": items, "lang": current_language(),
+                                                   "cohort_id": cohort_id})
 
 
 def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-untyped-def]
@@ -168,6 +169,10 @@ def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-u
 
 @router.post("/grading/{answer_id:int}", name="quizzes:mark")
 def mark(request: Request, answer_id: int, user: CohortGrader, session: SessionDep,
-         points: Annotated[float, Form(ge=0, le=1000)], comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
+         points: Annotated[float, Form(ge=0, le=1000)], comment: Annotated[str, Form(max_length=2000)] = "",
+         cohort_id: Annotated[int | None, Form()] = None) -> Response:
+    """Mark one answer, then back to the same queue (still narrowed to its cohort)."""
     marking.mark(session, answer_id, points, comment, user, lambda v: course_service.course_of(session, v))
-    return redirect(request, "quizzes:grading")
+    url = request.url_for("quizzes:grading")
+    queue = str(url.include_query_params(cohort_id=cohort_id) if cohort_id else url)
+    return redirect_to(request, queue, flash=gettext("Calificación guardada."))

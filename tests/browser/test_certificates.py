@@ -82,7 +82,10 @@ def test_bulk_issue_download_and_verify_from_the_qr(
     page.goto(f"/admin/certificates/cohorts/{cohort_id}")
     assert_accessible(page)
 
-    page.get_by_role("button", name=f"Emitir los {OFFICERS} certificados elegibles").click()
+    page.get_by_role("link", name=f"Emitir los {OFFICERS} certificados elegibles").click()
+    expect(page.locator(".confirm-box")).to_contain_text(f"¿Emitir {OFFICERS} certificados?")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sí, emitir").click()
 
     expect(page.locator("#bulk-progress")).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Listo: todos los certificados elegibles están emitidos.")

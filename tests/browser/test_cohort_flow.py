@@ -48,7 +48,7 @@ def _enrol_roster(page: Page, cedula: str, name: str) -> tuple[str, str]:
     page.get_by_role("button", name="Confirmar la inscripción").click()
     codes = page.get_by_role("region", name="Códigos de activación")
     expect(codes).to_contain_text(name)
-    return codes.locator("td.code").nth(0).inner_text(), codes.locator("td.code").nth(1).inner_text()
+    return codes.locator("dd.code").nth(0).inner_text(), codes.locator("dd.code").nth(1).inner_text()
 
 
 def _schedule(page: Page, cohort_url: str, hours: str) -> None:
@@ -94,11 +94,13 @@ def test_an_instructor_certifies_a_trainer_who_then_leads_a_cohort(
     _schedule(page, cohort_url, "7")
     context.set_offline(True)
     page.get_by_role("button", name=f"Presente: {name}").click()
-    expect(page.get_by_role("status")).to_contain_text("Sin conexión")
+    expect(page.locator("#roll-status")).to_contain_text("Sin conexión")
+    expect(page.locator(".roll-row [data-queued]")).to_be_visible()  # this row's tap waits to be sent
     context.set_offline(False)
-    expect(page.get_by_role("status")).to_contain_text("Guardado", timeout=40_000)
+    expect(page.locator("#roll-status")).to_contain_text("Guardado", timeout=40_000)
+    expect(page.locator(".roll-row [data-queued]")).to_be_hidden()
     page.reload()
-    expect(page.locator(".roll-row .roll-state")).to_have_text("Presente")
+    expect(page.locator(".roll-row .roll-state")).to_have_text("✓ Presente")
 
     _complete_online_part(cascada_server, username, ("formacion-de-formadores", "trata-de-personas"))
     page.goto(cohort_url)
@@ -112,7 +114,10 @@ def test_an_instructor_certifies_a_trainer_who_then_leads_a_cohort(
     page.get_by_label("Comentarios para la persona evaluada").fill("Clara y bien citada.")
     page.get_by_role("button", name="Guardar puntuación").click()
     expect(page.locator(".trainee-facts")).to_contain_text("aprobada")
-    page.get_by_role("button", name=re.compile(f"^Certificar como formador.a\\W+{name}$")).click()
+    page.get_by_role("link", name=re.compile(f"^Certificar como formador.a\\W+{name}$")).click()
+    expect(page.locator(".confirm-box")).to_contain_text(f"¿Certificar a {name} como formador/a?")
+    page.get_by_role("button", name="Sí, certificar").click()
+    expect(page.locator("#alerts")).to_contain_text(f"{name} ya es formador/a certificado/a.")
     expect(page.locator("p.ok")).to_contain_text("Formador/a certificado/a")
 
     page.goto("/cascade")

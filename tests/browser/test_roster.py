@@ -56,8 +56,8 @@ def test_an_instructor_enrols_a_roster_on_a_phone_and_a_newcomer_activates(
     expect(codes).to_contain_text("Rocío Ñandutí Benítez")
     assert_accessible(instructor)
     _fits_the_phone(instructor)
-    username = codes.locator("td.code").nth(0).inner_text()
-    code = codes.locator("td.code").nth(1).inner_text()
+    username = codes.locator("dd.code").nth(0).inner_text()
+    code = codes.locator("dd.code").nth(1).inner_text()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
 
     newcomer = new_context(viewport=PHONE).new_page()

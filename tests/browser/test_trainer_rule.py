@@ -29,8 +29,8 @@ def _enrol_two(page: Page, suffix: int, names: tuple[str, str]) -> list[tuple[st
     codes = page.get_by_role("region", name="Códigos de activación")
     found = []
     for name in names:
-        row = codes.locator("tr", has_text=name)
-        found.append((row.locator("td.code").nth(0).inner_text(), row.locator("td.code").nth(1).inner_text()))
+        card = codes.locator("li.code-card", has_text=name)
+        found.append((card.locator("dd.code").nth(0).inner_text(), card.locator("dd.code").nth(1).inner_text()))
     return found
 
 
@@ -48,7 +48,8 @@ def _certify_both(page: Page, cohort_url: str, names: tuple[str, str]) -> None:
             radio.check()
         page.get_by_role("button", name="Guardar puntuación").click()
         expect(_section(page, name).locator(".trainee-facts")).to_contain_text("aprobada")
-        page.get_by_role("button", name=re.compile(f"^Certificar como formador.a\\W+{name}$")).click()
+        page.get_by_role("link", name=re.compile(f"^Certificar como formador.a\\W+{name}$")).click()
+        page.get_by_role("button", name="Sí, certificar").click()
         expect(_section(page, name).locator("p.ok")).to_have_text("Formador/a certificado/a")
 
 
@@ -67,7 +68,7 @@ def test_only_the_graduate_who_finished_both_courses_is_certified_for_both_and_e
         _schedule(page, cohort_url, hours)
         for name in (both, tot_only):
             page.get_by_role("button", name=f"Presente: {name}").click()
-            expect(page.locator(".roll-row", has_text=name).locator(".roll-state")).to_have_text("Presente")
+            expect(page.locator(".roll-row", has_text=name).locator(".roll-state")).to_have_text(re.compile(r"Presente$"))
     _complete_online_part(cascada_server, both_user, (TOT, CONTENT))
     _complete_online_part(cascada_server, tot_only_user, (TOT,))
 
@@ -95,7 +96,8 @@ def test_only_the_graduate_who_finished_both_courses_is_certified_for_both_and_e
     expect(second_row.nth(0)).to_have_text("Elegible")
     expect(second_row.nth(1)).to_contain_text("No elegible")
     assert_accessible(admin)
-    admin.get_by_role("button", name=re.compile("^Emitir los")).click()
+    admin.get_by_role("link", name=re.compile("^Emitir (los )?[0-9]+ certificados? elegibles?$")).click()
+    admin.get_by_role("button", name="Sí, emitir").click()
     expect(admin.get_by_role("status")).to_contain_text("Listo", timeout=30_000)
     admin.reload()
     expect(trainers.locator("tr", has_text=both).locator("td .ok")).to_have_count(2)

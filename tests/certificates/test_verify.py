@@ -132,3 +132,15 @@ def test_known_ids_do_not_count_towards_the_limit(
     statuses = {client.get(f"/verify/{certificate.public_id}").status_code for _ in range(6)}
 
     assert statuses == {200}
+
+
+def test_the_verdict_is_announced_as_a_status_in_a_large_box_of_its_state(
+    client: TestClient, session: Session, admin: User, certificate: Certificate
+) -> None:
+    valid = client.get(f"/verify/{certificate.public_id}").text
+    service.revoke(session, certificate.id or 0, "Error", public_reason=False, actor=admin)
+    session.commit()
+    revoked = client.get(f"/verify/{certificate.public_id}").text
+
+    assert '<p class="verdict verdict-valid" role="status"><strong class="ok">VÁLIDO</strong></p>' in valid
+    assert '<p class="verdict verdict-revoked" role="status"><strong class="error">REVOCADO</strong></p>' in revoked

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from app.access import ROLE_PERMISSIONS
 from app.accounts.models import Role, User
+from app.cohorts import calendar
 from app.cohorts.models import Cohort, CohortSession
 from app.main import route_rules
 from app.timeutil import utcnow
@@ -51,7 +52,7 @@ def test_every_route_of_another_instructors_cohort_answers_404(
         client: TestClient, session: Session, app: FastAPI, cohort_b: tuple[Cohort, User, int]) -> None:
     cohort, member, session_id = cohort_b
     values = {"cohort_id": cohort.id, "user_id": member.id, "session_id": session_id,
-              "course_slug": "mini-formadores", "quiz_id": "final"}
+              "course_slug": "mini-formadores", "quiz_id": "final", "token": "not-the-feed-token"}
     routes = _cohort_routes(app)
     instructor_a = make_user(session, app, role=Role.instructor)
     make_cohort(session, instructor_a)
@@ -80,7 +81,8 @@ def test_the_lead_of_that_cohort_opens_every_page_of_it(
     """The other side of the test above: the same URLs do work for the one who may see them."""
     cohort, member, session_id = cohort_b
     values = {"cohort_id": cohort.id, "user_id": member.id, "session_id": session_id,
-              "course_slug": "mini-formadores", "quiz_id": "final"}
+              "course_slug": "mini-formadores", "quiz_id": "final",
+              "token": calendar.token(app.state.secret_key, "cohort", cohort.id or 0)}
     log_in(client, lead_b)
 
     statuses = {template: client.get(re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values[m.group(1)]), template)).status_code

@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role, User
-from app.audit import AuditEntry
 from app.certificates import service as certificate_service
 from app.certificates.models import Certificate, CertificateKind
 from app.cohorts import certifiable, trainers

@@ -50,7 +50,9 @@ def html_of(source: str, **kwargs: object) -> str:
 def assert_safe(html: str) -> None:
     """No event handler, htmx or style attribute, no script/iframe, no dangerous URL."""
     for tag, attrs in tags(html):
-        assert tag not in ("script", "iframe", "object", "embed", "style", "form", "div"), tag
+        assert tag not in ("script", "iframe", "object", "embed", "style", "form"), tag
+        if tag == "div":  # only the scroll box the renderer puts around a table
+            assert attrs.get("class") == "table-scroll" and set(attrs) == {"class", "tabindex", "role", "aria-label"}
         for name, value in attrs.items():
             assert not name.startswith(("on", "hx-", "data-")), (tag, name)
             assert name != "style", tag
@@ -408,3 +410,11 @@ El consentimiento de la víctima **no** excluye el delito
 - Entreviste a la víctima en un lugar seguro.
 - Evite preguntas que la culpen.
 """
+
+
+def test_a_table_sits_in_a_named_scroll_box_the_keyboard_can_reach() -> None:
+    html = html_of("| a | b |\n|---|---|\n| 1 | 2 |\n", labels={"table": "Tabla"})
+
+    assert html.startswith('<div class="table-scroll" tabindex="0" role="region" aria-label="Tabla"><table>')
+    assert html.rstrip().endswith("</table>\n</div>")
+    assert_safe(html)

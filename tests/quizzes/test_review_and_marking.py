@@ -333,3 +333,22 @@ def test_marking_needs_the_csrf_token(
     response = grader.post(f"/grading/{answer_id}", data={"points": "1"})
 
     assert response.status_code == 403 and answer_id in _pending_ids(grader)
+
+
+def test_marking_from_a_cohorts_queue_returns_to_that_queue_with_a_confirmation(
+    app: FastAPI, client: TestClient, session: Session, officer: User, instructor: User, mini: catalog.Course,
+    grader: TestClient,
+) -> None:
+    from app.cohorts.models import Cohort
+
+    cohort_id = session.exec(select(Cohort.id).where(Cohort.lead_id == instructor.id)).one()
+    log_in(client, officer)
+    attempt_id = _finish_final_right(client, app, session, mini)
+    queue = grader.get(f"/grading?cohort_id={cohort_id}").text
+    assert f'<input type="hidden" name="cohort_id" value="{cohort_id}">' in queue
+
+    answer_id = _open_answer_ids(session, attempt_id)[0]
+    response = post(grader, f"/grading/{answer_id}", {"points": "1", "cohort_id": str(cohort_id)})
+
+    assert response.status_code == 303 and response.headers["location"].endswith(f"/grading?cohort_id={cohort_id}")
+    assert "Calificación guardada." in grader.get(response.headers["location"]).text

@@ -1,0 +1,26 @@
+"""What each person's home page lists: their work queue, drawn from the domains that own each fact."""
+
+from typing import Any
+
+from sqlmodel import Session
+
+from app.accounts.models import Role, User
+from app.certificates import worklist as certificate_work
+from app.cohorts import trainers
+from app.cohorts import worklist as cohort_work
+from app.learning import service as learning
+
+
+def context(session: Session, user: User) -> dict[str, Any]:
+    courses = [learning.progress(session, e) for e in learning.enrollments(session, user)]
+    due = [p.enrollment.due_on for p in courses if p.enrollment.due_on and not p.enrollment.completed_at]
+    found: dict[str, Any] = {
+        "courses": courses,
+        "next_due": min(due) if due else None,
+        "my_sessions": cohort_work.member_sessions(session, user)[:3],
+    }
+    if user.role == Role.admin:
+        found["admin_day"] = certificate_work.day(session)
+    elif trainers.is_trainer(session, user):  # instructors, and officers certified as trainers
+        found["day"] = cohort_work.day(session, user)
+    return found
