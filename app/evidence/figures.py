@@ -79,7 +79,7 @@ class Rows:
     forms: dict[str, dict[int, Scores]]  # course with a pre/post evaluation -> user -> their forms
     session_hours: dict[int, float]  # cohort -> hours of its in-person sessions
     attended_hours: dict[int, float]  # cohort -> hours x officers present
-    completions: dict[str, int]  # course -> memberships of the cohorts teaching it whose member completed it
+    completions: dict[str, int]  # course -> officers of the cohorts teaching it who completed it
     certificates: dict[int, int]  # cohort -> certificates issued and not revoked
     trainers: list[Trainer]
     courses: dict[str, CourseFacts]
@@ -224,9 +224,10 @@ def _forms(
 
 
 def _completions(session: Session, department: str | None, period: Period) -> dict[str, int]:
-    """Per course, the memberships of the counted cohorts teaching it whose member completed it."""
+    """Per course, the officers of the counted cohorts teaching it who completed it (once each, even
+    when two of their cohorts teach it)."""
     query = (
-        select(CohortCourse.course_slug, func.count())
+        select(CohortCourse.course_slug, func.count(func.distinct(CohortMember.user_id)))
         .select_from(CohortMember)
         .join(Cohort, col(Cohort.id) == CohortMember.cohort_id)
         .join(CohortCourse, col(CohortCourse.cohort_id) == CohortMember.cohort_id)
