@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from app import demo, migrate
 from app.accounts import service as accounts_service
@@ -149,7 +150,7 @@ def started_base_url(host: str, port: int) -> str | None:
     return f"http://{host}" + ("" if port == 80 else f":{port}")
 
 
-def proxy_options(settings: Settings) -> dict[str, object]:
+def proxy_options(settings: Settings) -> dict[str, Any]:
     """X-Forwarded-For/-Proto are believed only from CASCADA_TRUSTED_PROXIES; with none, the peer is the client.
 
     (uvicorn would otherwise trust 127.0.0.1, so anything on the same host could claim any address.)"""

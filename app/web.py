@@ -116,7 +116,7 @@ def render(
 def _append_alert(response: Response, message: str) -> None:
     alert = Markup('<div id="alerts" aria-live="polite" hx-swap-oob="innerHTML"><p class="notice" role="status">'
                    '{}</p></div>').format(message)
-    response.body = response.body + str(alert).encode()
+    response.body = bytes(response.body) + str(alert).encode()
     response.headers["content-length"] = str(len(response.body))
 
 

@@ -57,7 +57,7 @@ class PasswordCheck:
 
 
 def stored_hash(session: Session, username: str) -> str | None:
-    return session.exec(select(User.password_hash).where(User.username == normalize_username(username))).first()
+    return session.exec(select(User.password_hash).where(col(User.username) == normalize_username(username))).first()
 
 
 def authenticate(
@@ -75,7 +75,7 @@ def authenticate(
     if is_locked(pair, now) or is_locked(place, now):
         audit.record(session, None, "login.refused_locked", None, username=name)
         return LoginRefusal.locked
-    user = session.exec(select(User).where(User.username == name)).first()
+    user = session.exec(select(User).where(col(User.username) == name)).first()
     # The hash must still be the one checked: a password changed meanwhile is not accepted.
     if check.ok and user is not None and user.active and user.password_hash == check.password_hash:
         session.delete(pair)
@@ -155,18 +155,18 @@ def log_out(session: Session, token: str, user: User | None) -> None:
 
 
 def end_session(session: Session, token: str) -> None:
-    session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+    session.execute(delete(UserSession).where(col(UserSession.token_hash) == hash_token(token)))
 
 
 def end_all_sessions(session: Session, user_id: int) -> None:
-    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    session.execute(delete(UserSession).where(col(UserSession.user_id) == user_id))
 
 
 def find_session(session: Session, token: str) -> tuple[UserSession, User] | None:
     return session.exec(  # type: ignore[return-value]
         select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == hash_token(token))
+        .join(User, col(User.id) == UserSession.user_id)
+        .where(col(UserSession.token_hash) == hash_token(token))
     ).first()
 
 
@@ -181,8 +181,8 @@ def needs_touch(user_session: UserSession, now: datetime) -> bool:
 
 
 def touch_session(session: Session, session_id: int, now: datetime) -> None:
-    session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
+    session.execute(update(UserSession).where(col(UserSession.id) == session_id).values(last_seen_at=now))
 
 
 def delete_session(session: Session, session_id: int) -> None:
-    session.execute(delete(UserSession).where(UserSession.id == session_id))
+    session.execute(delete(UserSession).where(col(UserSession.id) == session_id))

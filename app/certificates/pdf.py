@@ -83,7 +83,9 @@ def render(details: Details) -> bytes:
 def _parsed(path: Path, style: str) -> TTFFont:
     scratch = FPDF()
     scratch.add_font("DejaVu", style, path)
-    return scratch.fonts[f"dejavu{style}"]
+    font = scratch.fonts[f"dejavu{style}"]
+    assert isinstance(font, TTFFont)
+    return font
 
 
 def _add_font(pdf: FPDF, style: str, path: Path) -> None:
@@ -104,6 +106,8 @@ def _use_cached_subsets(pdf: FPDF) -> None:
     them again (only the bounding box and maxima in the font's header still count them).
     """
     for font in pdf.fonts.values():
+        if not isinstance(font, TTFFont):
+            continue
         names = tuple(sorted(_common_glyphs(font.ttffile).union(font.subset.get_all_glyph_names())))
         font.ttfont = TTFont(BytesIO(_subset(font.ttffile, names)), recalcBBoxes=False, recalcTimestamp=False)
 

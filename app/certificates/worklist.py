@@ -36,9 +36,9 @@ def unissued_cohorts(session: Session, limit: int = SHOWN) -> list[tuple[Cohort,
     second or more for ten cohorts); the cohort's certificate page then shows the exact grid.
     """
     uncertified = ~exists().where(
-        Certificate.user_id == Enrollment.user_id,
-        Certificate.course_slug == Enrollment.course_slug,
-        Certificate.kind == CertificateKind.course,
+        col(Certificate.user_id) == Enrollment.user_id,
+        col(Certificate.course_slug) == Enrollment.course_slug,
+        col(Certificate.kind) == CertificateKind.course,
     )
     rows = session.exec(
         select(Cohort, func.count())

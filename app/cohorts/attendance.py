@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -102,7 +103,7 @@ def update_session(session: Session, cohort: Cohort, meeting: CohortSession, for
     return meeting
 
 
-def _fields(session: Session, cohort: Cohort, form: SessionForm) -> dict[str, object]:
+def _fields(session: Session, cohort: Cohort, form: SessionForm) -> dict[str, Any]:
     starts_at = _starts_at(form.day, form.start)
     try:
         hours = float(form.hours.replace(",", "."))

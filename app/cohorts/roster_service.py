@@ -19,7 +19,7 @@ from app import audit
 from app.accounts import activation
 from app.accounts.activation import Refusal
 from app.accounts.auth import ThrottlePolicy
-from app.accounts.models import Institution, Role, User
+from app.accounts.models import Institution, Role, Sex, User
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Cohort, CohortMember, MemberSource
 from app.cohorts.roster import Problem, Roster, RosterRow, fold
@@ -269,7 +269,7 @@ def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User,
             rank=row.rank,
             institution_id=entry.institution_id,
             department=row.department or cohort.department,
-            sex=row.sex,
+            sex=Sex(row.sex) if row.sex else None,
             role=Role.officer,
             password_hash="",
         )

@@ -66,14 +66,14 @@ def visible_cohorts(user: User) -> Select:
     query = select(Cohort)
     if user.role == Role.admin:
         return query
-    co_trains = exists().where(CoTrainer.cohort_id == Cohort.id, CoTrainer.user_id == user.id)
+    co_trains = exists().where(col(CoTrainer.cohort_id) == Cohort.id, col(CoTrainer.user_id) == user.id)
     query = query.where(or_(col(Cohort.lead_id) == user.id, co_trains))
     if user.role == Role.officer:
         certified = select(TrainerCertification.course_slug).where(
-            TrainerCertification.user_id == user.id, col(TrainerCertification.revoked_at).is_(None))
-        uncovered = exists().where(CohortCourse.cohort_id == Cohort.id,
+            col(TrainerCertification.user_id) == user.id, col(TrainerCertification.revoked_at).is_(None))
+        uncovered = exists().where(col(CohortCourse.cohort_id) == Cohort.id,
                                    col(CohortCourse.course_slug).not_in(certified))
-        has_courses = exists().where(CohortCourse.cohort_id == Cohort.id)
+        has_courses = exists().where(col(CohortCourse.cohort_id) == Cohort.id)
         query = query.where(has_courses, not_(uncovered))
     return query
 
@@ -85,12 +85,12 @@ def cohorts_for(session: Session, user: User) -> list[Cohort]:
 def joined_by(session: Session, user: User) -> list[Cohort]:
     """The cohorts `user` takes part in as a member, newest first."""
     return list(session.exec(select(Cohort).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
-                             .where(CohortMember.user_id == user.id).order_by(col(Cohort.starts_on).desc())))
+                             .where(col(CohortMember.user_id) == user.id).order_by(col(Cohort.starts_on).desc())))
 
 
 def led_cohort(session: Session, user: User, cohort_id: int) -> Cohort:
     """The cohort, if `user` may see it; otherwise 404, so other cohorts' ids reveal nothing."""
-    found = session.exec(visible_cohorts(user).where(Cohort.id == cohort_id)).first()
+    found = session.exec(visible_cohorts(user).where(col(Cohort.id) == cohort_id)).first()
     if found is None:
         raise NotFound(N_("No encontramos esta cohorte."))
     return found
@@ -124,18 +124,18 @@ def new_join_code() -> str:
 
 
 def courses(session: Session, cohort: Cohort) -> list[CohortCourse]:
-    return list(session.exec(select(CohortCourse).where(CohortCourse.cohort_id == cohort.id)
+    return list(session.exec(select(CohortCourse).where(col(CohortCourse.cohort_id) == cohort.id)
                              .order_by(col(CohortCourse.course_slug))))
 
 
 def members(session: Session, cohort: Cohort) -> list[User]:
     return list(session.exec(select(User).join(CohortMember, col(CohortMember.user_id) == User.id)
-                             .where(CohortMember.cohort_id == cohort.id).order_by(*BY_NAME)))
+                             .where(col(CohortMember.cohort_id) == cohort.id).order_by(*BY_NAME)))
 
 
 def co_trainers(session: Session, cohort: Cohort) -> list[User]:
     return list(session.exec(select(User).join(CoTrainer, col(CoTrainer.user_id) == User.id)
-                             .where(CoTrainer.cohort_id == cohort.id).order_by(*BY_NAME)))
+                             .where(col(CoTrainer.cohort_id) == cohort.id).order_by(*BY_NAME)))
 
 
 def is_member(session: Session, cohort: Cohort, user_id: int) -> bool:
@@ -172,16 +172,16 @@ def teaches(user: User, learner_id: Any, course_slug: Any, cohort_id: int | None
     """
     cohorts = visible_cohorts(user).with_only_columns(col(Cohort.id))
     if cohort_id is not None:
-        cohorts = cohorts.where(Cohort.id == cohort_id)
+        cohorts = cohorts.where(col(Cohort.id) == cohort_id)
     elif user.role == Role.admin:
         return true()
-    return exists().where(CohortMember.user_id == learner_id, col(CohortMember.cohort_id).in_(cohorts),
-                          CohortCourse.cohort_id == CohortMember.cohort_id, CohortCourse.course_slug == course_slug)
+    return exists().where(col(CohortMember.user_id) == learner_id, col(CohortMember.cohort_id).in_(cohorts),
+                          col(CohortCourse.cohort_id) == CohortMember.cohort_id, col(CohortCourse.course_slug) == course_slug)
 
 
 def reassign_lead(session: Session, cohort: Cohort, username: str, *, actor: User) -> Cohort:
     """An admin hands a cohort to another lead, who must be entitled to lead its courses."""
-    lead = session.exec(select(User).where(User.username == username.strip().lower(), col(User.active).is_(True))).first()
+    lead = session.exec(select(User).where(col(User.username) == username.strip().lower(), col(User.active).is_(True))).first()
     if lead is None:
         raise NotFound(N_("No encontramos a la persona indicada como formadora principal."))
     slugs = [c.course_slug for c in courses(session, cohort)]
@@ -199,14 +199,14 @@ def update(session: Session, cohort: Cohort, changes: CohortChanges, *, actor: U
     cohort.name, cohort.department = changes.name.strip(), changes.department
     cohort.starts_on, cohort.ends_on = changes.starts_on, changes.ends_on
     session.add(cohort)
-    member_ids = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
+    member_ids = select(CohortMember.user_id).where(col(CohortMember.cohort_id) == cohort.id)
     for course in courses(session, cohort):
         new_due = changes.due_dates.get(course.course_slug)
         if new_due == course.due_on:
             continue
         session.execute(sa_update(Enrollment).where(
-            col(Enrollment.user_id).in_(member_ids), Enrollment.course_slug == course.course_slug,
-            col(Enrollment.due_on).is_(None) if course.due_on is None else Enrollment.due_on == course.due_on)
+            col(Enrollment.user_id).in_(member_ids), col(Enrollment.course_slug) == course.course_slug,
+            col(Enrollment.due_on).is_(None) if course.due_on is None else col(Enrollment.due_on) == course.due_on)
             .values(due_on=new_due))
         course.due_on = new_due
         session.add(course)

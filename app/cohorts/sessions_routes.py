@@ -115,7 +115,7 @@ def attend_all(request: Request, cohort: LedCohort, session_id: int, user: Curre
                data: FormDep) -> Response:
     """The paper sheet entered afterwards: ticked officers present, the others absent."""
     meeting = attendance.cohort_session(session, cohort, session_id)
-    present = {as_db_id(v) for v in data.getlist("present") if isinstance(v, str)} - {None}
+    present = {i for v in data.getlist("present") if isinstance(v, str) and (i := as_db_id(v)) is not None}
     count = attendance.mark_sheet(session, meeting, present, recorder=user)
     done = ngettext("Planilla guardada: %(num)d presente.", "Planilla guardada: %(num)d presentes.", count)
     return redirect(request, "cohorts:roll", cohort_id=cohort.id, session_id=session_id, flash=done % {"num": count})

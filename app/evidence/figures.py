@@ -119,7 +119,7 @@ def load(session: Session, department: str | None, period: Period, today: date) 
             session,
             select(Certificate.cohort_id, func.count())
             .where(_in(Certificate, ids), col(Certificate.revoked_at).is_(None))
-            .group_by(Certificate.cohort_id),
+            .group_by(col(Certificate.cohort_id)),
         ),
         trainers=_trainers(session, ids, generations, cohorts, today),
         courses=courses,
@@ -128,7 +128,7 @@ def load(session: Session, department: str | None, period: Period, today: date) 
 
 
 def _rows(session: Session, query: Any) -> list[Any]:
-    return session.connection().execute(query).all()
+    return list(session.connection().execute(query).all())
 
 
 def _filter(query: Any, department: str | None, period: Period) -> Any:
@@ -180,7 +180,7 @@ def _members(session: Session, department: str | None, period: Period) -> list[A
         select(CohortMember.cohort_id, CohortMember.user_id, cast(User.sex, String))
         .join(Cohort, col(Cohort.id) == CohortMember.cohort_id)
         .join(User, col(User.id) == CohortMember.user_id)
-        .order_by(Cohort.starts_on, Cohort.id)
+        .order_by(col(Cohort.starts_on), col(Cohort.id))
     )
     return _tuples(session, _filter(query, department, period))
 
@@ -193,7 +193,7 @@ def _forms(
     attempt belongs to a member). A form allows one attempt, so MAX picks the only one."""
 
     def percent(quiz_id: str) -> Any:
-        return func.max(case((QuizAttempt.quiz_id == quiz_id, QuizAttempt.percent)))
+        return func.max(case((col(QuizAttempt.quiz_id) == quiz_id, QuizAttempt.percent)))
 
     query = (
         select(
@@ -204,10 +204,10 @@ def _forms(
         )
         .where(
             col(QuizAttempt.quiz_id).in_(evaluation.FORM_IDS),
-            QuizAttempt.state == AttemptState.finished,
+            col(QuizAttempt.state) == AttemptState.finished,
             col(QuizAttempt.percent).is_not(None),
         )
-        .group_by(QuizAttempt.course_slug, QuizAttempt.user_id)
+        .group_by(col(QuizAttempt.course_slug), col(QuizAttempt.user_id))
     )
     if ids is not None:
         query = query.where(

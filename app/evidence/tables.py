@@ -134,7 +134,7 @@ def _generation(number: object) -> str:
 
 
 def _reach(report: Report, lang: str) -> Table:
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (gettext("Cohortes contadas"), n.count(report.cohorts, lang)),
         (gettext("Oficiales alcanzados"), n.count(report.officers, lang)),
     ]
