@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -13,7 +13,7 @@ from app.courses import catalog, drawing
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.learning import service as learning
-from app.quizzes import grading
+from app.quizzes import service as quiz_service
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt
 from app.timeutil import utcnow
 
@@ -95,13 +95,8 @@ def record_completion(session: Session, attempt: QuizAttempt) -> None:
 
 def regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> None:
     """The attempt's percent and pass from its answers' scores (after a mark, or a late answer's decision)."""
-    slots = session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id)).all()
-    saved = {a.position: a for a in session.exec(select(Answer).where(Answer.attempt_id == attempt.id))}
-    percent = grading.attempt_percent(
-        [(s.points, saved[s.position].fraction if s.position in saved else 0.0) for s in slots])
-    item = course.item(attempt.quiz_id)
-    assert item is not None and item.quiz is not None
-    passed = grading.passed(percent, item.quiz.pass_mark) if percent is not None else None
-    session.execute(update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id)
-                    .values(percent=percent, passed=passed))
+    saved = quiz_service.answers(session, attempt)
+    fractions = {s.position: saved[s.position].fraction if s.position in saved else 0.0
+                 for s in quiz_service.slots(session, attempt)}  # an unanswered question scores 0
+    quiz_service.set_grade(session, attempt, course, fractions)
     session.refresh(attempt)  # the caller, and completion, read the new grade

@@ -35,6 +35,21 @@ def visibility(quiz: Quiz, attempt: QuizAttempt, history: list[QuizAttempt]) -> 
 
 
 @dataclass(frozen=True)
+class Scores:
+    """What the quiz's overview may show: each attempt's score, and the grade that counts."""
+
+    shown: dict[int, bool]  # attempt id -> its score may be shown
+    final: float | None  # only when every finished attempt's score may be shown
+
+
+def scores(quiz: Quiz, history: list[QuizAttempt]) -> Scores:
+    finished = [a.percent for a in history if a.state == AttemptState.finished and a.percent is not None]
+    shown = {a.id or 0: visibility(quiz, a, history).score for a in history}
+    every_one = all(shown[a.id or 0] for a in history if a.state == AttemptState.finished and a.percent is not None)
+    return Scores(shown, grading.final_grade(quiz.grading, finished) if every_one else None)
+
+
+@dataclass(frozen=True)
 class Row:
     """One question of a finished attempt as the review page may show it."""
 

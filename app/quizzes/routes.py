@@ -17,7 +17,7 @@ from app.errors import NotFound
 from app.i18n import N_, current_language, gettext
 from app.inputs import DbIdQuery, as_db_id
 from app.learning import service as learning
-from app.quizzes import grading, player, review, service, sweep
+from app.quizzes import player, review, service, sweep
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
 from app.web import FormDep, is_htmx, redirect, redirect_to, render
@@ -44,13 +44,11 @@ def overview(request: Request, slug: str, quiz_id: str, user: CourseReader, sess
     if overdue:
         sweep.finish_overdue(session, overdue)
         return redirect_to(request, str(request.url))
-    finished = [a for a in history if a.state == AttemptState.finished and a.percent is not None]
-    shows_score = {a.id: review.visibility(item.quiz, a, history).score for a in history}
-    # The grade that counts is made of the attempts' scores: shown only when each of them may be.
-    final = grading.final_grade(item.quiz.grading, [a.percent for a in finished if a.percent is not None]) \
-        if all(shows_score[a.id] for a in finished) else None
-    context = {"course": course, "item": item, "quiz": item.quiz, "history": history, "final": final,
-               "shows_score": shows_score, "lang": current_language(),
+    shown = review.scores(item.quiz, history)
+    open_attempt = next((a for a in history if a.state == AttemptState.in_progress), None)
+    context = {"course": course, "item": item, "quiz": item.quiz, "history": history, "final": shown.final,
+               "shows_score": shown.shown, "lang": current_language(), "open_attempt": open_attempt,
+               "may_start": open_attempt is not None or service.may_start_another(item.quiz, len(history)),
                "size": len(drawing.question_index(item.quiz, course.banks))}
     return render(request, "quizzes/overview.html", context)
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, func, select
 
 from app import audit
 from app.accounts.models import User
-from app.courses import catalog, drawing, evaluation
+from app.courses import catalog, drawing, evaluation, schema
 from app.courses import service as course_service
 from app.errors import DomainError, NotFound
 from app.i18n import N_
@@ -55,6 +55,11 @@ def attempts(session: Session, user_id: int, slug: str, quiz_id: str) -> list[Qu
     ).order_by(col(QuizAttempt.number))))
 
 
+def may_start_another(quiz: schema.Quiz, used: int) -> bool:
+    """Whether a quiz allows another attempt after `used` of them (0 attempts in the file: no limit)."""
+    return not quiz.attempts or used < quiz.attempts
+
+
 def start(session: Session, user: User, course: catalog.Course, version_id: int, quiz_id: str) -> QuizAttempt:
     """The officer's attempt in progress, or a new one if the quiz allows another."""
     quiz = _quiz(course, quiz_id).quiz
@@ -65,7 +70,7 @@ def start(session: Session, user: User, course: catalog.Course, version_id: int,
     used = session.exec(select(func.max(QuizAttempt.number)).where(
         QuizAttempt.user_id == user.id, QuizAttempt.course_slug == course.slug,
         QuizAttempt.quiz_id == quiz_id)).one() or 0
-    if quiz.attempts and used >= quiz.attempts:
+    if not may_start_another(quiz, used):
         # Under READ COMMITTED a concurrent start may have committed since the check above.
         winner = in_progress(session, user.id, course.slug, quiz_id)
         if winner is not None:
@@ -198,18 +203,25 @@ def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
     if closed.rowcount != 1:  # type: ignore[attr-defined]
         return False
     fractions = _grade(session, attempt, course)
-    percent = grading.attempt_percent([(slot.points, fractions[slot.position]) for slot in slots(session, attempt)])
-    quiz = _quiz(course, attempt.quiz_id).quiz
-    assert quiz is not None
-    passed = grading.passed(percent, quiz.pass_mark) if percent is not None else None
-    session.execute(update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id)
-                    .values(percent=percent, passed=passed))
+    set_grade(session, attempt, course, fractions)
     for position, fraction in fractions.items():
         session.execute(update(Answer).where(col(Answer.attempt_id) == attempt.id,
                                              col(Answer.position) == position).values(fraction=fraction))
     session.refresh(attempt)
-    audit.record(session, attempt.user_id, "quiz.finish", attempt, percent=percent, at_deadline=at is not None)
+    audit.record(session, attempt.user_id, "quiz.finish", attempt, percent=attempt.percent, at_deadline=at is not None)
     return True
+
+
+def set_grade(session: Session, attempt: QuizAttempt, course: catalog.Course,
+              fractions: dict[int, float | None]) -> None:
+    """The attempt's percent and pass from the score of each position (None: an open answer not yet
+    marked, so no grade yet). The one grading rule: finishing, marking and late answers all use it."""
+    quiz = _quiz(course, attempt.quiz_id).quiz
+    assert quiz is not None
+    percent = grading.attempt_percent([(slot.points, fractions[slot.position]) for slot in slots(session, attempt)])
+    passed = grading.passed(percent, quiz.pass_mark) if percent is not None else None
+    session.execute(update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id)
+                    .values(percent=percent, passed=passed))
 
 
 def _grade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> dict[int, float | None]:
