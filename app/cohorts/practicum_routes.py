@@ -13,6 +13,7 @@ from app.cohorts.models import Cohort
 from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import current_language, gettext
+from app.inputs import DbIdQuery
 from app.web import FormDep, redirect, redirect_to, render, translate
 
 router = APIRouter(prefix="/cohorts")
@@ -34,7 +35,7 @@ def revoke_trainer(request: Request, certification_id: int, user: TrainerCertifi
 
 
 @router.get("/{cohort_id:int}/practicum", name="cohorts:practicum")
-def practicum_page(request: Request, cohort: LedCohort, session: SessionDep, confirm: int | None = None) -> Response:
+def practicum_page(request: Request, cohort: LedCohort, session: SessionDep, confirm: DbIdQuery = None) -> Response:
     """Each trainee's standing; `confirm` shows the confirmation step before certifying that trainee."""
     slug, course = practicum.tot_course(session, cohort)
     return render(request, "cohorts/practicum.html", {

@@ -15,7 +15,7 @@ from app.courses import service as course_service
 from app.db import SessionDep, run_write
 from app.errors import NotFound
 from app.i18n import N_, current_language, gettext
-from app.inputs import DbIdQuery, as_db_id
+from app.inputs import DbIdForm, DbIdQuery, as_db_id
 from app.learning import service as learning
 from app.quizzes import player, review, service, sweep
 from app.quizzes.models import AttemptState, QuizAttempt
@@ -168,7 +168,7 @@ def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-u
 @router.post("/grading/{answer_id:int}", name="quizzes:mark")
 def mark(request: Request, answer_id: int, user: CohortGrader, session: SessionDep,
          points: Annotated[float, Form(ge=0, le=1000)], comment: Annotated[str, Form(max_length=2000)] = "",
-         cohort_id: Annotated[int | None, Form()] = None) -> Response:
+         cohort_id: DbIdForm = None) -> Response:
     """Mark one answer, then back to the same queue (still narrowed to its cohort)."""
     marking.mark(session, answer_id, points, comment, user, lambda v: course_service.course_of(session, v))
     url = request.url_for("quizzes:grading")
