@@ -38,8 +38,9 @@ class Permission(StrEnum):
 _EVERYONE = {Permission.use_account, Permission.read_courses}
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.officer: frozenset(_EVERYONE),
-    Role.instructor: frozenset(_EVERYONE | {Permission.view_facilitator_notes, Permission.grade_responses,
-                                            Permission.lead_cohorts}),
+    Role.instructor: frozenset(
+        _EVERYONE | {Permission.view_facilitator_notes, Permission.grade_responses, Permission.lead_cohorts}
+    ),
     Role.admin: frozenset(Permission),
     # Read-only, aggregate figures of one department (User.department): app/evidence/scope.py.
     Role.commission: frozenset({Permission.use_account, Permission.read_evidence}),
@@ -80,7 +81,9 @@ async def _check_csrf(request: Request) -> None:
         value = form.get("csrf_token")
         submitted = value if isinstance(value, str) else None
     if not csrf_token_is_valid(request, submitted):
-        raise CsrfFailed(N_("El formulario caducó o no es válido. Vuelva a cargar la página e intente de nuevo."))
+        raise CsrfFailed(
+            N_("El formulario caducó o no es válido. Vuelva a cargar la página e intente de nuevo.")
+        )
 
 
 PUBLIC = Depends(Rule(None))

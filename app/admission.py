@@ -10,10 +10,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 RETRY_AFTER_SECONDS = 2
 ALWAYS_ADMITTED = frozenset({"/healthz"})
-BUSY = ("<!doctype html><html lang=\"es\"><meta charset=\"utf-8\"><title>503</title>"
-        "<h1>El servidor está ocupado / The server is busy</h1>"
-        "<p>Su respuesta no se perdió: intente de nuevo en unos segundos. / "
-        "Nothing was lost: try again in a few seconds.</p></html>").encode()
+BUSY = (
+    '<!doctype html><html lang="es"><meta charset="utf-8"><title>503</title>'
+    "<h1>El servidor está ocupado / The server is busy</h1>"
+    "<p>Su respuesta no se perdió: intente de nuevo en unos segundos. / "
+    "Nothing was lost: try again in a few seconds.</p></html>"
+).encode()
 
 
 class AdmissionLimitMiddleware:
@@ -23,7 +25,11 @@ class AdmissionLimitMiddleware:
         self.app, self.limit, self.in_flight = app, limit, 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in ALWAYS_ADMITTED or scope["path"].startswith("/static/"):
+        if (
+            scope["type"] != "http"
+            or scope["path"] in ALWAYS_ADMITTED
+            or scope["path"].startswith("/static/")
+        ):
             await self.app(scope, receive, send)
             return
         if self.in_flight >= self.limit:
@@ -37,11 +43,18 @@ class AdmissionLimitMiddleware:
 
 
 async def _busy(send: Send) -> None:
-    await send({"type": "http.response.start", "status": 503,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                            (b"content-length", str(len(BUSY)).encode()),
-                            (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-                            (b"cache-control", b"no-store"),
-                            # The request's body is left unread, so the connection cannot carry another.
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(BUSY)).encode()),
+                (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+                (b"cache-control", b"no-store"),
+                # The request's body is left unread, so the connection cannot carry another.
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": BUSY})

@@ -49,7 +49,8 @@ CREATE TRIGGER auditentry_append_only BEFORE UPDATE OR DELETE ON auditentry
 # DDL() formats its text with %, so the RAISE's own % placeholder is doubled here.
 event.listen(
     AuditEntry.__table__,  # type: ignore[attr-defined]
-    "after_create", DDL(APPEND_ONLY.replace("%", "%%")).execute_if(dialect="postgresql")
+    "after_create",
+    DDL(APPEND_ONLY.replace("%", "%%")).execute_if(dialect="postgresql"),
 )
 
 

@@ -55,8 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
     audit_log = commands.add_parser("audit", help="the audit log")
     audit_commands = audit_log.add_subparsers(required=True, metavar="ACTION")
-    audit_commands.add_parser("verify", help="check the hash chain; name the first entry that was changed") \
-        .set_defaults(handler=_audit_verify)
+    audit_commands.add_parser(
+        "verify", help="check the hash chain; name the first entry that was changed"
+    ).set_defaults(handler=_audit_verify)
 
     seed = commands.add_parser("demo", help="seed the demo data set and print its accounts")
     seed.set_defaults(handler=_demo)
@@ -67,20 +68,29 @@ def _parser() -> argparse.ArgumentParser:
     courses = commands.add_parser("courses", help="course files")
     course_commands = courses.add_subparsers(required=True, metavar="ACTION")
     check = course_commands.add_parser("check", help="validate course files; print file:line: message")
-    check.add_argument("path", nargs="?", type=Path, help="a courses folder or one course (default: courses dir)")
+    check.add_argument(
+        "path", nargs="?", type=Path, help="a courses folder or one course (default: courses dir)"
+    )
     check.set_defaults(handler=_courses_check)
     load = course_commands.add_parser("load", help="load valid courses into the database as versions")
     load.add_argument("path", nargs="?", type=Path)
     load.set_defaults(handler=_courses_load)
 
     verify = commands.add_parser("verify", help="check a certificate's credential or a signed report offline")
-    verify.add_argument("file", type=Path, help="the credential (.json) downloaded from the verification page")
-    verify.add_argument("--key", type=Path,
-                        help="the issuer's did.json or public key (default: this data dir's keys)")
-    verify.add_argument("--status-list", type=Path,
-                        help="a downloaded revocation list, to check revocation offline")
-    verify.add_argument("--signature", type=Path,
-                        help="a detached signature (.sig) of FILE, e.g. an evidence report PDF (default: FILE.sig)")
+    verify.add_argument(
+        "file", type=Path, help="the credential (.json) downloaded from the verification page"
+    )
+    verify.add_argument(
+        "--key", type=Path, help="the issuer's did.json or public key (default: this data dir's keys)"
+    )
+    verify.add_argument(
+        "--status-list", type=Path, help="a downloaded revocation list, to check revocation offline"
+    )
+    verify.add_argument(
+        "--signature",
+        type=Path,
+        help="a detached signature (.sig) of FILE, e.g. an evidence report PDF (default: FILE.sig)",
+    )
     verify.set_defaults(handler=_verify)
 
     questions = commands.add_parser("questions", help="question banks")
@@ -88,8 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     gift_import = question_commands.add_parser("import", help="import a Moodle GIFT file as a course bank")
     gift_import.add_argument("file", type=Path)
     gift_import.add_argument("--course", required=True, help="course slug")
-    gift_import.add_argument("--dry-run", action="store_true",
-                             help="run every check of the import and print the questions; write nothing")
+    gift_import.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="run every check of the import and print the questions; write nothing",
+    )
     gift_import.add_argument("--format", choices=["text", "json"], default="text")
     gift_import.set_defaults(handler=_questions_import)
     return parser
@@ -137,8 +150,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ["CASCADA_BASE_URL"] = started
     # SIGTERM: stop accepting, give requests in flight GRACE_SECONDS, then cancel them, so a restart
     # or a container stop takes well under 10 s even when requests are stuck.
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                access_log=False, timeout_graceful_shutdown=GRACE_SECONDS, **proxy_options(settings))
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        timeout_graceful_shutdown=GRACE_SECONDS,
+        **proxy_options(settings),
+    )
     return 0
 
 
@@ -151,7 +172,8 @@ def started_base_url(host: str, port: int) -> str | None:
 
 
 def proxy_options(settings: Settings) -> dict[str, Any]:
-    """X-Forwarded-For/-Proto are believed only from CASCADA_TRUSTED_PROXIES; with none, the peer is the client.
+    """X-Forwarded-For/-Proto are believed only from CASCADA_TRUSTED_PROXIES; with none, the peer is the
+    client.
 
     (uvicorn would otherwise trust 127.0.0.1, so anything on the same host could claim any address.)"""
     proxies = settings.trusted_proxies.strip()
@@ -200,7 +222,9 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
     from app.certificates import offline
     from app.evidence import signing
 
-    detached = args.signature or (args.file.with_name(args.file.name + ".sig") if args.file.suffix != ".json" else None)
+    detached = args.signature or (
+        args.file.with_name(args.file.name + ".sig") if args.file.suffix != ".json" else None
+    )
     if detached is not None:
         code, lines = signing.verify_file(args.file, detached, args.key, settings.data_dir)
         print("\n".join(lines))
@@ -212,8 +236,9 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _questions_import(settings: Settings, args: argparse.Namespace) -> int:
-    code, output = gift_import.import_gift(args.file, settings.courses_dir, args.course, dry_run=args.dry_run,
-                                           fmt=args.format)
+    code, output = gift_import.import_gift(
+        args.file, settings.courses_dir, args.course, dry_run=args.dry_run, fmt=args.format
+    )
     print(output, file=sys.stdout if code == 0 else sys.stderr)
     return code
 
@@ -249,8 +274,10 @@ def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print(f"audit log intact: {result.checked} entries, every link verified")
     if due:
-        print(f"{due} entries are older than the retention period ({settings.audit_retention_days} days): "
-              "archive them (see README, Production)")
+        print(
+            f"{due} entries are older than the retention period ({settings.audit_retention_days} days): "
+            "archive them (see README, Production)"
+        )
     return 0
 
 
@@ -261,7 +288,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
     with transaction(make_engine(settings.resolved_database_url()), write=True) as session:
         accounts = demo.seed(session, hasher)
-    print("Demo accounts (password: %s):" % demo.DEMO_PASSWORD)
+    print(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
     for username, role in accounts:
         print(f"  {username:<12} {role}")
     return 0

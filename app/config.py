@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     max_requests_in_flight: int = 100
     log_json: bool = True
     # Certificates: who issues them, how serials start, who signs, and how hard /verify may be probed.
-    certificate_issuer: str = ("Instituto Superior de Educación Policial (ISEPOL), "
-                               "Policía Nacional del Paraguay")
+    certificate_issuer: str = (
+        "Instituto Superior de Educación Policial (ISEPOL), Policía Nacional del Paraguay"
+    )
     certificate_prefix: str = "ISEPOL"
     certificate_signatories: list[str] = ["Director/a del ISEPOL", "Coordinación académica"]  # "Name|Title"
     verify_max_misses: int = 30  # unknown ids per client and window before /verify answers 429
@@ -84,10 +85,13 @@ class Settings(BaseSettings):
         if self.demo:
             problems.append("demo data is not allowed in production (unset CASCADA_DEMO, drop --demo)")
         if not (self.base_url or "").startswith(("https://", "http://")):
-            problems.append("CASCADA_BASE_URL must be set to the public address "
-                            "(e.g. https://cascada.isepol.edu.py)")
+            problems.append(
+                "CASCADA_BASE_URL must be set to the public address (e.g. https://cascada.isepol.edu.py)"
+            )
         if not self.admin_second_factor:
-            problems.append("admins must use a second factor in production (unset CASCADA_ADMIN_SECOND_FACTOR)")
+            problems.append(
+                "admins must use a second factor in production (unset CASCADA_ADMIN_SECOND_FACTOR)"
+            )
         if self.api_docs:
             problems.append("the API docs routes are not allowed in production (unset CASCADA_API_DOCS)")
         if problems:

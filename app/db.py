@@ -62,8 +62,14 @@ def make_engine(url: str, *, pool_size: int = DEFAULT_THREADS) -> Engine:
 
 
 def _sqlite_engine(url: str, pool_size: int) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15},
-                           poolclass=QueuePool, pool_size=pool_size, max_overflow=0, pool_timeout=5)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 15},
+        poolclass=QueuePool,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=5,
+    )
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -97,7 +103,9 @@ def pool_capacity(engine: Engine) -> int:
 def configure_threads(engine: Engine, threads: int) -> None:
     """Run sync routes on `threads` threads, provided the pool has a connection for each (at start-up)."""
     if pool_capacity(engine) < threads:
-        raise PoolTooSmall(f"the database pool holds {pool_capacity(engine)} connections for {threads} threads")
+        raise PoolTooSmall(
+            f"the database pool holds {pool_capacity(engine)} connections for {threads} threads"
+        )
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
@@ -113,8 +121,10 @@ _request_session: ContextVar[Session | None] = ContextVar("request_session", def
 def _refuse_hold_and_wait() -> None:
     held = _request_session.get()
     if held is not None and held.in_transaction():
-        raise HoldAndWait("the request's transaction still holds a connection: use write_after(session), "
-                          "or do the work in the request's own session")
+        raise HoldAndWait(
+            "the request's transaction still holds a connection: use write_after(session), "
+            "or do the work in the request's own session"
+        )
 
 
 @contextmanager
@@ -148,7 +158,9 @@ def write_after(session: Session) -> Iterator[Session]:
         yield own
 
 
-_write_turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = weakref.WeakKeyDictionary()
+_write_turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def _write_turn(request: Request) -> AsyncIterator[None]:
@@ -174,8 +186,9 @@ async def write_turn(engine: Engine) -> AsyncIterator[None]:
         yield
 
 
-_enders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = \
+_enders: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = (
     weakref.WeakKeyDictionary()
+)
 
 
 def _ender() -> anyio.CapacityLimiter:
@@ -256,8 +269,9 @@ def _write_batch(engine: Engine, batch: list[Waiting]) -> list[tuple[bool, Any]]
     return outcomes
 
 
-_groups: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Engine, _GroupCommit]]" = \
+_groups: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Engine, _GroupCommit]]" = (
     weakref.WeakKeyDictionary()
+)
 
 
 def _end(session: Session, commit: bool) -> None:

@@ -55,4 +55,6 @@ def seed(session: Session, hasher: PasswordHasher) -> list[tuple[str, str]]:
         cascade_demo.add_cohorts(session, people, accounts["instructora"], accounts["admin"], police_id)
         evidence_demo.add_evidence(session, accounts["admin"].id or 0)
     commission = [(evidence_demo.COMMISSION[0], f"{Role.commission} ({evidence_demo.COMMISSION[2]})")]
-    return [(username, str(role)) for username, _, role, _ in DEMO_USERS] + cascade_demo.accounts() + commission
+    return (
+        [(username, str(role)) for username, _, role, _ in DEMO_USERS] + cascade_demo.accounts() + commission
+    )

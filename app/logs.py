@@ -1,4 +1,5 @@
-"""Structured logs: one line per request (JSON, or plain text), each with a request id echoed to the client."""
+"""Structured logs: one line per request (JSON, or plain text), each with a request id echoed to the
+client."""
 
 import json
 import logging
@@ -15,8 +16,11 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {"level": record.levelname.lower(), "logger": record.name,
-                                 "message": record.getMessage()}
+        entry: dict[str, Any] = {
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -24,7 +28,8 @@ class JsonFormatter(logging.Formatter):
 
 
 class PlainFormatter(logging.Formatter):
-    """`INFO cascada.request request method=POST path=/login status=303 ms=12.5 ...`: the same fields, readable."""
+    """`INFO cascada.request request method=POST path=/login status=303 ms=12.5 ...`: the same fields,
+    readable."""
 
     def format(self, record: logging.LogRecord) -> str:
         fields = " ".join(f"{name}={value}" for name, value in getattr(record, "fields", {}).items())
@@ -60,16 +65,28 @@ class RequestLogMiddleware:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
                 elapsed = (time.perf_counter() - started) * 1000
-                message.setdefault("headers", []).extend([
-                    (b"x-request-id", request_id.encode()),
-                    (b"server-timing", f"app;dur={elapsed:.1f}".encode())])
+                message.setdefault("headers", []).extend(
+                    [
+                        (b"x-request-id", request_id.encode()),
+                        (b"server-timing", f"app;dur={elapsed:.1f}".encode()),
+                    ]
+                )
             await send(message)
 
         try:
             await self.app(scope, receive, send_logged)
         finally:
             user = scope["state"].get("user")
-            log.info("request", extra={"fields": {
-                "request_id": request_id, "method": scope["method"], "path": scope["path"],
-                "status": status[0], "ms": round((time.perf_counter() - started) * 1000, 1),
-                "user_id": getattr(user, "id", None)}})
+            log.info(
+                "request",
+                extra={
+                    "fields": {
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status[0],
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                        "user_id": getattr(user, "id", None),
+                    }
+                },
+            )

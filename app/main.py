@@ -49,11 +49,28 @@ from app.quizzes import routes as quizzes_routes
 from app.quizzes.sweep import run_forever
 from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
-ROUTERS = (health_router, accounts_routes.router, accounts_factor.router, accounts_lockouts.router,
-           accounts_activation.router, accounts_admin.router, courses_routes.router,
-           learning_routes.router, quizzes_routes.router, quizzes_late.router, cohorts_roster.router, cohorts_dashboard.router,
-           cohorts_sessions.router, cohorts_calendar.router, cohorts_practicum.router, cohorts_routes.router,
-           cascade_routes.router, certificates_routes.router, evidence_routes.router, field_routes.router)
+ROUTERS = (
+    health_router,
+    accounts_routes.router,
+    accounts_factor.router,
+    accounts_lockouts.router,
+    accounts_activation.router,
+    accounts_admin.router,
+    courses_routes.router,
+    learning_routes.router,
+    quizzes_routes.router,
+    quizzes_late.router,
+    cohorts_roster.router,
+    cohorts_dashboard.router,
+    cohorts_sessions.router,
+    cohorts_calendar.router,
+    cohorts_practicum.router,
+    cohorts_routes.router,
+    cascade_routes.router,
+    certificates_routes.router,
+    evidence_routes.router,
+    field_routes.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -61,12 +78,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings.check_production()
     configure_logging(settings.log_json)
     docs = settings.api_docs
-    app = FastAPI(title="Cascada", docs_url="/docs" if docs else None, redoc_url=None,
-                  openapi_url="/openapi.json" if docs else None, lifespan=_lifespan)
+    app = FastAPI(
+        title="Cascada",
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+        lifespan=_lifespan,
+    )
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url(), pool_size=settings.threads)
     app.state.secret_key = settings.resolved_secret_key()
-    app.state.hasher = make_hasher(settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+    app.state.hasher = make_hasher(
+        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+    )
     app.state.templates = web.make_templates(settings.templates_dir, settings.static_dir)
     app.state.nav_counts = certificate_worklist.nav_counts
     for router in ROUTERS:
@@ -87,8 +111,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    policy = auth.SessionPolicy(idle=timedelta(minutes=settings.session_idle_minutes),
-                                absolute=timedelta(hours=settings.session_absolute_hours))
+    policy = auth.SessionPolicy(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
     # Added inside-out: requests pass RequestLog, then Admission, BodyLimit, SecurityHeaders, GZip, Session,
     # InputGuard, AuditContext. Admission stays outermost so that shedding load costs nothing; the guard
     # is inside Session so that its 422 page is in the user's language.

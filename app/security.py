@@ -34,7 +34,8 @@ HSTS = b"max-age=31536000; includeSubDomains"  # one year: browsers then refuse 
 
 
 class SecurityHeadersMiddleware:
-    """CSP without inline script, no framing, no sniffing, HSTS over HTTPS; pages are not cached, assets are."""
+    """CSP without inline script, no framing, no sniffing, HSTS over HTTPS; pages are not cached, assets
+    are."""
 
     def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app, self.hsts = app, hsts
@@ -71,9 +72,11 @@ def _add_headers(message: Message, versioned_asset: bool) -> None:
 
 
 MAX_BODY_BYTES = 1024 * 1024  # the largest thing anyone sends is a roster CSV (256 KB)
-TOO_LARGE = ("<!doctype html><html lang=\"es\"><meta charset=\"utf-8\"><title>413</title>"
-             "<h1>El envío es demasiado grande / The upload is too large</h1>"
-             "<p>El máximo es 1 MB. / The limit is 1 MB.</p></html>").encode()
+TOO_LARGE = (
+    '<!doctype html><html lang="es"><meta charset="utf-8"><title>413</title>'
+    "<h1>El envío es demasiado grande / The upload is too large</h1>"
+    "<p>El máximo es 1 MB. / The limit is 1 MB.</p></html>"
+).encode()
 
 
 class BodyLimitMiddleware:
@@ -85,9 +88,16 @@ class BodyLimitMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self._declared(scope) > self.max_bytes:
-            await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                                    (b"content-length", str(len(TOO_LARGE)).encode())]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 413,
+                    "headers": [
+                        (b"content-type", b"text/html; charset=utf-8"),
+                        (b"content-length", str(len(TOO_LARGE)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": TOO_LARGE})
             return
         await self.app(scope, receive, send)

@@ -26,15 +26,25 @@ from app.errors import CsrfFailed, DomainError, Forbidden, LoginRequired
 from app.security import csrf_token
 
 log = logging.getLogger("cascada")
-ROLE_NAMES = {"officer": i18n.N_("Oficial"), "instructor": i18n.N_("Instructor/a"),
-              "admin": i18n.N_("Administrador/a"), "commission": i18n.N_("Miembro de comisión")}
+ROLE_NAMES = {
+    "officer": i18n.N_("Oficial"),
+    "instructor": i18n.N_("Instructor/a"),
+    "admin": i18n.N_("Administrador/a"),
+    "commission": i18n.N_("Miembro de comisión"),
+}
 
 
 def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
     # auto_reload off: templates ship with the code, and checking each file's mtime on every render
     # cost 3 % of a lesson page; a restart (about a second) picks up an edited template.
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(directory), autoescape=True, auto_reload=False,
-                             extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,
+        auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     templates = Jinja2Blocks(env=env)
     env.globals["url_for"] = _path_for  # paths, not absolute URLs: lighter pages, proxy-agnostic
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
@@ -52,8 +62,9 @@ def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
     )
     env.filters["fromjson"] = json.loads
     # Numbers and dates in the reader's language: one place for every template (app/formats.py).
-    env.filters.update(local_datetime=formats.moment, day=formats.day, decimal=formats.decimal,
-                       percent=formats.percent)
+    env.filters.update(
+        local_datetime=formats.moment, day=formats.day, decimal=formats.decimal, percent=formats.percent
+    )
     return templates
 
 
@@ -103,9 +114,13 @@ def render(
     message = flash or (flashes.pending(request) if waiting else None)
     user = request.scope.get("state", {}).get("user")
     block_name = block if block and is_htmx(request) else None
-    counts = request.app.state.nav_counts(request, user) if user and not block_name and status_code < 400 else {}
+    counts = (
+        request.app.state.nav_counts(request, user) if user and not block_name and status_code < 400 else {}
+    )
     context = {"user": user, "flash": message, "nav_counts": counts, **(context or {})}
-    response = templates.TemplateResponse(request, name, context, status_code=status_code, block_name=block_name)
+    response = templates.TemplateResponse(
+        request, name, context, status_code=status_code, block_name=block_name
+    )
     if block_name and message:
         _append_alert(response, message)
     if waiting:
@@ -114,8 +129,10 @@ def render(
 
 
 def _append_alert(response: Response, message: str) -> None:
-    alert = Markup('<div id="alerts" aria-live="polite" hx-swap-oob="innerHTML"><p class="notice" role="status">'
-                   '{}</p></div>').format(message)
+    alert = Markup(
+        '<div id="alerts" aria-live="polite" hx-swap-oob="innerHTML"><p class="notice" role="status">'
+        "{}</p></div>"
+    ).format(message)
     response.body = bytes(response.body) + str(alert).encode()
     response.headers["content-length"] = str(len(response.body))
 
@@ -137,11 +154,12 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-
-
 def redirect_to(request: Request, url: str, *, flash: str | None = None) -> Response:
-    response: Response = (Response(status_code=200, headers={"HX-Redirect": url}) if is_htmx(request)
-                          else RedirectResponse(url, status_code=303))
+    response: Response = (
+        Response(status_code=200, headers={"HX-Redirect": url})
+        if is_htmx(request)
+        else RedirectResponse(url, status_code=303)
+    )
     if flash:
         flashes.set_flash(request, response, flash)
     return response
@@ -159,8 +177,13 @@ HTMX_ERROR_HEADERS = {"HX-Retarget": "#alerts", "HX-Reswap": "innerHTML", "HX-Pu
 
 def render_error(request: Request, message: str, status: int, **context: Any) -> Response:
     """The error page, or for htmx only its message, sent to #alerts (and kept out of the history)."""
-    response = render(request, "errors/error.html", {"message": message, "status": status, **context},
-                      block="message", status_code=status)
+    response = render(
+        request,
+        "errors/error.html",
+        {"message": message, "status": status, **context},
+        block="message",
+        status_code=status,
+    )
     if is_htmx(request):
         response.headers.update(HTMX_ERROR_HEADERS)
     return response
@@ -182,8 +205,15 @@ def _record_refusal(request: Request, exc: DomainError) -> None:
     user = request.scope.get("state", {}).get("user")
     try:
         with transaction(request.app.state.engine, write=True) as session:
-            audit.record(session, getattr(user, "id", None), "access.refused", None, method=request.method,
-                         path=request.url.path[:300], reason=type(exc).__name__)
+            audit.record(
+                session,
+                getattr(user, "id", None),
+                "access.refused",
+                None,
+                method=request.method,
+                path=request.url.path[:300],
+                reason=type(exc).__name__,
+            )
     except Exception:  # the refusal itself must still be answered
         log.exception("could not record a refused access")
 
@@ -192,8 +222,9 @@ def _to_login(request: Request) -> Response:
     login_url = str(request.url_for("accounts:login_form").include_query_params(next=_return_path(request)))
     if request.method not in ("GET", "HEAD"):
         # The page (and what is typed on it) stays; the message says how to get back.
-        return render_error(request, i18n.gettext("Su sesión terminó. Inicie sesión de nuevo."), 401,
-                            login_url=login_url)
+        return render_error(
+            request, i18n.gettext("Su sesión terminó. Inicie sesión de nuevo."), 401, login_url=login_url
+        )
     return redirect_to(request, login_url)
 
 

@@ -190,10 +190,22 @@ def _answer(
             response = rng.random() < 0.7 if question.type == "true_false" else ""
         fraction = grading.score(question, response) or 0.0
         scores.append((1.0, fraction))
-        session.add(AttemptSlot(attempt_id=attempt.id or 0, position=position, question_id=slot.question_id,
-                                option_order=json.dumps(list(slot.option_order))))
-        session.add(Answer(attempt_id=attempt.id or 0, position=position, response=json.dumps(response),
-                           fraction=fraction))
+        session.add(
+            AttemptSlot(
+                attempt_id=attempt.id or 0,
+                position=position,
+                question_id=slot.question_id,
+                option_order=json.dumps(list(slot.option_order)),
+            )
+        )
+        session.add(
+            Answer(
+                attempt_id=attempt.id or 0,
+                position=position,
+                response=json.dumps(response),
+                fraction=fraction,
+            )
+        )
     attempt.percent = grading.attempt_percent(scores)
 
 

@@ -64,7 +64,9 @@ class Stats:
 stats = Stats()
 
 
-async def call(kind: str, client: httpx.AsyncClient, method: str, url: str, **kwargs) -> httpx.Response | None:  # type: ignore[no-untyped-def]
+async def call(
+    kind: str, client: httpx.AsyncClient, method: str, url: str, **kwargs
+) -> httpx.Response | None:  # type: ignore[no-untyped-def]
     """One request, timed; 503 retried after Retry-After; every failure counted, never raised."""
     for _ in range(MAX_RETRIES):
         started = time.perf_counter()
@@ -97,8 +99,13 @@ async def log_in(client: httpx.AsyncClient, n: int) -> bool:
     csrf = _csrf(await call("login page", client, "GET", "/login"))
     if csrf is None:
         return False
-    done = await call("login", client, "POST", "/login",
-                      data={"username": f"oficial{n:04d}", "password": PASSWORD, "csrf_token": csrf})
+    done = await call(
+        "login",
+        client,
+        "POST",
+        "/login",
+        data={"username": f"oficial{n:04d}", "password": PASSWORD, "csrf_token": csrf},
+    )
     if done is None or done.status_code != 303:
         if done is not None:
             stats.failures["login: refused"] += 1
@@ -115,7 +122,9 @@ async def officer(base: str, n: int, args: argparse.Namespace) -> None:
         if not await log_in(client, n):
             return
         csrf = _csrf(await call("profile", client, "GET", "/profile"))
-        started = await call("start", client, "POST", "/quizzes/examen/examen-final/start", data={"csrf_token": csrf})
+        started = await call(
+            "start", client, "POST", "/quizzes/examen/examen-final/start", data={"csrf_token": csrf}
+        )
         if started is None or started.status_code != 303:
             if started is not None:
                 stats.failures["start: refused"] += 1
@@ -134,8 +143,14 @@ async def answer_all(client: httpx.AsyncClient, attempt_id: int, args: argparse.
         csrf = _csrf(page) or csrf
         choice = random.choice(options)
         await asyncio.sleep(random.uniform(*args.think))
-        saved = await call("save answer", client, "POST", f"/attempts/{attempt_id}/answers/{position}",
-                           data={"response": choice}, headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+        saved = await call(
+            "save answer",
+            client,
+            "POST",
+            f"/attempts/{attempt_id}/answers/{position}",
+            data={"response": choice},
+            headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+        )
         if saved is not None and saved.status_code == 200:
             stats.acknowledged[(attempt_id, position)] = choice
     await call("finish", client, "POST", f"/attempts/{attempt_id}/finish", data={"csrf_token": csrf})
@@ -177,7 +192,9 @@ async def run(base: str, args: argparse.Namespace) -> None:
     stop.set()
     await health
     if pending:
-        print(f"stopped at --max-seconds {args.max_seconds}: {len(pending)} of {len(tasks)} clients still going")
+        print(
+            f"stopped at --max-seconds {args.max_seconds}: {len(pending)} of {len(tasks)} clients still going"
+        )
 
 
 def prepare(url: str, users: int) -> None:
@@ -212,14 +229,19 @@ def check(url: str, secret: str, users: int) -> None:
         stored = {(a.attempt_id, a.position): json.loads(a.response) for a in session.exec(select(Answer))}
         attempts = session.exec(select(QuizAttempt)).all()
     engine.dispose()
-    lost = [key for key, choice in stats.acknowledged.items()
-            if key not in stored or stored[key] is None or token(secret, key[0], key[1], stored[key]) != choice]
+    lost = [
+        key
+        for key, choice in stats.acknowledged.items()
+        if key not in stored or stored[key] is None or token(secret, key[0], key[1], stored[key]) != choice
+    ]
     per_officer = Counter(a.user_id for a in attempts)
     finished = [a for a in attempts if a.state == AttemptState.finished]
     ungraded = [a for a in finished if a.percent is None]
-    print(f"database: {len(stats.acknowledged)} acknowledged saves, {len(lost)} lost or different; "
-          f"{len(attempts)} attempts for {users} officers ({sum(c > 1 for c in per_officer.values())} officers "
-          f"with more than one), {len(finished)} finished, {len(ungraded)} finished without a grade")
+    print(
+        f"database: {len(stats.acknowledged)} acknowledged saves, {len(lost)} lost or different; "
+        f"{len(attempts)} attempts for {users} officers ({sum(c > 1 for c in per_officer.values())} officers "
+        f"with more than one), {len(finished)} finished, {len(ungraded)} finished without a grade"
+    )
 
 
 def _quantiles(values: list[float]) -> list[float]:
@@ -228,15 +250,22 @@ def _quantiles(values: list[float]) -> list[float]:
 
 def report(seconds: float, workers: int) -> None:
     answered = sum(len(v) for v in stats.timings.values())
-    print(f"{stats.completed} responses ({answered} not 503) in {seconds:.0f} s: {stats.completed / seconds:.1f} "
-          f"req/s, {stats.completed / seconds / workers:.1f} per worker")
+    print(
+        f"{stats.completed} responses ({answered} not 503) in {seconds:.0f} s: "
+        f"{stats.completed / seconds:.1f} "
+        f"req/s, {stats.completed / seconds / workers:.1f} per worker"
+    )
     print("  round trip as the client saw it                   | server time (Server-Timing)")
     for kind, values in sorted(stats.timings.items()):
         q, sq = _quantiles(values), _quantiles(stats.server[kind] or [0.0])
-        print(f"  {kind:<14} n={len(values):6d}  p50 {q[49]:7.1f}  p95 {q[94]:7.1f}  p99 {q[98]:7.1f} ms"
-              f"  | p50 {sq[49]:6.1f}  p95 {sq[94]:6.1f}  p99 {sq[98]:6.1f} ms")
+        print(
+            f"  {kind:<14} n={len(values):6d}  p50 {q[49]:7.1f}  p95 {q[94]:7.1f}  p99 {q[98]:7.1f} ms"
+            f"  | p50 {sq[49]:6.1f}  p95 {sq[94]:6.1f}  p99 {sq[98]:6.1f} ms"
+        )
     fivexx = sum(n for key, n in stats.failures.items() if key.split(": ")[-1].isdigit())
-    print(f"5xx (not 503): {fivexx}; 503 (retried): {sum(stats.refused.values())} {dict(stats.refused) or ''}")
+    print(
+        f"5xx (not 503): {fivexx}; 503 (retried): {sum(stats.refused.values())} {dict(stats.refused) or ''}"
+    )
     print(f"failures: {dict(stats.failures) or 'none'}")
     if "login" in stats.timings:
         print(f"logins: {len(stats.timings['login']) / seconds:.1f}/s")
@@ -256,7 +285,9 @@ def server_cpu_seconds(root: int) -> float:
         children = {pid for pid, fields in stats_by_pid.items() if int(fields[1]) in tree} - tree
         tree |= children
         grew = bool(children)
-    ticks = sum(int(stats_by_pid[pid][11]) + int(stats_by_pid[pid][12]) for pid in tree if pid in stats_by_pid)
+    ticks = sum(
+        int(stats_by_pid[pid][11]) + int(stats_by_pid[pid][12]) for pid in tree if pid in stats_by_pid
+    )
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
@@ -267,13 +298,22 @@ def free_port() -> int:
 
 
 def start_server(url: str, data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CASCADA_DATA_DIR": data_dir, "CASCADA_DATABASE_URL": url, "CASCADA_LOG_JSON": "false",
-           "CASCADA_COURSES_DIR": str(COURSES)}
+    env = {
+        **os.environ,
+        "CASCADA_DATA_DIR": data_dir,
+        "CASCADA_DATABASE_URL": url,
+        "CASCADA_LOG_JSON": "false",
+        "CASCADA_COURSES_DIR": str(COURSES),
+    }
     for name in ("CASCADA_ARGON2_TIME_COST", "CASCADA_ARGON2_MEMORY_KIB", "CASCADA_ARGON2_PARALLELISM"):
         env.pop(name, None)
-    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers",
-                               str(workers)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(Path(data_dir) / "server.log", "wb"), start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(data_dir) / "server.log", "wb"),
+        start_new_session=True,
+    )
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
@@ -297,15 +337,23 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scenario", choices=["exam", "logins"], default="exam")
     parser.add_argument("--officers", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=50, help="logins scenario: concurrent clients")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--database-url", help="default: SQLite in the bench's own data dir")
     parser.add_argument("--ramp", type=float, default=60.0, help="officers arrive over this many seconds")
-    parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"), default=[2.0, 5.0],
-                        help="seconds between seeing a question and saving its answer")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        metavar=("MIN", "MAX"),
+        default=[2.0, 5.0],
+        help="seconds between seeing a question and saving its answer",
+    )
     parser.add_argument("--questions", type=int, default=15, help="questions each officer answers (<= 15)")
     parser.add_argument("--max-seconds", type=float, default=600.0, help="stop the clients after this long")
     return parser
@@ -321,7 +369,10 @@ def main() -> None:
         prepare(url, users)
         port = free_port()
         server = start_server(url, data_dir, port, args.workers)
-        print(f"server pid {server.pid} on port {port} (py-spy record --pid {server.pid} --subprocesses)", flush=True)
+        print(
+            f"server pid {server.pid} on port {port} (py-spy record --pid {server.pid} --subprocesses)",
+            flush=True,
+        )
         load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
         try:
             started, cpu = time.perf_counter(), server_cpu_seconds(server.pid)
@@ -329,14 +380,18 @@ def main() -> None:
             seconds, cpu = time.perf_counter() - started, server_cpu_seconds(server.pid) - cpu
         finally:
             stop_server(server)
-        print(f"{args.scenario}: {users} {'clients' if args.scenario == 'logins' else 'officers'}, "
-              f"{args.workers} worker(s), {url.split(':')[0]}, think {args.think[0]:g}-{args.think[1]:g} s, "
-              f"ramp {args.ramp:g} s; load average {load_before} at the start, "
-              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
+        print(
+            f"{args.scenario}: {users} {'clients' if args.scenario == 'logins' else 'officers'}, "
+            f"{args.workers} worker(s), {url.split(':')[0]}, think {args.think[0]:g}-{args.think[1]:g} s, "
+            f"ramp {args.ramp:g} s; load average {load_before} at the start, "
+            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end"
+        )
         report(seconds, args.workers)
-        print(f"server CPU: {cpu:.1f} s in {seconds:.0f} s ({cpu / seconds:.2f} cores), "
-              f"{cpu / max(1, stats.completed) * 1000:.1f} ms per response: a ceiling of "
-              f"{stats.completed / max(cpu, 1e-9):.0f} responses per CPU-second (per worker on its own core)")
+        print(
+            f"server CPU: {cpu:.1f} s in {seconds:.0f} s ({cpu / seconds:.2f} cores), "
+            f"{cpu / max(1, stats.completed) * 1000:.1f} ms per response: a ceiling of "
+            f"{stats.completed / max(cpu, 1e-9):.0f} responses per CPU-second (per worker on its own core)"
+        )
         if args.scenario == "exam":
             check(url, (Path(data_dir) / "secret_key").read_text().strip(), users)
 

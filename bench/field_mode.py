@@ -82,11 +82,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         port, log = _free_port(), Path(data) / "server.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("CASCADA_")}
-        env.update(CASCADA_DATA_DIR=data, CASCADA_ARGON2_TIME_COST="1", CASCADA_ARGON2_MEMORY_KIB="64",
-                   CASCADA_LOG_JSON="true")
+        env.update(
+            CASCADA_DATA_DIR=data,
+            CASCADA_ARGON2_TIME_COST="1",
+            CASCADA_ARGON2_MEMORY_KIB="64",
+            CASCADA_LOG_JSON="true",
+        )
         with log.open("wb") as out:
-            server = subprocess.Popen(["cascada", "serve", "--demo", "--port", str(port)], cwd=data, env=env,
-                                      stdout=out, stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                ["cascada", "serve", "--demo", "--port", str(port)],
+                cwd=data,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(600):

@@ -74,18 +74,25 @@ def main() -> None:
             print(f"login page first visit: {total / 1024:.1f} KB compressed (budget 40 KB)")
             for path, size in parts:
                 print(f"  {size / 1024:6.1f} KB  {path}")
-            for path in ("/courses/trata-de-personas/palermo-definicion",
-                         "/courses/trabajo-infantil/conceptos-basicos", "/courses/trabajo-forzoso/once-indicadores"):
+            for path in (
+                "/courses/trata-de-personas/palermo-definicion",
+                "/courses/trabajo-infantil/conceptos-basicos",
+                "/courses/trabajo-forzoso/once-indicadores",
+            ):
                 size, server_ms = lesson_page(base, path)
-                print(f"lesson page, assets cached: {size / 1024:.1f} KB compressed (budget 15 KB), "
-                      f"server {server_ms:.1f} ms  {path}")
+                print(
+                    f"lesson page, assets cached: {size / 1024:.1f} KB compressed (budget 15 KB), "
+                    f"server {server_ms:.1f} ms  {path}"
+                )
             started = time.perf_counter()
             times = time_home(base, args.requests, args.concurrency)
             rate = args.requests / (time.perf_counter() - started)
             q = statistics.quantiles(times, n=100)
-            print(f"home page (officer), {args.requests} requests, {args.concurrency} concurrent clients, "
-                  f"{args.workers} worker(s): server time median {statistics.median(times):.1f} ms, "
-                  f"p95 {q[94]:.1f} ms; {rate:.0f} req/s with the load generator on the same machine")
+            print(
+                f"home page (officer), {args.requests} requests, {args.concurrency} concurrent clients, "
+                f"{args.workers} worker(s): server time median {statistics.median(times):.1f} ms, "
+                f"p95 {q[94]:.1f} ms; {rate:.0f} req/s with the load generator on the same machine"
+            )
         finally:
             server.terminate()
             server.wait(10)

@@ -61,8 +61,12 @@ def start_cascada(
     return start_process(
         command,
         f"http://127.0.0.1:{port}/healthz",
-        {"CASCADA_DATA_DIR": data_dir, "CASCADA_LOG_JSON": "false", "CASCADA_ADMIN_SECOND_FACTOR": "false",
-         **(env or {})},
+        {
+            "CASCADA_DATA_DIR": data_dir,
+            "CASCADA_LOG_JSON": "false",
+            "CASCADA_ADMIN_SECOND_FACTOR": "false",
+            **(env or {}),
+        },
         seconds=120,
     )
 

@@ -11,8 +11,9 @@ config = context.config
 def run_migrations() -> None:
     engine = writer(make_engine(config.get_main_option("sqlalchemy.url") or ""))
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                          compare_type=True)
+        context.configure(
+            connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -43,7 +43,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         server, name = PG_URL.rsplit("/", 1)
         engine = make_engine(f"{server}/postgres")
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            if connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            if (
+                connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+                is None
+            ):
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
         engine.dispose()
 
@@ -79,9 +82,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "data_dir": tmp_path, "database_url": database_url, "secret_key": "k" * 48,
-        "argon2_time_cost": 1, "argon2_memory_kib": 64, "log_json": False, "courses_dir": FIXTURES / "courses",
-        "admin_second_factor": False,  # tests that need the admin rule turn it on (tests/accounts/test_totp.py)
+        "data_dir": tmp_path,
+        "database_url": database_url,
+        "secret_key": "k" * 48,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 64,
+        "log_json": False,
+        "courses_dir": FIXTURES / "courses",
+        # tests that need the admin rule turn it on (tests/accounts/test_totp.py)
+        "admin_second_factor": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -25,11 +25,23 @@ _seq = itertools.count(1)
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
-def make_user(session: Session, app: FastAPI, *, role: Role = Role.officer, username: str | None = None,
-              password: str = PASSWORD, **fields: object) -> User:
+def make_user(
+    session: Session,
+    app: FastAPI,
+    *,
+    role: Role = Role.officer,
+    username: str | None = None,
+    password: str = PASSWORD,
+    **fields: object,
+) -> User:
     n = next(_seq)
-    user = User(username=username or f"user{n}", full_name=fields.pop("full_name", f"Usuario {n}"),
-                role=role, password_hash=hash_password(app.state.hasher, password), **fields)
+    user = User(
+        username=username or f"user{n}",
+        full_name=fields.pop("full_name", f"Usuario {n}"),
+        role=role,
+        password_hash=hash_password(app.state.hasher, password),
+        **fields,
+    )
     session.add(user)
     session.commit()
     return user
@@ -50,8 +62,9 @@ def csrf_from(client: TestClient, path: str = "/login") -> str:
 
 
 def log_in(client: TestClient, user: User, password: str = PASSWORD) -> Response:
-    response = client.post("/login", data={"username": user.username, "password": password,
-                                           "csrf_token": csrf_from(client)})
+    response = client.post(
+        "/login", data={"username": user.username, "password": password, "csrf_token": csrf_from(client)}
+    )
     assert response.status_code == 303, response.text
     return response
 
@@ -77,15 +90,29 @@ def load_fixture_courses(session: Session) -> None:
     session.commit()
 
 
-def make_cohort(session: Session, lead: User, *, courses: Sequence[str] = ("mini",),
-                kind: CohortKind | None = None, department: str = "boqueron", members: Sequence[User] = (),
-                name: str | None = None, co_trainers: Sequence[User] = ()) -> Cohort:
+def make_cohort(
+    session: Session,
+    lead: User,
+    *,
+    courses: Sequence[str] = ("mini",),
+    kind: CohortKind | None = None,
+    department: str = "boqueron",
+    members: Sequence[User] = (),
+    name: str | None = None,
+    co_trainers: Sequence[User] = (),
+) -> Cohort:
     """A cohort made by the service, as the lead would (so the lead must be entitled to lead it)."""
     if kind is None:
         kind = CohortKind.training_of_trainers if "mini-formadores" in courses else CohortKind.officer_course
     form = cohort_service.CohortForm(
-        name=name or f"Cohorte {next(_seq)}", kind=kind, department=department, starts_on=date(2026, 3, 2),
-        ends_on=date(2026, 6, 30), courses=dict.fromkeys(courses), co_trainer_ids=[u.id or 0 for u in co_trainers])
+        name=name or f"Cohorte {next(_seq)}",
+        kind=kind,
+        department=department,
+        starts_on=date(2026, 3, 2),
+        ends_on=date(2026, 6, 30),
+        courses=dict.fromkeys(courses),
+        co_trainer_ids=[u.id or 0 for u in co_trainers],
+    )
     cohort = cohort_service.create(session, form, actor=lead)
     for member in members:
         cohort_service.add_member(session, cohort, member, MemberSource.manual)
@@ -93,7 +120,9 @@ def make_cohort(session: Session, lead: User, *, courses: Sequence[str] = ("mini
     return cohort
 
 
-def certify_trainer(session: Session, trainee: User, tot_cohort: Cohort, actor: User) -> list[TrainerCertification]:
+def certify_trainer(
+    session: Session, trainee: User, tot_cohort: Cohort, actor: User
+) -> list[TrainerCertification]:
     """Record `trainee` as a certified trainer from `tot_cohort` (as a successful practicum would)."""
     made = trainers.certify(session, trainee.id or 0, tot_cohort, actor=actor)
     session.commit()

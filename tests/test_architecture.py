@@ -14,7 +14,17 @@ from app.main import walk_routes
 
 APP = Path(__file__).resolve().parent.parent / "app"
 # Rooms in import order: a room's domain modules import only rooms before it (see ARCHITECTURE.md).
-ROOMS = ["accounts", "courses", "quizzes", "learning", "cohorts", "certificates", "cascade", "field", "evidence"]
+ROOMS = [
+    "accounts",
+    "courses",
+    "quizzes",
+    "learning",
+    "cohorts",
+    "certificates",
+    "cascade",
+    "field",
+    "evidence",
+]
 # The top layer (routes and pages may show facts of several rooms) and the schema (any room may
 # read another's tables) are exempt; so are the entry points that wire everything.
 TOP_LAYER = ("routes.py", "pages.py", "deps.py", "home.py", "demo.py", "demo_answers.py", "demo_plan.py")
@@ -40,12 +50,15 @@ def _called_name(call: ast.Call) -> str | None:
 def test_only_the_db_module_opens_sessions_connections_or_transactions() -> None:
     found = [
         f"{path.relative_to(APP.parent)}:{node.lineno} {_called_name(node)}()"
-        for path, tree in _modules() if path != APP / "db.py"
+        for path, tree in _modules()
+        if path != APP / "db.py"
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and _called_name(node) in TRANSACTION_CALLS
     ]
-    assert not found, "open transactions through app/db.py (SessionDep, write_after, run_write, transaction):\n" + \
-        "\n".join(found)
+    assert not found, (
+        "open transactions through app/db.py (SessionDep, write_after, run_write, transaction):\n"
+        + "\n".join(found)
+    )
 
 
 def test_the_rule_finder_sees_a_session_opened_outside_the_db_module() -> None:
@@ -68,13 +81,18 @@ def _wrong_way(path: Path, tree: ast.Module) -> list[str]:
     if len(relative.parts) == 1:  # the floor: shared modules every room stands on
         if path.name in ENTRY_POINTS:
             return []
-        return [f"app/{relative}:{line} imports app.{room} (the floor imports no room)"
-                for line, room in _room_imports(path, tree)]
+        return [
+            f"app/{relative}:{line} imports app.{room} (the floor imports no room)"
+            for line, room in _room_imports(path, tree)
+        ]
     me = relative.parts[0]
     if me not in ROOMS or path.name.endswith(TOP_LAYER) or path.name == "models.py":
         return []
-    return [f"app/{relative}:{line} ({me}) imports app.{room}, a room after it"
-            for line, room in _room_imports(path, tree) if ROOMS.index(room) > ROOMS.index(me)]
+    return [
+        f"app/{relative}:{line} ({me}) imports app.{room}, a room after it"
+        for line, room in _room_imports(path, tree)
+        if ROOMS.index(room) > ROOMS.index(me)
+    ]
 
 
 def test_rooms_import_only_the_rooms_before_them() -> None:
@@ -83,15 +101,19 @@ def test_rooms_import_only_the_rooms_before_them() -> None:
 
 
 def test_every_room_is_placed_in_the_import_order() -> None:
-    rooms = {path.name for path in APP.iterdir() if (path / "__init__.py").exists() or
-             (path.is_dir() and any(path.glob("*.py")))}
+    rooms = {
+        path.name
+        for path in APP.iterdir()
+        if (path / "__init__.py").exists() or (path.is_dir() and any(path.glob("*.py")))
+    }
     assert rooms == set(ROOMS)
 
 
 def test_the_import_check_sees_a_room_importing_one_after_it() -> None:
     tree = ast.parse("from app.cohorts import service\nfrom app.cohorts.models import Cohort\n")
     assert _wrong_way(APP / "learning" / "service.py", tree) == [
-        "app/learning/service.py:1 (learning) imports app.cohorts, a room after it"]
+        "app/learning/service.py:1 (learning) imports app.cohorts, a room after it"
+    ]
     assert _wrong_way(APP / "learning" / "routes.py", tree) == []
 
 
@@ -106,7 +128,8 @@ def test_every_number_in_a_path_is_typed_so_route_order_cannot_matter(app: FastA
     """`/cohorts/join` must never be read as `/cohorts/{cohort_id}` with a bad id (a 422)."""
     untyped = [
         f"{route.path} ({param.name})"
-        for route in walk_routes(app.routes) if isinstance(route, APIRoute)
+        for route in walk_routes(app.routes)
+        if isinstance(route, APIRoute)
         for param in _path_params(route.dependant)
         if param.field_info.annotation is int and "{" + param.name + ":int}" not in route.path
     ]

@@ -14,10 +14,21 @@ from app.db import make_engine
 
 
 def _cascada(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"CASCADA_DATA_DIR": str(tmp_path), "CASCADA_ARGON2_TIME_COST": "1", "CASCADA_ARGON2_MEMORY_KIB": "64",
-           "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=60, cwd=Path(__file__).parent.parent, stdin=subprocess.DEVNULL)
+    env = {
+        "CASCADA_DATA_DIR": str(tmp_path),
+        "CASCADA_ARGON2_TIME_COST": "1",
+        "CASCADA_ARGON2_MEMORY_KIB": "64",
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_create_admin_prints_a_one_time_activation_code_and_sets_no_password(tmp_path: Path) -> None:
@@ -34,17 +45,28 @@ def test_create_admin_prints_a_one_time_activation_code_and_sets_no_password(tmp
 
 
 def test_create_admin_takes_no_chosen_password(tmp_path: Path) -> None:
-    result = _cascada(tmp_path, "create-admin", "--username", "jefa", "--full-name", "Jefa", "--password",
-                      "una frase de paso segura")
+    result = _cascada(
+        tmp_path,
+        "create-admin",
+        "--username",
+        "jefa",
+        "--full-name",
+        "Jefa",
+        "--password",
+        "una frase de paso segura",
+    )
 
     assert result.returncode == 2 and "unrecognized arguments: --password" in result.stderr
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["serve", "--port", "99999"], "is not a port number"),
-    (["serve", "--workers", "0"], "is not a number of workers"),
-    (["launch"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["serve", "--port", "99999"], "is not a port number"),
+        (["serve", "--workers", "0"], "is not a number of workers"),
+        (["launch"], "invalid choice"),
+    ],
+)
 def test_bad_arguments_get_a_clear_message(tmp_path: Path, args: list[str], message: str) -> None:
     result = _cascada(tmp_path, *args)
 
@@ -53,10 +75,20 @@ def test_bad_arguments_get_a_clear_message(tmp_path: Path, args: list[str], mess
 
 def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
     env_args = ["serve", "--demo"]
-    result = subprocess.run([sys.executable, "-m", "app.cli", *env_args], capture_output=True, text=True,
-                            timeout=60, cwd=Path(__file__).parent.parent, stdin=subprocess.DEVNULL,
-                            env={"CASCADA_DATA_DIR": str(tmp_path), "CASCADA_ENV": "production",
-                                 "CASCADA_SECRET_KEY": "Zq8-r2Lx0v_mN4pQ7sT1uW3yA5cE9gJ6", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", *env_args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+        stdin=subprocess.DEVNULL,
+        env={
+            "CASCADA_DATA_DIR": str(tmp_path),
+            "CASCADA_ENV": "production",
+            "CASCADA_SECRET_KEY": "Zq8-r2Lx0v_mN4pQ7sT1uW3yA5cE9gJ6",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
 
     assert result.returncode == 2 and "demo data is not allowed in production" in result.stderr
 

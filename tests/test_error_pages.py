@@ -25,6 +25,7 @@ def alert_headers(response: Response) -> dict[str, str]:
 
 # --- full error pages ----------------------------------------------------------------------------
 
+
 def test_a_missing_page_has_one_h1_saying_the_page_was_not_found(client: TestClient) -> None:
     response = client.get("/no-existe")
 
@@ -39,8 +40,9 @@ def test_the_error_heading_is_in_the_visitors_language(client: TestClient) -> No
     assert headings(response) == ["Page not found"]
 
 
-def test_a_refused_page_has_an_h1_saying_access_is_not_allowed(client: TestClient, session: Session,
-                                                                app: FastAPI) -> None:
+def test_a_refused_page_has_an_h1_saying_access_is_not_allowed(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.officer))
 
     response = client.get("/admin/users")
@@ -50,7 +52,8 @@ def test_a_refused_page_has_an_h1_saying_access_is_not_allowed(client: TestClien
 
 
 def test_invalid_query_data_gives_a_full_page_with_an_h1_and_no_htmx_headers(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
     response = client.get("/admin/users", params={"page": 0})
@@ -72,8 +75,10 @@ def test_a_domain_error_page_has_an_h1(client: TestClient, session: Session, app
 
 # --- htmx requests ---------------------------------------------------------------------------------
 
+
 def test_invalid_data_in_an_htmx_user_search_goes_to_the_alerts_not_the_results(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
     response = client.get("/admin/users", params={"page": 0}, headers=HTMX)
@@ -85,8 +90,9 @@ def test_invalid_data_in_an_htmx_user_search_goes_to_the_alerts_not_the_results(
 
 
 @pytest.mark.parametrize("path", ["/admin/users/99999", "/admin/no-existe"])
-def test_a_404_to_an_htmx_request_goes_to_the_alerts(client: TestClient, session: Session, app: FastAPI,
-                                                     path: str) -> None:
+def test_a_404_to_an_htmx_request_goes_to_the_alerts(
+    client: TestClient, session: Session, app: FastAPI, path: str
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
     response = client.get(path, headers=HTMX)
@@ -100,8 +106,11 @@ def test_a_refused_htmx_action_goes_to_the_alerts(client: TestClient, session: S
     admin = make_user(session, app, role=Role.admin)
     log_in(client, admin)
 
-    response = client.post(f"/admin/users/{admin.id}/active", data={"active": "false"},
-                           headers={**HTMX, "X-CSRF-Token": csrf_from(client, "/admin/users")})
+    response = client.post(
+        f"/admin/users/{admin.id}/active",
+        data={"active": "false"},
+        headers={**HTMX, "X-CSRF-Token": csrf_from(client, "/admin/users")},
+    )
 
     assert response.status_code == 400
     assert alert_headers(response) == TO_ALERTS
@@ -115,13 +124,17 @@ def test_an_expired_session_on_an_htmx_post_says_so_in_the_alerts(client: TestCl
     assert "Iniciar sesión" in response.text
 
 
-def test_a_form_that_answers_its_own_422_keeps_its_target(client: TestClient, session: Session,
-                                                          app: FastAPI) -> None:
+def test_a_form_that_answers_its_own_422_keeps_its_target(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     # A form re-rendered with its field error is the route's answer, not an error page: it stays put.
     log_in(client, make_user(session, app, role=Role.admin))
 
-    response = client.post("/admin/users/new", data={"username": "", "full_name": "", "password": "x"},
-                           headers={**HTMX, "X-CSRF-Token": csrf_from(client, "/admin/users/new")})
+    response = client.post(
+        "/admin/users/new",
+        data={"username": "", "full_name": "", "password": "x"},
+        headers={**HTMX, "X-CSRF-Token": csrf_from(client, "/admin/users/new")},
+    )
 
     assert response.status_code == 422
     assert alert_headers(response) == {}

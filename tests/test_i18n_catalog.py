@@ -101,8 +101,11 @@ def test_every_translation_keeps_the_placeholders_of_its_msgid() -> None:
 
 
 def test_plural_entries_have_both_english_forms() -> None:
-    incomplete = [message.id for message in translations()
-                  if message.pluralizable and (len(_forms(message)) != 2 or not all(_forms(message)))]
+    incomplete = [
+        message.id
+        for message in translations()
+        if message.pluralizable and (len(_forms(message)) != 2 or not all(_forms(message)))
+    ]
 
     assert not incomplete
 

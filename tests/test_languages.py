@@ -27,8 +27,9 @@ def test_language_switcher_sets_a_cookie_that_wins_over_the_browser(client: Test
     assert '<html lang="en">' in page
 
 
-def test_users_profile_language_wins_and_is_saved_by_the_switcher(client: TestClient, session: Session,
-                                                                 app: FastAPI) -> None:
+def test_users_profile_language_wins_and_is_saved_by_the_switcher(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     user = make_user(session, app, language="en")
     log_in(client, user)
     assert "My profile" in client.get("/profile").text

@@ -61,8 +61,12 @@ def serving(app: FastAPI) -> Iterator[str]:
 def _logged_in(base: str, user: User) -> tuple[httpx.Client, str]:
     client = httpx.Client(base_url=base, timeout=CLIENT_TIMEOUT)
     csrf = TOKEN.search(client.get("/login").text).group(1)  # type: ignore[union-attr]
-    assert client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                       "csrf_token": csrf}).status_code == 303
+    assert (
+        client.post(
+            "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": csrf}
+        ).status_code
+        == 303
+    )
     return client, TOKEN.search(client.get("/profile").text).group(1)  # type: ignore[union-attr]
 
 
@@ -74,24 +78,32 @@ def _start_attempt(client: httpx.Client, csrf: str) -> tuple[int, str]:
     return attempt_id, option
 
 
-async def _storm(base: str, cookies: httpx.Cookies, csrf: str, attempt_id: int, option: str,
-                 saves: int) -> list[int | str]:
+async def _storm(
+    base: str, cookies: httpx.Cookies, csrf: str, attempt_id: int, option: str, saves: int
+) -> list[int | str]:
     """`saves` saves at once, each on its own connection; the statuses (or the client error)."""
+
     async def one(client: httpx.AsyncClient) -> int | str:
         try:
-            response = await client.post(f"/attempts/{attempt_id}/answers/0", data={"response": option},
-                                         headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+            response = await client.post(
+                f"/attempts/{attempt_id}/answers/0",
+                data={"response": option},
+                headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+            )
             return response.status_code
         except httpx.HTTPError as error:
             return type(error).__name__
 
     limits = httpx.Limits(max_connections=saves, max_keepalive_connections=saves)
-    async with httpx.AsyncClient(base_url=base, cookies=cookies, limits=limits, timeout=CLIENT_TIMEOUT) as client:
+    async with httpx.AsyncClient(
+        base_url=base, cookies=cookies, limits=limits, timeout=CLIENT_TIMEOUT
+    ) as client:
         return list(await asyncio.gather(*(one(client) for _ in range(saves))))
 
 
 def test_more_concurrent_saves_than_pooled_connections_all_succeed_without_a_stall(
-        tmp_path: Path, database_url: str, session: Session) -> None:
+    tmp_path: Path, database_url: str, session: Session
+) -> None:
     # Four threads and four connections, SAVES saves at once (the old code held one connection per save
     # and waited for a second one: a pool of 5 + 10 or 10 + 20 ran dry and stalled).
     app = create_app(make_settings(tmp_path, database_url, threads=4, max_requests_in_flight=10 * SAVES))
@@ -125,13 +137,16 @@ def _officer(app: FastAPI) -> User:
 def _stalled_post(port: int, path: str = "/login") -> socket.socket:
     """A request that stays in flight: its headers promise a body that never comes."""
     sock = socket.create_connection(("127.0.0.1", port))
-    sock.sendall(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                 "Content-Length: 100\r\n\r\nusername=".encode())
+    sock.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: 100\r\n\r\nusername=".encode()
+    )
     return sock
 
 
 def test_past_the_admission_limit_a_worker_answers_503_with_retry_after_and_healthz_still_answers(
-        tmp_path: Path, database_url: str) -> None:
+    tmp_path: Path, database_url: str
+) -> None:
     app = create_app(make_settings(tmp_path, database_url, max_requests_in_flight=3))
     try:
         with serving(app) as base:
@@ -173,12 +188,23 @@ def _first_success(base: str) -> httpx.Response:
 
 
 def _serve(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CASCADA_DATA_DIR": str(data_dir), "CASCADA_COURSES_DIR": str(FIXTURES / "courses"),
-           "CASCADA_ARGON2_TIME_COST": "1", "CASCADA_ARGON2_MEMORY_KIB": "64", "CASCADA_LOG_JSON": "false"}
+    env = {
+        **os.environ,
+        "CASCADA_DATA_DIR": str(data_dir),
+        "CASCADA_COURSES_DIR": str(FIXTURES / "courses"),
+        "CASCADA_ARGON2_TIME_COST": "1",
+        "CASCADA_ARGON2_MEMORY_KIB": "64",
+        "CASCADA_LOG_JSON": "false",
+    }
     env.pop("CASCADA_DATABASE_URL", None)
-    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                              cwd=Path(__file__).parent.parent)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        cwd=Path(__file__).parent.parent,
+    )
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:

@@ -21,12 +21,23 @@ TOKEN = re.compile(r'name="csrf-token" content="([0-9a-f]+)"')
 
 
 def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CASCADA_DATA_DIR": str(data_dir), "CASCADA_COURSES_DIR": str(FIXTURES / "courses"),
-           "CASCADA_ARGON2_TIME_COST": "1", "CASCADA_ARGON2_MEMORY_KIB": "64", "CASCADA_LOG_JSON": "false"}
+    env = {
+        **os.environ,
+        "CASCADA_DATA_DIR": str(data_dir),
+        "CASCADA_COURSES_DIR": str(FIXTURES / "courses"),
+        "CASCADA_ARGON2_TIME_COST": "1",
+        "CASCADA_ARGON2_MEMORY_KIB": "64",
+        "CASCADA_LOG_JSON": "false",
+    }
     env.pop("CASCADA_DATABASE_URL", None)
-    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--demo", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                              cwd=Path(__file__).parent.parent)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        cwd=Path(__file__).parent.parent,
+    )
     for _ in range(150):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
@@ -56,8 +67,11 @@ def _save_answers(base: str) -> tuple[int, dict[int, str]]:
         page = client.get(f"/attempts/{attempt_id}?q={position}").text
         choices = re.findall(r'name="response" value="([^"]+)"', page)
         value = choices[-1] if choices else "redes sociales"
-        saved = client.post(f"/attempts/{attempt_id}/answers/{position}", data={"response": value},
-                            headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+        saved = client.post(
+            f"/attempts/{attempt_id}/answers/{position}",
+            data={"response": value},
+            headers={"HX-Request": "true", "X-CSRF-Token": csrf},
+        )
         assert saved.status_code == 200
         acknowledged[position] = value
     return attempt_id, acknowledged
@@ -82,8 +96,10 @@ def test_acknowledged_answers_survive_sigkill_and_restart(tmp_path: Path) -> Non
     assert resumed.json() == {"status": "ok"}
     engine = make_engine(f"sqlite:///{tmp_path / 'cascada.db'}")
     with Session(engine) as session:
-        stored = {a.position: json.loads(a.response) for a in session.exec(
-            select(Answer).where(Answer.attempt_id == attempt_id))}
+        stored = {
+            a.position: json.loads(a.response)
+            for a in session.exec(select(Answer).where(Answer.attempt_id == attempt_id))
+        }
     engine.dispose()
     assert set(stored) == set(acknowledged)
     assert stored[2] == "redes sociales"

@@ -30,8 +30,9 @@ def test_an_app_with_a_route_without_rule_refuses_to_build(app: FastAPI) -> None
         require_rules(app)
 
 
-def test_login_post_without_csrf_token_is_refused_with_a_friendly_page(client: TestClient, session: Session,
-                                                                       app: FastAPI) -> None:
+def test_login_post_without_csrf_token_is_refused_with_a_friendly_page(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     user = make_user(session, app)
 
     response = client.post("/login", data={"username": user.username, "password": PASSWORD})
@@ -99,8 +100,9 @@ def test_health_answers_ok_when_the_database_answers(client: TestClient) -> None
 
 
 def test_production_refuses_weak_secret_demo_data_and_api_docs(settings: Settings) -> None:
-    unsafe = settings.model_copy(update={"env": "production", "secret_key": "secret", "demo": True,
-                                         "api_docs": True})
+    unsafe = settings.model_copy(
+        update={"env": "production", "secret_key": "secret", "demo": True, "api_docs": True}
+    )
 
     with pytest.raises(Exception) as refused:
         create_app(unsafe)
@@ -110,9 +112,14 @@ def test_production_refuses_weak_secret_demo_data_and_api_docs(settings: Setting
 
 
 def test_production_starts_with_a_strong_secret_and_its_public_address(settings: Settings) -> None:
-    safe = settings.model_copy(update={"env": "production", "secret_key": "Zq8-r2Lx0v_mN4pQ7sT1uW3yA5cE9gJ6",
-                                       "base_url": "https://cascada.isepol.edu.py",
-                                       "admin_second_factor": True})
+    safe = settings.model_copy(
+        update={
+            "env": "production",
+            "secret_key": "Zq8-r2Lx0v_mN4pQ7sT1uW3yA5cE9gJ6",
+            "base_url": "https://cascada.isepol.edu.py",
+            "admin_second_factor": True,
+        }
+    )
 
     app = create_app(safe)
 
@@ -123,6 +130,8 @@ def test_production_starts_with_a_strong_secret_and_its_public_address(settings:
 def test_a_body_declared_over_one_megabyte_is_refused_before_it_is_read(client: TestClient) -> None:
     big = b"x" * (1024 * 1024 + 1)
 
-    response = client.post("/login", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/login", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
 
     assert response.status_code == 413 and "demasiado grande" in response.text

@@ -11,9 +11,11 @@ IDS = re.compile(r'\bid="([^"]+)"')
 
 
 def wrappers() -> list[tuple[str, str]]:
-    return [(str(path.relative_to(TEMPLATES)), match.group(1))
-            for path in sorted(TEMPLATES.rglob("*.html"))
-            for match in WRAPPER.finditer(path.read_text(encoding="utf-8"))]
+    return [
+        (str(path.relative_to(TEMPLATES)), match.group(1))
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for match in WRAPPER.finditer(path.read_text(encoding="utf-8"))
+    ]
 
 
 def test_the_templates_have_scrolling_tables_to_check() -> None:

@@ -68,8 +68,9 @@ def issue(session: Session, user: User, *, actor: User | None, lifetime: timedel
     return issue_new(session, [user], actor=actor, lifetime=lifetime)[0]
 
 
-def issue_new(session: Session, users: list[User], *, actor: User | None,
-              lifetime: timedelta = CODE_LIFETIME) -> list[str]:
+def issue_new(
+    session: Session, users: list[User], *, actor: User | None, lifetime: timedelta = CODE_LIFETIME
+) -> list[str]:
     """Codes for accounts that have none yet (just created), in the order of `users`."""
     codes = [new_code() for _ in users]
     expires_at = utcnow() + lifetime

@@ -57,7 +57,9 @@ class PasswordCheck:
 
 
 def stored_hash(session: Session, username: str) -> str | None:
-    return session.exec(select(User.password_hash).where(col(User.username) == normalize_username(username))).first()
+    return session.exec(
+        select(User.password_hash).where(col(User.username) == normalize_username(username))
+    ).first()
 
 
 def authenticate(
@@ -70,7 +72,9 @@ def authenticate(
     rows are locked before the outcome counts, so parallel guesses never pass the limit.
     """
     now, name = utcnow(), check.username
-    pair = _locked_throttle_row(session, pair_key(name, client_address), now, shown=name, address=client_address)
+    pair = _locked_throttle_row(
+        session, pair_key(name, client_address), now, shown=name, address=client_address
+    )
     place = _locked_throttle_row(session, f"addr:{client_address}"[:64], now, address=client_address)
     if is_locked(pair, now) or is_locked(place, now):
         audit.record(session, None, "login.refused_locked", None, username=name)
@@ -98,17 +102,21 @@ def is_locked(throttle: LoginThrottle, now: datetime) -> bool:
     return throttle.locked_until is not None and now < throttle.locked_until
 
 
-def _locked_throttle_row(session: Session, key: str, now: datetime, *, shown: str = "",
-                         address: str = "") -> LoginThrottle:
+def _locked_throttle_row(
+    session: Session, key: str, now: datetime, *, shown: str = "", address: str = ""
+) -> LoginThrottle:
     session.execute(
         insert_for(session, LoginThrottle)
-        .values(username=key, failures=0, window_started_at=now, shown_username=shown[:64],
-                client_address=address[:64])
+        .values(
+            username=key,
+            failures=0,
+            window_started_at=now,
+            shown_username=shown[:64],
+            client_address=address[:64],
+        )
         .on_conflict_do_nothing(index_elements=["username"])
     )
-    return session.exec(
-        select(LoginThrottle).where(LoginThrottle.username == key).with_for_update()
-    ).one()
+    return session.exec(select(LoginThrottle).where(LoginThrottle.username == key).with_for_update()).one()
 
 
 def _count_failure(throttle: LoginThrottle, now: datetime, policy: ThrottlePolicy) -> None:
@@ -125,16 +133,25 @@ def _count_failure(throttle: LoginThrottle, now: datetime, policy: ThrottlePolic
 def locked_keys(session: Session) -> list[LoginThrottle]:
     """The keys that are waiting out a delay now, longest wait first (what an admin may clear)."""
     now = utcnow()
-    rows = session.exec(select(LoginThrottle).where(col(LoginThrottle.locked_until) > now)
-                        .order_by(col(LoginThrottle.locked_until).desc()))
+    rows = session.exec(
+        select(LoginThrottle)
+        .where(col(LoginThrottle.locked_until) > now)
+        .order_by(col(LoginThrottle.locked_until).desc())
+    )
     return list(rows)
 
 
 def clear_lock(session: Session, key: str, *, actor: User) -> None:
     throttle = session.get(LoginThrottle, key)
     if throttle is not None:
-        audit.record(session, actor.id, "login.unlock", None, username=throttle.shown_username,
-                     client_address=throttle.client_address)
+        audit.record(
+            session,
+            actor.id,
+            "login.unlock",
+            None,
+            username=throttle.shown_username,
+            client_address=throttle.client_address,
+        )
         session.delete(throttle)
 
 

@@ -20,10 +20,15 @@ def _stored_hash(engine: Engine, username: str) -> str | None:
         return auth.stored_hash(session, username)
 
 
-async def checked_password(request: Request, username: Annotated[str, Form(max_length=200)] = "",
-                           password: Annotated[str, Form(max_length=1000)] = "") -> auth.PasswordCheck:
+async def checked_password(
+    request: Request,
+    username: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> auth.PasswordCheck:
     stored = await anyio.to_thread.run_sync(_stored_hash, request.app.state.engine, username)
-    ok, upgraded = await passwords.off_loop(passwords.verify_and_upgrade, request.app.state.hasher, stored, password)
+    ok, upgraded = await passwords.off_loop(
+        passwords.verify_and_upgrade, request.app.state.hasher, stored, password
+    )
     return auth.PasswordCheck(auth.normalize_username(username), stored, ok, upgraded)
 
 

@@ -98,8 +98,11 @@ def _cookies(scope: Scope, secure: bool) -> dict[str, str]:
     except CookieError:  # a malformed cookie header is the browser's problem, not a 500
         return {}
     prefix = "__Host-" if secure else ""
-    return {name.removeprefix(prefix): morsel.value for name, morsel in parsed.items()
-            if name.startswith(prefix) and morsel.value.isascii() and morsel.value.isprintable()}
+    return {
+        name.removeprefix(prefix): morsel.value
+        for name, morsel in parsed.items()
+        if name.startswith(prefix) and morsel.value.isascii() and morsel.value.isprintable()
+    }
 
 
 def _language(user: User | None, cookies: dict[str, str], scope: Scope) -> str:

@@ -18,7 +18,8 @@ class Role(StrEnum):
 
 
 class Sex(StrEnum):
-    """As the person states it; None on the user means "not stated" (the foreign-assistance indicators count it so)."""
+    """As the person states it; None on the user means "not stated" (the foreign-assistance indicators count
+    it so)."""
 
     female = "female"
     male = "male"
@@ -36,8 +37,12 @@ class User(SQLModel, table=True):
     full_name: str = Field(max_length=200)
     # full_name folded for accent-insensitive search and ordering (names.py); kept in step by the
     # listener below and, for bulk inserts, by the column default.
-    name_key: str = Field(default="", max_length=200, index=True,
-                          sa_column_kwargs={"default": names.name_key_default, "server_default": ""})
+    name_key: str = Field(
+        default="",
+        max_length=200,
+        index=True,
+        sa_column_kwargs={"default": names.name_key_default, "server_default": ""},
+    )
     national_id: str | None = Field(default=None, max_length=20, unique=True)  # cédula
     rank: str = Field(default="", max_length=80)
     institution_id: int | None = Field(default=None, foreign_key="institution.id", index=True)

@@ -25,6 +25,7 @@ def name_key_default(context: Any) -> str:
 
 
 def like_pattern(query: str) -> str:
-    """A LIKE pattern matching the folded query anywhere in a key; % and _ typed by the user match themselves."""
+    """A LIKE pattern matching the folded query anywhere in a key; % and _ typed by the user match
+    themselves."""
     escaped = folded(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -57,7 +57,9 @@ def verify_password(hasher: PasswordHasher, password_hash: str, password: str) -
         return False
 
 
-def verify_and_upgrade(hasher: PasswordHasher, password_hash: str | None, password: str) -> tuple[bool, str | None]:
+def verify_and_upgrade(
+    hasher: PasswordHasher, password_hash: str | None, password: str
+) -> tuple[bool, str | None]:
     """Whether the password matches, and its new hash when the stored one was made with other parameters.
 
     Without a stored hash (unknown user) a dummy hash is checked, so both cost the same time.
@@ -75,8 +77,9 @@ def _dummy_hash(hasher: PasswordHasher) -> str:
     return hasher.hash(secrets.token_urlsafe(16))
 
 
-_limiters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = \
+_limiters: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = (
     weakref.WeakKeyDictionary()
+)
 
 
 async def off_loop(function: Callable[..., T], *args: object) -> T:

@@ -25,15 +25,22 @@ def login_form(request: Request, user: MaybeUser, next: str | None = None) -> Re
 
 
 @router.post("/login", name="accounts:login", dependencies=[PUBLIC])
-def login(request: Request, checked: CheckedPassword, session: SessionDep,
-          username: Annotated[str, Form(max_length=200)] = "", next: Annotated[str, Form()] = "") -> Response:
+def login(
+    request: Request,
+    checked: CheckedPassword,
+    session: SessionDep,
+    username: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     # `checked` comes first: the password is verified before this request's write transaction opens.
     address = request.client.host if request.client else ""
     result = auth.authenticate(session, checked, factor_routes.policy(request), address)
     if isinstance(result, auth.LoginRefusal):
-        message = (gettext("Demasiados intentos fallidos desde este equipo. Espere unos minutos e intente "
-                           "de nuevo.")
-                   if result is auth.LoginRefusal.locked else gettext("Usuario o contraseña incorrectos."))
+        message = (
+            gettext("Demasiados intentos fallidos desde este equipo. Espere unos minutos e intente de nuevo.")
+            if result is auth.LoginRefusal.locked
+            else gettext("Usuario o contraseña incorrectos.")
+        )
         context = {"error": message, "username": username, "next": safe_next(next)}
         return render(request, "accounts/login.html", context, status_code=422)
     return factor_routes.continue_login(request, session, result, next)
@@ -52,7 +59,9 @@ def logout(request: Request, session: SessionDep) -> Response:
 @router.get("/", name="accounts:home")
 def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     """The person's work queue: what needs doing now, by role."""
-    return render(request, "accounts/home.html", {**home_page.context(session, user), "lang": current_language()})
+    return render(
+        request, "accounts/home.html", {**home_page.context(session, user), "lang": current_language()}
+    )
 
 
 @router.get("/profile", name="accounts:profile")
@@ -61,12 +70,18 @@ def profile(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/profile/password", name="accounts:change_password")
-def change_password(request: Request, user: CurrentUser, session: SessionDep,
-                    current_password: Annotated[str, Form(max_length=1000)] = "",
-                    new_password: Annotated[str, Form(max_length=1000)] = "") -> Response:
+def change_password(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    current_password: Annotated[str, Form(max_length=1000)] = "",
+    new_password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
     try:
         fresh = service.get_user(session, user.id or 0)
-        token = service.change_password(session, request.app.state.hasher, fresh, current_password, new_password)
+        token = service.change_password(
+            session, request.app.state.hasher, fresh, current_password, new_password
+        )
     except service.InvalidUser as error:
         context = {"password_error": translate(error), "error_field": error.field}
         return render(request, "accounts/profile.html", context, block="password", status_code=422)
@@ -76,8 +91,9 @@ def change_password(request: Request, user: CurrentUser, session: SessionDep,
 
 
 @router.post("/profile/sex", name="accounts:sex")
-def set_sex(request: Request, user: CurrentUser, session: SessionDep,
-            sex: Annotated[str, Form(max_length=16)] = "") -> Response:
+def set_sex(
+    request: Request, user: CurrentUser, session: SessionDep, sex: Annotated[str, Form(max_length=16)] = ""
+) -> Response:
     """Optional: the figures for funders count people trained by sex, and "not stated" otherwise."""
     try:
         service.set_sex(session, service.get_user(session, user.id or 0), sex)
@@ -87,8 +103,13 @@ def set_sex(request: Request, user: CurrentUser, session: SessionDep,
 
 
 @router.post("/language", name="accounts:language")
-def choose_language(request: Request, session: SessionDep, user: MaybeUser,
-                    language: Annotated[str, Form()] = "es", next: Annotated[str, Form()] = "") -> Response:
+def choose_language(
+    request: Request,
+    session: SessionDep,
+    user: MaybeUser,
+    language: Annotated[str, Form()] = "es",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     """Remember the language in a cookie, and in the profile of a logged-in user."""
     language = language if language in LANGUAGES else "es"
     if user is not None:

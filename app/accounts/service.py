@@ -65,8 +65,13 @@ class Page:
 def validate_user_form(session: Session, form: UserForm, *, user_id: int | None = None) -> None:
     """Raise InvalidUser naming the first field that is wrong."""
     if not USERNAME.match(form.username):
-        raise InvalidUser("username", N_("El usuario debe tener de 2 a 64 caracteres: letras minúsculas, "
-                                         "números, punto, guion o guion bajo."))
+        raise InvalidUser(
+            "username",
+            N_(
+                "El usuario debe tener de 2 a 64 caracteres: letras minúsculas, "
+                "números, punto, guion o guion bajo."
+            ),
+        )
     if not form.full_name.strip() or len(form.full_name) > 200:
         raise InvalidUser("full_name", N_("Escriba el nombre completo (hasta 200 caracteres)."))
     if form.national_id and not NATIONAL_ID.match(form.national_id):
@@ -107,15 +112,21 @@ def _apply(user: User, form: UserForm) -> None:
     user.language = form.language
 
 
-def create_user(session: Session, form: UserForm, *, actor: User | None,
-                code_lifetime: timedelta = activation.CODE_LIFETIME) -> tuple[User, str]:
+def create_user(
+    session: Session,
+    form: UserForm,
+    *,
+    actor: User | None,
+    code_lifetime: timedelta = activation.CODE_LIFETIME,
+) -> tuple[User, str]:
     """A new active user without a password, and the one-time activation code with which they choose it."""
     validate_user_form(session, form)
     user = User(username=form.username, full_name=form.full_name, password_hash="")
     _apply(user, form)
     session.add(user)
-    audit.record(session, actor.id if actor else None, "user.create", user, username=user.username,
-                 role=user.role)
+    audit.record(
+        session, actor.id if actor else None, "user.create", user, username=user.username, role=user.role
+    )
     return user, activation.issue_new(session, [user], actor=actor, lifetime=code_lifetime)[0]
 
 
@@ -186,8 +197,14 @@ def list_users(session: Session, filters: UserFilter) -> Page:
     query = select(User)
     if filters.query:
         like = names.like_pattern(filters.query)  # accent- and case-insensitive on the name
-        query = query.where(or_(*(col(column).like(like, escape="\\")
-                                  for column in (User.name_key, User.username, User.national_id))))
+        query = query.where(
+            or_(
+                *(
+                    col(column).like(like, escape="\\")
+                    for column in (User.name_key, User.username, User.national_id)
+                )
+            )
+        )
     if filters.role in Role.__members__:
         query = query.where(User.role == filters.role)
     if filters.institution_id:
@@ -210,7 +227,9 @@ def list_institutions(session: Session, *, active_only: bool = False) -> list[In
     return list(session.exec(query))
 
 
-def save_institution(session: Session, name: str, *, actor: User, institution: Institution | None = None) -> Institution:
+def save_institution(
+    session: Session, name: str, *, actor: User, institution: Institution | None = None
+) -> Institution:
     name = " ".join(name.split())
     if not 2 <= len(name) <= 200:
         raise InvalidUser("name", N_("El nombre de la institución debe tener de 2 a 200 caracteres."))
@@ -227,7 +246,9 @@ def save_institution(session: Session, name: str, *, actor: User, institution: I
 def set_institution_active(session: Session, institution: Institution, active: bool, *, actor: User) -> None:
     institution.active = active
     session.add(institution)
-    audit.record(session, actor.id, "institution.activate" if active else "institution.deactivate", institution)
+    audit.record(
+        session, actor.id, "institution.activate" if active else "institution.deactivate", institution
+    )
 
 
 def seed_institutions(session: Session) -> None:

@@ -90,8 +90,14 @@ class _Rows:
         for table, values in self.tables.items():
             session.execute(insert(table), values)
         if self.attempts:  # the attempts first, for their ids; then their questions and answers
-            ids = session.execute(insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True),
-                                  [values for values, _ in self.attempts]).scalars().all()
+            ids = (
+                session.execute(
+                    insert(QuizAttempt).returning(QuizAttempt.id, sort_by_parameter_order=True),
+                    [values for values, _ in self.attempts],
+                )
+                .scalars()
+                .all()
+            )
             made = [(attempt_id, taken) for attempt_id, (_, taken) in zip(ids, self.attempts, strict=True)]
             session.execute(insert(AttemptSlot), [{**s, "attempt_id": a} for a, t in made for s in t.slots])
             session.execute(insert(Answer), [{**r, "attempt_id": a} for a, t in made for r in t.answers])
@@ -321,20 +327,33 @@ class _Context:
                 continue
             rows.attempts.append(self._attempt(course, item.id, item.quiz, o, day))
 
-    def _attempt(self, course: catalog.Course, quiz_id: str, quiz: Any, o: dict[str, Any],
-                 day: datetime) -> tuple[dict[str, Any], demo_answers.DemoAttempt]:
+    def _attempt(
+        self, course: catalog.Course, quiz_id: str, quiz: Any, o: dict[str, Any], day: datetime
+    ) -> tuple[dict[str, Any], demo_answers.DemoAttempt]:
         """A finished first attempt with answers; one that must pass (a completed course) passes."""
         strong = o["outcome"] == "done" or self.rng.random() < 0.7
-        taken = demo_answers.attempt(quiz, course.banks, self.rng, self.rng.uniform(0.75, 0.95) if strong
-                                     else self.rng.uniform(0.2, 0.5))
+        taken = demo_answers.attempt(
+            quiz,
+            course.banks,
+            self.rng,
+            self.rng.uniform(0.75, 0.95) if strong else self.rng.uniform(0.2, 0.5),
+        )
         if o["outcome"] == "done" and taken.percent < quiz.pass_mark:
             taken = demo_answers.attempt(quiz, course.banks, self.rng, 1.0)
         version, _ = self.courses[o["slug"]]
-        values = {"user_id": o["user_id"], "course_slug": o["slug"], "quiz_id": quiz_id,
-                  "version_id": version.id, "number": 1, "max_attempts": quiz.attempts,
-                  "state": AttemptState.finished, "started_at": day,
-                  "finished_at": day + timedelta(minutes=20),
-                  "percent": taken.percent, "passed": taken.percent >= quiz.pass_mark}
+        values = {
+            "user_id": o["user_id"],
+            "course_slug": o["slug"],
+            "quiz_id": quiz_id,
+            "version_id": version.id,
+            "number": 1,
+            "max_attempts": quiz.attempts,
+            "state": AttemptState.finished,
+            "started_at": day,
+            "finished_at": day + timedelta(minutes=20),
+            "percent": taken.percent,
+            "passed": taken.percent >= quiz.pass_mark,
+        }
         return values, taken
 
 

@@ -28,10 +28,17 @@ def attempt(quiz: schema.Quiz, banks: drawing.Banks, rng: random.Random, skill: 
         fraction = grading.score(question, given)
         if fraction is None:  # an open response, as an instructor would have marked it
             fraction = rng.choice([0.5, 1.0, 1.0])
-        slots.append({"position": position, "question_id": slot.question_id,
-                      "option_order": json.dumps(list(slot.option_order)), "points": 1.0})
-        answers.append({"position": position, "response": json.dumps(given, ensure_ascii=False),
-                        "fraction": fraction})
+        slots.append(
+            {
+                "position": position,
+                "question_id": slot.question_id,
+                "option_order": json.dumps(list(slot.option_order)),
+                "points": 1.0,
+            }
+        )
+        answers.append(
+            {"position": position, "response": json.dumps(given, ensure_ascii=False), "fraction": fraction}
+        )
         scores.append((1.0, fraction))
     return DemoAttempt(slots, answers, grading.attempt_percent(scores) or 0.0)
 

@@ -20,8 +20,9 @@ TREE_BUDGET = 150  # cohorts shown on one page of the tree; deeper branches get 
 ROOTS_PER_PAGE = 50
 
 
-def _tree_context(session: Session, user: User, view: tree.View, roots: list[tree.Node],
-                  **extra: Any) -> dict[str, Any]:
+def _tree_context(
+    session: Session, user: User, view: tree.View, roots: list[tree.Node], **extra: Any
+) -> dict[str, Any]:
     return {
         "titles": course_service.titles(session),
         "view": view,

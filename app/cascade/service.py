@@ -219,7 +219,10 @@ def _passes(session: Session, ids: Collection[int] | None) -> dict[int, tuple[in
         )
         .outerjoin(
             full_pass,
-            and_(full_pass.c.user_id == CohortMember.user_id, full_pass.c.course_slug == CohortCourse.course_slug),
+            and_(
+                full_pass.c.user_id == CohortMember.user_id,
+                full_pass.c.course_slug == CohortCourse.course_slug,
+            ),
         )
         .group_by(col(CohortMember.cohort_id), col(CohortMember.user_id))
     )

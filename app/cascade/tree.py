@@ -239,8 +239,9 @@ def _per_course(certifications: Iterable[Certification]) -> dict[int, dict[str, 
     for cert in certifications:
         if not cert.revoked and cert.course_slug:
             people.setdefault(cert.cohort_id, {}).setdefault(cert.course_slug, set()).add(cert.user_id)
-    return {cohort: {slug: len(users) for slug, users in courses.items()}
-            for cohort, courses in people.items()}
+    return {
+        cohort: {slug: len(users) for slug, users in courses.items()} for cohort, courses in people.items()
+    }
 
 
 @dataclass

@@ -41,7 +41,7 @@ class Details:
         online = f"{hours_text(self.hours)} {'hora' if self.hours == 1 else 'horas'}"
         if not self.in_person_hours:
             return online
-        in_person = 'hora presencial' if self.in_person_hours == 1 else 'horas presenciales'
+        in_person = "hora presencial" if self.in_person_hours == 1 else "horas presenciales"
         return f"{online} en línea y {hours_text(self.in_person_hours)} {in_person}"
 
 

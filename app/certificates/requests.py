@@ -37,14 +37,26 @@ def open_requests(session: Session, limit: int = 20) -> list[tuple[AuditEntry, C
     shows among the cohorts with unissued certificates). A request made when nobody was eligible stays
     open only while someone is eligible now: the only case that needs the costly eligibility grid.
     """
-    entries = session.exec(select(AuditEntry).where(AuditEntry.action == REQUEST_ACTION)
-                           .order_by(col(AuditEntry.at).desc()).limit(limit)).all()
+    entries = session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.action == REQUEST_ACTION)
+        .order_by(col(AuditEntry.at).desc())
+        .limit(limit)
+    ).all()
     latest = {entry.target_id: entry for entry in reversed(entries)}  # newest per cohort wins
-    cohorts = {c.id: c for c in session.exec(select(Cohort).where(
-        col(Cohort.id).in_([int(cohort_id) for cohort_id in latest])))}
-    last_issued = dict(session.exec(select(Certificate.cohort_id, func.max(Certificate.issued_at))
-                                    .where(col(Certificate.cohort_id).in_(list(cohorts)))
-                                    .group_by(col(Certificate.cohort_id))).all())
+    cohorts = {
+        c.id: c
+        for c in session.exec(
+            select(Cohort).where(col(Cohort.id).in_([int(cohort_id) for cohort_id in latest]))
+        )
+    }
+    last_issued = dict(
+        session.exec(
+            select(Certificate.cohort_id, func.max(Certificate.issued_at))
+            .where(col(Certificate.cohort_id).in_(list(cohorts)))
+            .group_by(col(Certificate.cohort_id))
+        ).all()
+    )
     found = []
     for entry in sorted(latest.values(), key=lambda e: e.at, reverse=True):
         cohort = cohorts.get(int(entry.target_id))
@@ -60,11 +72,15 @@ def state(session: Session, cohort: Cohort) -> tuple[AuditEntry, bool] | None:
     entry = last_request(session, cohort)
     if entry is None:
         return None
-    answered = session.exec(select(func.max(Certificate.issued_at)).where(Certificate.cohort_id == cohort.id)).one()
+    answered = session.exec(
+        select(func.max(Certificate.issued_at)).where(Certificate.cohort_id == cohort.id)
+    ).one()
     return entry, answered is None or answered < entry.at
 
 
 def last_request(session: Session, cohort: Cohort) -> AuditEntry | None:
-    return session.exec(select(AuditEntry).where(AuditEntry.action == REQUEST_ACTION,
-                                                 AuditEntry.target_id == str(cohort.id))
-                        .order_by(col(AuditEntry.at).desc())).first()
+    return session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.action == REQUEST_ACTION, AuditEntry.target_id == str(cohort.id))
+        .order_by(col(AuditEntry.at).desc())
+    ).first()

@@ -75,8 +75,9 @@ def _with_holders(session: Session, certificates: list[Certificate]) -> list[tup
 
 
 @router.get("/admin/certificates/cohorts/{cohort_id:int}", name="certificates:cohort")
-def cohort(request: Request, cohort_id: int, user: CertificateManager, session: SessionDep,
-           confirm: bool = False) -> Response:
+def cohort(
+    request: Request, cohort_id: int, user: CertificateManager, session: SessionDep, confirm: bool = False
+) -> Response:
     """Members × courses: issued, eligible, or what is still missing; `confirm` asks before a bulk issue."""
     context = _cohort_context(session, _cohort(session, cohort_id))
     return render(request, "certificates/cohort.html", {**context, "confirm": confirm})
@@ -114,7 +115,9 @@ def issue_cohort(request: Request, cohort_id: int, user: CertificateManager, ses
     )
     done = ngettext("Se emitió %(num)d certificado.", "Se emitieron %(num)d certificados.", result.done)
     if not is_htmx(request):
-        return redirect(request, "certificates:cohort", cohort_id=cohort_id, flash=done % {"num": result.done})
+        return redirect(
+            request, "certificates:cohort", cohort_id=cohort_id, flash=done % {"num": result.done}
+        )
     # htmx: the grid's own progress bar and "Listo" line confirm it, batch by batch.
     return render(request, "certificates/cohort.html", _cohort_context(session, found, result), block="grid")
 
@@ -136,9 +139,14 @@ def issue(
     issued = service.issue(
         session, holder, course_slug, actor=user, prefix=_settings(request).certificate_prefix, cohort=found
     )
-    done = gettext("Certificado %(serial)s emitido para %(name)s.") % {"serial": issued.serial, "name": holder.full_name}
+    done = gettext("Certificado %(serial)s emitido para %(name)s.") % {
+        "serial": issued.serial,
+        "name": holder.full_name,
+    }
     if is_htmx(request):
-        return render(request, "certificates/cohort.html", _cohort_context(session, found), block="grid", flash=done)
+        return render(
+            request, "certificates/cohort.html", _cohort_context(session, found), block="grid", flash=done
+        )
     return redirect(request, "certificates:cohort", cohort_id=cohort_id, flash=done)
 
 
@@ -244,7 +252,9 @@ def credential(request: Request, public_id: str, session: SessionDep, user: Mayb
     if certificate is None:
         raise NotFound(N_("No encontramos este certificado."))
     settings = _settings(request)
-    document = credentials.open_badge(_details(request, session, certificate), base_url=public_base_url(request))
+    document = credentials.open_badge(
+        _details(request, session, certificate), base_url=public_base_url(request)
+    )
     signed = credentials.sign(
         document,
         keys.current(settings.data_dir),
@@ -286,9 +296,14 @@ def revocation_list(request: Request, session: SessionDep, user: MaybeUser) -> R
 
 
 @router.post("/cohorts/{cohort_id:int}/certificates/request", name="certificates:request")
-def request_certificates(request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep) -> Response:
+def request_certificates(
+    request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep
+) -> Response:
     """A lead trainer asks the admins to issue the cohort's certificates (admins issue them)."""
     eligible = requests.request_issue(session, cohort, actor=user)
-    done = ngettext("Pedido enviado a la administración: %(num)d certificado listo para emitir.",
-                    "Pedido enviado a la administración: %(num)d certificados listos para emitir.", eligible)
+    done = ngettext(
+        "Pedido enviado a la administración: %(num)d certificado listo para emitir.",
+        "Pedido enviado a la administración: %(num)d certificados listos para emitir.",
+        eligible,
+    )
     return redirect(request, "cohorts:detail", cohort_id=cohort.id, flash=done % {"num": eligible})

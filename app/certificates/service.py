@@ -96,8 +96,9 @@ def issue_trainer(
     holder, cohort = session.get(User, certification.user_id), session.get(Cohort, certification.cohort_id)
     assert holder is not None and cohort is not None
     if not certifiable.of_member(session, cohort, certification.user_id).allows(certification.course_slug):
-        raise NotEligible(N_("%(name)s no cumple los requisitos para ser formador/a de este curso."),
-                          name=holder.full_name)
+        raise NotEligible(
+            N_("%(name)s no cumple los requisitos para ser formador/a de este curso."), name=holder.full_name
+        )
     found = learning.enrollment(session, holder, certification.course_slug)
     version_id = (
         found.version_id if found else course_service.published(session, certification.course_slug)[0].id
@@ -348,10 +349,17 @@ def issue_cohort(
 
 def revoke_trainer_certificates(session: Session, certification: TrainerCertification, *, actor: User) -> int:
     """When a trainer certification is revoked, its certified-trainer certificates stop being valid too."""
-    linked = session.exec(select(Certificate).where(
-        Certificate.trainer_certification_id == certification.id, col(Certificate.revoked_at).is_(None))).all()
+    linked = session.exec(
+        select(Certificate).where(
+            Certificate.trainer_certification_id == certification.id, col(Certificate.revoked_at).is_(None)
+        )
+    ).all()
     for certificate in linked:
-        revoke(session, certificate.id or 0, certification.revoke_reason or "Certificación de formador revocada",
-               public_reason=False, actor=actor)
+        revoke(
+            session,
+            certificate.id or 0,
+            certification.revoke_reason or "Certificación de formador revocada",
+            public_reason=False,
+            actor=actor,
+        )
     return len(linked)
-

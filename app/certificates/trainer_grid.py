@@ -46,13 +46,27 @@ def rows(session: Session, cohort: Cohort) -> list[TrainerRow]:
         standings = certifiable.standing(session, cohort, members)
     except NotFound:  # a ToT cohort whose courses have no practicum certifies nobody
         return []
-    held = {(c.user_id, c.trainer_certification_id): c for c in session.exec(select(Certificate).where(
-        col(Certificate.user_id).in_([m.id for m in members]), Certificate.kind == CertificateKind.trainer))}
+    held = {
+        (c.user_id, c.trainer_certification_id): c
+        for c in session.exec(
+            select(Certificate).where(
+                col(Certificate.user_id).in_([m.id for m in members]),
+                Certificate.kind == CertificateKind.trainer,
+            )
+        )
+    }
     found = []
     for member in members:
         standing = standings[member.id or 0]
-        cells = [TrainerCell(check, standing.allows(check.course_slug),
-                             held.get((member.id or 0, check.certification.id)) if check.certified and
-                             check.certification else None) for check in standing.courses]
+        cells = [
+            TrainerCell(
+                check,
+                standing.allows(check.course_slug),
+                held.get((member.id or 0, check.certification.id))
+                if check.certified and check.certification
+                else None,
+            )
+            for check in standing.courses
+        ]
         found.append(TrainerRow(member, standing, cells))
     return found

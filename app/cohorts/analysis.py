@@ -69,15 +69,24 @@ class QuizAnalysis:
 def quizzes(session: Session, cohort: Cohort) -> list[QuizEntry]:
     """Every quiz of the cohort's courses, in study order, with how many members took it."""
     members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
-    counts = dict(((slug, quiz_id), n) for slug, quiz_id, n in session.exec(
-        select(QuizAttempt.course_slug, QuizAttempt.quiz_id, func.count(func.distinct(QuizAttempt.user_id)))
-        .where(QuizAttempt.state == AttemptState.finished, col(QuizAttempt.user_id).in_(members))
-        .group_by(QuizAttempt.course_slug, QuizAttempt.quiz_id)))
+    counts = dict(
+        ((slug, quiz_id), n)
+        for slug, quiz_id, n in session.exec(
+            select(
+                QuizAttempt.course_slug, QuizAttempt.quiz_id, func.count(func.distinct(QuizAttempt.user_id))
+            )
+            .where(QuizAttempt.state == AttemptState.finished, col(QuizAttempt.user_id).in_(members))
+            .group_by(QuizAttempt.course_slug, QuizAttempt.quiz_id)
+        )
+    )
     entries = []
     for slug in course_slugs(session, cohort):
         _, course = course_service.published(session, slug)
-        entries += [QuizEntry(course, item, counts.get((slug, item.id), 0))
-                    for item in course.items() if item.quiz is not None]
+        entries += [
+            QuizEntry(course, item, counts.get((slug, item.id), 0))
+            for item in course.items()
+            if item.quiz is not None
+        ]
     return entries
 
 
@@ -90,10 +99,20 @@ def analyse(session: Session, cohort: Cohort, slug: str, quiz_id: str) -> QuizAn
     if item is None or item.quiz is None:
         raise NotFound(N_("No encontramos esta página."))
     members = set(session.exec(select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)))
-    attempts = [_Attempt(*row) for row in session.exec(
-        select(QuizAttempt.id, QuizAttempt.user_id, QuizAttempt.number, QuizAttempt.percent,
-               QuizAttempt.version_id)
-        .where(*_taken(slug, quiz_id)).order_by(col(QuizAttempt.user_id), col(QuizAttempt.number)))]
+    attempts = [
+        _Attempt(*row)
+        for row in session.exec(
+            select(
+                QuizAttempt.id,
+                QuizAttempt.user_id,
+                QuizAttempt.number,
+                QuizAttempt.percent,
+                QuizAttempt.version_id,
+            )
+            .where(*_taken(slug, quiz_id))
+            .order_by(col(QuizAttempt.user_id), col(QuizAttempt.number))
+        )
+    ]
     first = _graded_first(attempts)
     results, responses = _results(session, slug, quiz_id, first)
     ours = {a.id for a in attempts if a.id in first and a.user_id in members}
@@ -105,11 +124,17 @@ def analyse(session: Session, cohort: Cohort, slug: str, quiz_id: str) -> QuizAn
 
 def _taken(slug: str, quiz_id: str) -> tuple[ColumnElement[bool], ...]:
     """Finished attempts at this quiz by members of any cohort with this course."""
-    takers = (select(CohortMember.user_id)
-              .join(CohortCourse, col(CohortCourse.cohort_id) == CohortMember.cohort_id)
-              .where(CohortCourse.course_slug == slug))
-    return (col(QuizAttempt.course_slug) == slug, col(QuizAttempt.quiz_id) == quiz_id,
-            col(QuizAttempt.state) == AttemptState.finished, col(QuizAttempt.user_id).in_(takers))
+    takers = (
+        select(CohortMember.user_id)
+        .join(CohortCourse, col(CohortCourse.cohort_id) == CohortMember.cohort_id)
+        .where(CohortCourse.course_slug == slug)
+    )
+    return (
+        col(QuizAttempt.course_slug) == slug,
+        col(QuizAttempt.quiz_id) == quiz_id,
+        col(QuizAttempt.state) == AttemptState.finished,
+        col(QuizAttempt.user_id).in_(takers),
+    )
 
 
 def _graded_first(attempts: list[_Attempt]) -> set[int]:
@@ -118,21 +143,37 @@ def _graded_first(attempts: list[_Attempt]) -> set[int]:
     return {a.id for a in attempts if a.id in first and a.percent is not None}
 
 
-def _results(session: Session, slug: str, quiz_id: str,
-             first: set[int]) -> tuple[list[ItemResult], dict[int, dict[str, Any]]]:
+def _results(
+    session: Session, slug: str, quiz_id: str, first: set[int]
+) -> tuple[list[ItemResult], dict[int, dict[str, Any]]]:
     """Every slot of the analysed attempts with its score, and the raw responses by attempt."""
     earlier = aliased(QuizAttempt)
-    first_number = (select(func.min(earlier.number))
-                    .where(earlier.user_id == QuizAttempt.user_id, earlier.course_slug == slug,
-                           earlier.quiz_id == quiz_id, earlier.state == AttemptState.finished)
-                    .scalar_subquery())
+    first_number = (
+        select(func.min(earlier.number))
+        .where(
+            earlier.user_id == QuizAttempt.user_id,
+            earlier.course_slug == slug,
+            earlier.quiz_id == quiz_id,
+            earlier.state == AttemptState.finished,
+        )
+        .scalar_subquery()
+    )
     rows = session.exec(
-        select(AttemptSlot.attempt_id, AttemptSlot.question_id, AttemptSlot.points,
-               Answer.fraction, Answer.response)
+        select(
+            AttemptSlot.attempt_id,
+            AttemptSlot.question_id,
+            AttemptSlot.points,
+            Answer.fraction,
+            Answer.response,
+        )
         .join(QuizAttempt, col(QuizAttempt.id) == AttemptSlot.attempt_id)
-        .outerjoin(Answer, (col(Answer.attempt_id) == AttemptSlot.attempt_id)
-                   & (col(Answer.position) == AttemptSlot.position))
-        .where(*_taken(slug, quiz_id), col(QuizAttempt.number) == first_number))
+        .outerjoin(
+            Answer,
+            (col(Answer.attempt_id) == AttemptSlot.attempt_id)
+            & (col(Answer.position) == AttemptSlot.position),
+        )
+        .where(*_taken(slug, quiz_id), col(QuizAttempt.number) == first_number)
+    )
     results: list[ItemResult] = []
     responses: defaultdict[int, dict[str, Any]] = defaultdict(dict)
     for attempt_id, question_id, points, fraction, response in rows:
@@ -149,8 +190,9 @@ def _decoded(response: str | None) -> Any:
         return None
 
 
-def _questions(session: Session, course: catalog.Course, item: catalog.Item,
-               attempts: list[_Attempt]) -> dict[str, schema.Question]:
+def _questions(
+    session: Session, course: catalog.Course, item: catalog.Item, attempts: list[_Attempt]
+) -> dict[str, schema.Question]:
     """The questions by id as the published version has them (older versions fill in removed ones),
     in the quiz's order: its own questions, then those drawn from its banks."""
     assert item.quiz is not None
@@ -168,24 +210,39 @@ def _questions(session: Session, course: catalog.Course, item: catalog.Item,
     return {qid: found[qid] for qid in dict.fromkeys(order)}
 
 
-def _lines(questions: dict[str, schema.Question], results: list[ItemResult],
-           responses: dict[int, dict[str, Any]], ours: set[int]) -> list[QuestionLine]:
+def _lines(
+    questions: dict[str, schema.Question],
+    results: list[ItemResult],
+    responses: dict[int, dict[str, Any]],
+    ours: set[int],
+) -> list[QuestionLine]:
     everyone = item_analysis.analyse(results)
     cohort = item_analysis.analyse(r for r in results if r.attempt_id in ours)
     shown = [qid for qid in questions if qid in everyone]
-    return [QuestionLine(n, questions[qid], cohort.get(qid), everyone[qid],
-                         _choices(questions[qid], responses, qid, ours),
-                         _choices(questions[qid], responses, qid, None))
-            for n, qid in enumerate(shown, start=1)]
+    return [
+        QuestionLine(
+            n,
+            questions[qid],
+            cohort.get(qid),
+            everyone[qid],
+            _choices(questions[qid], responses, qid, ours),
+            _choices(questions[qid], responses, qid, None),
+        )
+        for n, qid in enumerate(shown, start=1)
+    ]
 
 
-def _choices(question: schema.Question, responses: dict[int, dict[str, Any]], qid: str,
-             only: set[int] | None) -> Choices | None:
+def _choices(
+    question: schema.Question, responses: dict[int, dict[str, Any]], qid: str, only: set[int] | None
+) -> Choices | None:
     """Option counts over the analysed attempts holding the question (`only` those, when given)."""
     if not isinstance(question, schema.SingleChoice | schema.MultipleResponse | schema.TrueFalse):
         return None
-    found = [_decoded(answers[qid]) for attempt_id, answers in responses.items()
-             if qid in answers and (only is None or attempt_id in only)]
+    found = [
+        _decoded(answers[qid])
+        for attempt_id, answers in responses.items()
+        if qid in answers and (only is None or attempt_id in only)
+    ]
     return item_analysis.choices(question, found)
 
 

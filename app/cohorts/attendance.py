@@ -19,7 +19,12 @@ from app.timeutil import LOCAL_TZ, utcnow
 
 MAX_HOURS = 12
 # Each state in words and with an icon, so colour is never the only sign (WCAG 1.4.1).
-STATE_LABELS = {"present": N_("Presente"), "late": N_("Tarde"), "excused": N_("Justificado"), "absent": N_("Ausente")}
+STATE_LABELS = {
+    "present": N_("Presente"),
+    "late": N_("Tarde"),
+    "excused": N_("Justificado"),
+    "absent": N_("Ausente"),
+}
 STATE_ICONS = {"present": "✓", "late": "◷", "excused": "≈", "absent": "✗"}
 
 
@@ -69,8 +74,13 @@ def counts(roll: list[RollEntry]) -> dict[str, int]:
 
 
 def sessions(session: Session, cohort: Cohort) -> list[CohortSession]:
-    return list(session.exec(select(CohortSession).where(CohortSession.cohort_id == cohort.id)
-                             .order_by(col(CohortSession.starts_at))))
+    return list(
+        session.exec(
+            select(CohortSession)
+            .where(CohortSession.cohort_id == cohort.id)
+            .order_by(col(CohortSession.starts_at))
+        )
+    )
 
 
 def cohort_session(session: Session, cohort: Cohort, session_id: int) -> CohortSession:
@@ -80,26 +90,44 @@ def cohort_session(session: Session, cohort: Cohort, session_id: int) -> CohortS
     return found
 
 
-def add_session(session: Session, cohort: Cohort, form: SessionForm, *, actor: User | None = None) -> CohortSession:
+def add_session(
+    session: Session, cohort: Cohort, form: SessionForm, *, actor: User | None = None
+) -> CohortSession:
     """Schedule a session; hours are what attending it counts towards the course's requirement."""
     created = CohortSession(cohort_id=cohort.id or 0, **_fields(session, cohort, form))
     session.add(created)
     session.flush()
     if actor is not None:
-        audit.record(session, actor.id, "session.create", created, cohort_id=cohort.id,
-                     starts_at=created.starts_at, hours=created.hours)
+        audit.record(
+            session,
+            actor.id,
+            "session.create",
+            created,
+            cohort_id=cohort.id,
+            starts_at=created.starts_at,
+            hours=created.hours,
+        )
     return created
 
 
-def update_session(session: Session, cohort: Cohort, meeting: CohortSession, form: SessionForm, *,
-                   actor: User) -> CohortSession:
+def update_session(
+    session: Session, cohort: Cohort, meeting: CohortSession, form: SessionForm, *, actor: User
+) -> CohortSession:
     """Change a session; its SEQUENCE goes up so calendars that hold it replace their copy."""
     for name, value in _fields(session, cohort, form).items():
         setattr(meeting, name, value)
     meeting.sequence += 1
     session.add(meeting)
-    audit.record(session, actor.id, "session.update", meeting, cohort_id=cohort.id,
-                 starts_at=meeting.starts_at, hours=meeting.hours, sequence=meeting.sequence)
+    audit.record(
+        session,
+        actor.id,
+        "session.update",
+        meeting,
+        cohort_id=cohort.id,
+        starts_at=meeting.starts_at,
+        hours=meeting.hours,
+        sequence=meeting.sequence,
+    )
     return meeting
 
 
@@ -110,44 +138,66 @@ def _fields(session: Session, cohort: Cohort, form: SessionForm) -> dict[str, An
     except ValueError:
         raise InvalidSession("hours", N_("Indique las horas con un número, por ejemplo 3 o 2,5.")) from None
     if not 0 < hours <= MAX_HOURS:
-        raise InvalidSession("hours", N_("Una sesión dura entre unos minutos y %(max)s horas."), max=MAX_HOURS)
+        raise InvalidSession(
+            "hours", N_("Una sesión dura entre unos minutos y %(max)s horas."), max=MAX_HOURS
+        )
     slugs = {c.course_slug for c in service.courses(session, cohort)}
     if form.course_slug and form.course_slug not in slugs:
         raise InvalidSession("course_slug", N_("Elija uno de los cursos de la cohorte."))
-    return {"starts_at": starts_at, "hours": round(hours, 2), "place": form.place.strip()[:200],
-            "topic": form.topic.strip()[:200], "course_slug": form.course_slug or None}
+    return {
+        "starts_at": starts_at,
+        "hours": round(hours, 2),
+        "place": form.place.strip()[:200],
+        "topic": form.topic.strip()[:200],
+        "course_slug": form.course_slug or None,
+    }
 
 
 def _starts_at(day: str, start: str) -> datetime:
     try:
-        return datetime.combine(date.fromisoformat(day), time.fromisoformat(start or "08:00"), tzinfo=LOCAL_TZ)
+        return datetime.combine(
+            date.fromisoformat(day), time.fromisoformat(start or "08:00"), tzinfo=LOCAL_TZ
+        )
     except ValueError:
-        raise InvalidSession("day", N_("Indique la fecha (AAAA-MM-DD) y la hora (HH:MM) de la sesión.")) from None
+        raise InvalidSession(
+            "day", N_("Indique la fecha (AAAA-MM-DD) y la hora (HH:MM) de la sesión.")
+        ) from None
 
 
 def roll(session: Session, meeting: CohortSession) -> list[RollEntry]:
     """Every member of the cohort, with what was recorded for this session."""
     cohort = session.get(Cohort, meeting.cohort_id)
     assert cohort is not None
-    taken = {a.user_id: AttendanceStatus(a.status) for a in
-             session.exec(select(Attendance).where(Attendance.session_id == meeting.id))}
+    taken = {
+        a.user_id: AttendanceStatus(a.status)
+        for a in session.exec(select(Attendance).where(Attendance.session_id == meeting.id))
+    }
     return [RollEntry(member, taken.get(member.id or 0)) for member in service.members(session, cohort)]
 
 
-def mark(session: Session, meeting: CohortSession, user_id: int, status: AttendanceStatus, *,
-         recorder: User) -> None:
+def mark(
+    session: Session, meeting: CohortSession, user_id: int, status: AttendanceStatus, *, recorder: User
+) -> None:
     """Record one officer's state; the same tap sent twice (a retry) changes nothing."""
     cohort = session.get(Cohort, meeting.cohort_id)
     if cohort is None or not service.is_member(session, cohort, user_id):
         raise NotFound(N_("Esta persona no participa en la cohorte."))
     _record(session, meeting, {user_id: status}, recorder)
     _record_completions(session, cohort, [user_id])
-    audit.record(session, recorder.id, "attendance.mark", meeting, cohort_id=cohort.id, user_id=user_id,
-                 status=status.value)
+    audit.record(
+        session,
+        recorder.id,
+        "attendance.mark",
+        meeting,
+        cohort_id=cohort.id,
+        user_id=user_id,
+        status=status.value,
+    )
 
 
 def mark_all_present(session: Session, meeting: CohortSession, *, recorder: User) -> int:
-    """"Todos presentes": every member not yet taken is present; states already taken stay. Returns how many."""
+    """ "Todos presentes": every member not yet taken is present; states already taken stay. Returns how
+    many."""
     pending = {e.member.id or 0: AttendanceStatus.present for e in roll(session, meeting) if e.status is None}
     return _record_many(session, meeting, pending, recorder, "attendance.all_present")
 
@@ -157,7 +207,9 @@ def mark_sheet(session: Session, meeting: CohortSession, present_ids: set[int], 
 
     A member already taken as late (ticked) or excused (not ticked) keeps that state.
     """
-    marks = {e.member.id or 0: _from_sheet(e.status, e.member.id in present_ids) for e in roll(session, meeting)}
+    marks = {
+        e.member.id or 0: _from_sheet(e.status, e.member.id in present_ids) for e in roll(session, meeting)
+    }
     _record_many(session, meeting, marks, recorder, "attendance.sheet")
     return sum(1 for status in marks.values() if status.attended)
 
@@ -168,8 +220,9 @@ def _from_sheet(current: AttendanceStatus | None, ticked: bool) -> AttendanceSta
     return AttendanceStatus.excused if current == AttendanceStatus.excused else AttendanceStatus.absent
 
 
-def _record_many(session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User,
-                 action: str) -> int:
+def _record_many(
+    session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User, action: str
+) -> int:
     cohort = session.get(Cohort, meeting.cohort_id)
     assert cohort is not None
     if marks:
@@ -179,21 +232,44 @@ def _record_many(session: Session, meeting: CohortSession, marks: dict[int, Atte
     return len(marks)
 
 
-def _record(session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User) -> None:
+def _record(
+    session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User
+) -> None:
     """Upsert the marks in one statement: set, not toggled, so the last tap wins."""
     now = utcnow()
-    statement = insert_for(session, Attendance).values([
-        {"session_id": meeting.id, "user_id": user_id, "present": status.attended, "status": status.value,
-         "recorded_by_id": recorder.id, "recorded_at": now} for user_id, status in marks.items()])
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["session_id", "user_id"],
-        set_={"present": statement.excluded.present, "status": statement.excluded.status,
-              "recorded_by_id": recorder.id, "recorded_at": now}))
+    statement = insert_for(session, Attendance).values(
+        [
+            {
+                "session_id": meeting.id,
+                "user_id": user_id,
+                "present": status.attended,
+                "status": status.value,
+                "recorded_by_id": recorder.id,
+                "recorded_at": now,
+            }
+            for user_id, status in marks.items()
+        ]
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["session_id", "user_id"],
+            set_={
+                "present": statement.excluded.present,
+                "status": statement.excluded.status,
+                "recorded_by_id": recorder.id,
+                "recorded_at": now,
+            },
+        )
+    )
 
 
 def _record_completions(session: Session, cohort: Cohort, user_ids: list[int]) -> None:
-    """Attendance may be the last rule an officer needed: record the completion now, not at their next click."""
+    """Attendance may be the last rule an officer needed: record the completion now, not at their next
+    click."""
     slugs = [course.course_slug for course in service.courses(session, cohort)]
-    for found in session.exec(select(Enrollment).where(col(Enrollment.user_id).in_(user_ids),
-                                                       col(Enrollment.course_slug).in_(slugs))).all():
+    for found in session.exec(
+        select(Enrollment).where(
+            col(Enrollment.user_id).in_(user_ids), col(Enrollment.course_slug).in_(slugs)
+        )
+    ).all():
         learning.record_completion(session, found)

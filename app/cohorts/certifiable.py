@@ -71,8 +71,11 @@ class Standing:
     @property
     def pending(self) -> list[str]:
         """Certifiable, not yet certified, and never revoked from this cohort."""
-        return [c.course_slug for c in self.courses
-                if c.course_slug in self.certifiable and c.certification is None]
+        return [
+            c.course_slug
+            for c in self.courses
+            if c.course_slug in self.certifiable and c.certification is None
+        ]
 
     @property
     def revoked(self) -> list[CourseCheck]:
@@ -98,13 +101,25 @@ def tot_course(session: Session, cohort: Cohort) -> tuple[str, catalog.Course]:
 def standing(session: Session, cohort: Cohort, members: list[User]) -> dict[int, Standing]:
     """Each member's standing against the rule, by user id (404 for a cohort without a ToT course)."""
     tot_slug, _ = tot_course(session, cohort)
-    slugs = [tot_slug] + [c.course_slug for c in service.courses(session, cohort)
-                          if c.course_slug != tot_slug]
+    slugs = [tot_slug] + [
+        c.course_slug for c in service.courses(session, cohort) if c.course_slug != tot_slug
+    ]
     latest = _latest_certifications(session, cohort, [m.id or 0 for m in members])
-    return {member.id or 0: Standing(member.id or 0, [
-        CourseCheck(slug, slug == tot_slug, _outcome(session, member, slug),
-                    latest.get((member.id or 0, slug)))
-        for slug in slugs]) for member in members}
+    return {
+        member.id or 0: Standing(
+            member.id or 0,
+            [
+                CourseCheck(
+                    slug,
+                    slug == tot_slug,
+                    _outcome(session, member, slug),
+                    latest.get((member.id or 0, slug)),
+                )
+                for slug in slugs
+            ],
+        )
+        for member in members
+    }
 
 
 def of_member(session: Session, cohort: Cohort, user_id: int) -> Standing:
@@ -124,12 +139,15 @@ def _outcome(session: Session, member: User, slug: str) -> completion.Outcome | 
     return learning.progress(session, enrolled).outcome
 
 
-def _latest_certifications(session: Session, cohort: Cohort,
-                           user_ids: list[int]) -> dict[tuple[int, str], TrainerCertification]:
+def _latest_certifications(
+    session: Session, cohort: Cohort, user_ids: list[int]
+) -> dict[tuple[int, str], TrainerCertification]:
     found: dict[tuple[int, str], TrainerCertification] = {}
-    for row in session.exec(select(TrainerCertification).where(
-            TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.user_id).in_(user_ids))
-            .order_by(col(TrainerCertification.id))):
+    for row in session.exec(
+        select(TrainerCertification)
+        .where(TrainerCertification.cohort_id == cohort.id, col(TrainerCertification.user_id).in_(user_ids))
+        .order_by(col(TrainerCertification.id))
+    ):
         found[(row.user_id, row.course_slug)] = row
     return found
 

@@ -31,11 +31,13 @@ def bins_summary(counts: Sequence[int]) -> str:
 
 
 def _open(title: str, desc: str, chart_id: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'role="img" '
-            f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="system-ui, sans-serif" '
-            f'font-size="11"><title id="{chart_id}-title">{escape(title)}</title>'
-            f'<desc id="{chart_id}-desc">{escape(desc)}</desc>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="system-ui, sans-serif" '
+        f'font-size="11"><title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'
+    )
 
 
 def _text(x: float, y: float, content: object, anchor: str = "middle", fill: str = MUTED) -> str:
@@ -45,16 +47,26 @@ def _text(x: float, y: float, content: object, anchor: str = "middle", fill: str
 def _axes(top_label: object) -> str:
     """The two axes, with the y-axis maximum written at its top and 0 at its foot."""
     x0, y0, y1 = LEFT, HEIGHT - BOTTOM, TOP
-    return (f'<path d="M{x0} {y1}V{y0}H{WIDTH - RIGHT}" fill="none" stroke="{MUTED}" stroke-width="1"/>'
-            + _text(x0 - 4, y1 + 4, top_label, "end") + _text(x0 - 4, y0, 0, "end"))
+    return (
+        f'<path d="M{x0} {y1}V{y0}H{WIDTH - RIGHT}" fill="none" stroke="{MUTED}" stroke-width="1"/>'
+        + _text(x0 - 4, y1 + 4, top_label, "end")
+        + _text(x0 - 4, y0, 0, "end")
+    )
 
 
 def _plot_height() -> int:
     return HEIGHT - TOP - BOTTOM
 
 
-def completion_over_time(series: Sequence[tuple[date, int]], members: int, *, title: str, desc: str,
-                         chart_id: str = "completion", date_format: str = "%d/%m") -> Markup:
+def completion_over_time(
+    series: Sequence[tuple[date, int]],
+    members: int,
+    *,
+    title: str,
+    desc: str,
+    chart_id: str = "completion",
+    date_format: str = "%d/%m",
+) -> Markup:
     """Cumulative completions per day as a stepped line; the y axis runs to the cohort's size."""
     top = max(members, 1)
     width = WIDTH - LEFT - RIGHT
@@ -89,8 +101,9 @@ def score_histogram(grades: Sequence[float], *, title: str, desc: str, chart_id:
         height = _plot_height() * count / top
         x, y = LEFT + i * slot + 2, HEIGHT - BOTTOM - height
         if count:
-            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot - 4:.1f}" height="{height:.1f}" '
-                         f'fill="{BRAND}"/>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot - 4:.1f}" height="{height:.1f}" fill="{BRAND}"/>'
+            )
             parts.append(_text(x + (slot - 4) / 2, y - 3, count, fill=INK))
         parts.append(_text(LEFT + i * slot, HEIGHT - BOTTOM + 14, i * 10))
     parts.append(_text(WIDTH - RIGHT, HEIGHT - BOTTOM + 14, 100, "end"))

@@ -129,8 +129,9 @@ def course_slugs(session: Session, cohort: Cohort) -> list[str]:
     return [c.course_slug for c in cohort_service.courses(session, cohort)]
 
 
-def build(session: Session, cohort: Cohort, course_slug: str, *, sort: str = "name",
-          now: datetime | None = None) -> Dashboard:
+def build(
+    session: Session, cohort: Cohort, course_slug: str, *, sort: str = "name", now: datetime | None = None
+) -> Dashboard:
     """The dashboard of one of the cohort's courses, rows ordered by `sort`."""
     if course_slug not in course_slugs(session, cohort):
         raise NotFound(N_("No encontramos esta página."))
@@ -148,16 +149,26 @@ def build(session: Session, cohort: Cohort, course_slug: str, *, sort: str = "na
     moment = now or utcnow()
     rows = [_row(member, bulk, course_of, modules, quizzes, moment) for member in _members(session, cohort)]
     rules = course.manifest.completion
-    return Dashboard(cohort, course, modules, quizzes, rules.attendance_hours, rules.practicum,
-                     sort_rows(rows, sort, sort_value), sort)
+    return Dashboard(
+        cohort,
+        course,
+        modules,
+        quizzes,
+        rules.attendance_hours,
+        rules.practicum,
+        sort_rows(rows, sort, sort_value),
+        sort,
+    )
 
 
 def _columns(course: catalog.Course) -> tuple[tuple[ModuleColumn, ...], tuple[QuizColumn, ...]]:
-    modules = tuple(ModuleColumn(m.id, m.title,
-                                 tuple(i.id for i in m.items if i.required and i.kind != "quiz"))
-                    for m in course.modules)
-    quizzes = tuple(QuizColumn(i.id, i.title, i.quiz.pass_mark, i.required)
-                    for i in course.items() if i.quiz is not None)
+    modules = tuple(
+        ModuleColumn(m.id, m.title, tuple(i.id for i in m.items if i.required and i.kind != "quiz"))
+        for m in course.modules
+    )
+    quizzes = tuple(
+        QuizColumn(i.id, i.title, i.quiz.pass_mark, i.required) for i in course.items() if i.quiz is not None
+    )
     return modules, quizzes
 
 
@@ -165,33 +176,58 @@ def _columns(course: catalog.Course) -> tuple[tuple[ModuleColumn, ...], tuple[Qu
 # and spare each request the cost of constructing the expressions.
 _COHORT, _SLUG = bindparam("cohort_id", type_=Integer), bindparam("slug", type_=String)
 _IN_COHORT = select(CohortMember.user_id).where(col(CohortMember.cohort_id) == _COHORT).correlate(None)
-_MEMBERS = (select(User.id, User.full_name, User.username)
-            .join(CohortMember, col(CohortMember.user_id) == User.id)
-            .where(col(CohortMember.cohort_id) == _COHORT))
-_ENROLLMENTS = (select(Enrollment.id, Enrollment.user_id, Enrollment.version_id, Enrollment.due_on,
-                       Enrollment.completed_at)
-                .where(col(Enrollment.course_slug) == _SLUG, col(Enrollment.user_id).in_(_IN_COHORT)))
-_ITEMS_READ = (select(ItemProgress.enrollment_id, ItemProgress.item_id)
-               .join(Enrollment, col(Enrollment.id) == ItemProgress.enrollment_id)
-               .where(col(Enrollment.course_slug) == _SLUG, col(Enrollment.user_id).in_(_IN_COHORT)))
-_ATTEMPTS = (select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.percent)
-             .where(col(QuizAttempt.course_slug) == _SLUG, col(QuizAttempt.state) == AttemptState.finished,
-                    col(QuizAttempt.user_id).in_(_IN_COHORT))
-             .order_by(col(QuizAttempt.user_id), col(QuizAttempt.number)))
-_PRACTICUMS = (select(PracticumScore.user_id).distinct()
-               .where(col(PracticumScore.course_slug) == _SLUG, col(PracticumScore.passed).is_(True),
-                      col(PracticumScore.user_id).in_(_IN_COHORT)))
+_MEMBERS = (
+    select(User.id, User.full_name, User.username)
+    .join(CohortMember, col(CohortMember.user_id) == User.id)
+    .where(col(CohortMember.cohort_id) == _COHORT)
+)
+_ENROLLMENTS = select(
+    Enrollment.id, Enrollment.user_id, Enrollment.version_id, Enrollment.due_on, Enrollment.completed_at
+).where(col(Enrollment.course_slug) == _SLUG, col(Enrollment.user_id).in_(_IN_COHORT))
+_ITEMS_READ = (
+    select(ItemProgress.enrollment_id, ItemProgress.item_id)
+    .join(Enrollment, col(Enrollment.id) == ItemProgress.enrollment_id)
+    .where(col(Enrollment.course_slug) == _SLUG, col(Enrollment.user_id).in_(_IN_COHORT))
+)
+_ATTEMPTS = (
+    select(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.percent)
+    .where(
+        col(QuizAttempt.course_slug) == _SLUG,
+        col(QuizAttempt.state) == AttemptState.finished,
+        col(QuizAttempt.user_id).in_(_IN_COHORT),
+    )
+    .order_by(col(QuizAttempt.user_id), col(QuizAttempt.number))
+)
+_PRACTICUMS = (
+    select(PracticumScore.user_id)
+    .distinct()
+    .where(
+        col(PracticumScore.course_slug) == _SLUG,
+        col(PracticumScore.passed).is_(True),
+        col(PracticumScore.user_id).in_(_IN_COHORT),
+    )
+)
 # `learning.cohort_facts.attendance_hours` for every member at once: hours present at sessions of any of
 # the officer's cohorts with this course; a session tied to another course does not count.
-_HOURS = (select(Attendance.user_id, func.sum(CohortSession.hours))
-          .join(CohortSession, col(CohortSession.id) == Attendance.session_id)
-          .join(CohortMember, (col(CohortMember.cohort_id) == CohortSession.cohort_id)
-                & (col(CohortMember.user_id) == Attendance.user_id))
-          .join(CohortCourse, (col(CohortCourse.cohort_id) == CohortSession.cohort_id)
-                & (col(CohortCourse.course_slug) == _SLUG))
-          .where(col(Attendance.present).is_(True), col(Attendance.user_id).in_(_IN_COHORT),
-                 or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == _SLUG))
-          .group_by(col(Attendance.user_id)))
+_HOURS = (
+    select(Attendance.user_id, func.sum(CohortSession.hours))
+    .join(CohortSession, col(CohortSession.id) == Attendance.session_id)
+    .join(
+        CohortMember,
+        (col(CohortMember.cohort_id) == CohortSession.cohort_id)
+        & (col(CohortMember.user_id) == Attendance.user_id),
+    )
+    .join(
+        CohortCourse,
+        (col(CohortCourse.cohort_id) == CohortSession.cohort_id) & (col(CohortCourse.course_slug) == _SLUG),
+    )
+    .where(
+        col(Attendance.present).is_(True),
+        col(Attendance.user_id).in_(_IN_COHORT),
+        or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == _SLUG),
+    )
+    .group_by(col(Attendance.user_id))
+)
 
 
 def _members(session: Session, cohort: Cohort) -> list[_Member]:
@@ -224,14 +260,33 @@ def _grades(course: catalog.Course, attempts: Percents) -> dict[str, tuple[float
     return found
 
 
-def _row(member: _Member, bulk: _Bulk, course_of: Callable[[int], catalog.Course],
-         modules: Sequence[ModuleColumn], quizzes: Sequence[QuizColumn], now: datetime) -> Row:
+def _row(
+    member: _Member,
+    bulk: _Bulk,
+    course_of: Callable[[int], catalog.Course],
+    modules: Sequence[ModuleColumn],
+    quizzes: Sequence[QuizColumn],
+    now: datetime,
+) -> Row:
     enrollment = bulk.enrollments.get(member.id)
     hours = bulk.hours.get(member.id, 0.0)
     if enrollment is None:
         empty = tuple(QuizCell(None, False, 0, 0) for _ in quizzes)
-        return Row(member.id, member.full_name, member.username, False, tuple(0 for _ in modules), empty,
-                   hours, False, 0, False, None, None, False)
+        return Row(
+            member.id,
+            member.full_name,
+            member.username,
+            False,
+            tuple(0 for _ in modules),
+            empty,
+            hours,
+            False,
+            0,
+            False,
+            None,
+            None,
+            False,
+        )
     course = course_of(enrollment.version_id)
     attempts = bulk.attempts.get(member.id, {})
     grades = _grades(course, attempts)
@@ -240,20 +295,34 @@ def _row(member: _Member, bulk: _Bulk, course_of: Callable[[int], catalog.Course
     overdue = not complete and completion.is_overdue(enrollment.due_on, local(now).date())
     cells = tuple(_quiz_cell(grades.get(q.id, (None, False)), attempts.get(q.id, [])) for q in quizzes)
     read = tuple(sum(1 for i in m.item_ids if i in facts.items_done) for m in modules)
-    return Row(member.id, member.full_name, member.username, True, read, cells, hours,
-               member.id in bulk.practicum, completion.percent_done(course, facts), complete,
-               enrollment.completed_at, enrollment.due_on, overdue)
+    return Row(
+        member.id,
+        member.full_name,
+        member.username,
+        True,
+        read,
+        cells,
+        hours,
+        member.id in bulk.practicum,
+        completion.percent_done(course, facts),
+        complete,
+        enrollment.completed_at,
+        enrollment.due_on,
+        overdue,
+    )
 
 
-def _facts(course: catalog.Course, enrollment: _Enrolled, bulk: _Bulk,
-           grades: dict[str, tuple[float | None, bool]]) -> completion.Facts:
+def _facts(
+    course: catalog.Course, enrollment: _Enrolled, bulk: _Bulk, grades: dict[str, tuple[float | None, bool]]
+) -> completion.Facts:
     """The Facts `learning.service.facts` would build, from the bulk-loaded rows."""
     rules = course.manifest.completion
     return completion.Facts(
         items_done=bulk.done.get(enrollment.id, frozenset()),
         quizzes_passed=frozenset(qid for qid, (_, passed) in grades.items() if passed),
         attendance_hours=bulk.hours.get(enrollment.user_id, 0.0) if rules.attendance_hours else 0,
-        practicum_passed=rules.practicum and enrollment.user_id in bulk.practicum)
+        practicum_passed=rules.practicum and enrollment.user_id in bulk.practicum,
+    )
 
 
 def _quiz_cell(grade: tuple[float | None, bool], percents: list[float | None]) -> QuizCell:

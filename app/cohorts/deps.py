@@ -21,7 +21,9 @@ def led_cohort(cohort_id: int, user: CurrentUser, session: SessionDep) -> Cohort
 def cohort_leader(user: CurrentUser, session: SessionDep) -> User:
     """Staff, or an officer with an active trainer certification (checked on every request)."""
     if not trainers.is_trainer(session, user):
-        raise trainers.NotCertified(N_("Para dirigir cohortes necesita una certificación de formador vigente."))
+        raise trainers.NotCertified(
+            N_("Para dirigir cohortes necesita una certificación de formador vigente.")
+        )
     return user
 
 

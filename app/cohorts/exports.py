@@ -22,8 +22,13 @@ from app.formats import day, percent
 from app.formats import decimal as number
 from app.i18n import N_
 
-STATUS_NAMES = {"complete": N_("Completo"), "overdue": N_("Vencido"), "in_progress": N_("En curso"),
-                "not_started": N_("Sin comenzar"), "not_enrolled": N_("Sin inscripción")}
+STATUS_NAMES = {
+    "complete": N_("Completo"),
+    "overdue": N_("Vencido"),
+    "in_progress": N_("En curso"),
+    "not_started": N_("Sin comenzar"),
+    "not_enrolled": N_("Sin inscripción"),
+}
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,17 @@ def _quiz(cell: QuizCell) -> QuizText:
 
 def line(dashboard: Dashboard, row: Row) -> Line:
     reads = tuple(_read(done, len(m.item_ids)) for done, m in zip(row.read, dashboard.modules, strict=True))
-    return Line(row, i18n.gettext(STATUS_NAMES[row.status]), str(row.percent), number(row.hours), reads,
-                tuple(_quiz(cell) for cell in row.quizzes), yes_no(row.practicum_passed),
-                day(row.due_on), day(row.completed_at))
+    return Line(
+        row,
+        i18n.gettext(STATUS_NAMES[row.status]),
+        str(row.percent),
+        number(row.hours),
+        reads,
+        tuple(_quiz(cell) for cell in row.quizzes),
+        yes_no(row.practicum_passed),
+        day(row.due_on),
+        day(row.completed_at),
+    )
 
 
 def lines(dashboard: Dashboard) -> list[Line]:
@@ -93,12 +106,16 @@ def lines(dashboard: Dashboard) -> list[Line]:
 def header(dashboard: Dashboard) -> list[str]:
     language, _ = i18n.current_language(), i18n.gettext
     names = [_("Nombre"), _("Usuario"), _("Estado"), _("Avance"), hours_heading(dashboard)]
-    names += [_("%(module)s: lecturas") % {"module": pages.text(m.title, language)}
-              for m in dashboard.modules]
+    names += [
+        _("%(module)s: lecturas") % {"module": pages.text(m.title, language)} for m in dashboard.modules
+    ]
     for quiz in dashboard.quizzes:
         title = pages.text(quiz.title, language)
-        names += [_("%(quiz)s: nota") % {"quiz": title}, _("%(quiz)s: aprobado") % {"quiz": title},
-                  _("%(quiz)s: intentos") % {"quiz": title}]
+        names += [
+            _("%(quiz)s: nota") % {"quiz": title},
+            _("%(quiz)s: aprobado") % {"quiz": title},
+            _("%(quiz)s: intentos") % {"quiz": title},
+        ]
     if dashboard.practicum:
         names.append(_("Práctica aprobada"))
     return names + [_("Fecha límite"), _("Completado el")]

@@ -34,9 +34,14 @@ class CourseChoice:
 
 def course_choices(session: Session, user: User) -> list[CourseChoice]:
     """Published courses the user may put in a cohort (all for staff; certified ones for trainers)."""
-    entries = {v.slug: course_service.course_of(session, v.id or 0) for v in course_service.published_versions(session)}
+    entries = {
+        v.slug: course_service.course_of(session, v.id or 0)
+        for v in course_service.published_versions(session)
+    }
     allowed = trainers.leadable_courses(session, user, list(entries))
-    return [CourseChoice(slug, entries[slug].manifest.title, str(entries[slug].manifest.kind)) for slug in allowed]
+    return [
+        CourseChoice(slug, entries[slug].manifest.title, str(entries[slug].manifest.kind)) for slug in allowed
+    ]
 
 
 def submitted(data: FormData) -> dict[str, object]:
@@ -53,19 +58,30 @@ def parse(session: Session, data: FormData, actor: User) -> CohortForm:
     kind = _text(data, "kind", 40)
     if kind not in CohortKind.__members__:
         raise InvalidCohort("kind", N_("Elija el tipo de cohorte."))
-    return CohortForm(name=name, kind=CohortKind(kind), department=department, starts_on=starts_on,
-                      ends_on=ends_on, courses=_courses(session, data, actor, CohortKind(kind)),
-                      institution_ids=_institutions(session, data),
-                      co_trainer_ids=_usernames(session, data, "co_trainers"),
-                      lead_id=_lead(session, data, actor))
+    return CohortForm(
+        name=name,
+        kind=CohortKind(kind),
+        department=department,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        courses=_courses(session, data, actor, CohortKind(kind)),
+        institution_ids=_institutions(session, data),
+        co_trainer_ids=_usernames(session, data, "co_trainers"),
+        lead_id=_lead(session, data, actor),
+    )
 
 
 def parse_changes(session: Session, data: FormData, slugs: list[str]) -> CohortChanges:
     """The edit form: what may change once officers are enrolled (not the kind or the courses)."""
     name, department, starts_on, ends_on = _basics(data)
-    return CohortChanges(name=name, department=department, starts_on=starts_on, ends_on=ends_on,
-                         due_dates={slug: _due(data, slug) for slug in slugs},
-                         co_trainer_ids=_usernames(session, data, "co_trainers"))
+    return CohortChanges(
+        name=name,
+        department=department,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        due_dates={slug: _due(data, slug) for slug in slugs},
+        co_trainer_ids=_usernames(session, data, "co_trainers"),
+    )
 
 
 def _basics(data: FormData) -> tuple[str, str, date, date]:
@@ -112,13 +128,21 @@ def _courses(session: Session, data: FormData, actor: User, kind: CohortKind) ->
         raise InvalidCohort("course", N_("No puede incluir el curso «%(slug)s»."), slug=unknown[0][:80])
     has_tot = any(choices[slug].kind == "training_of_trainers" for slug in chosen)
     if (kind == CohortKind.training_of_trainers) != has_tot:
-        raise InvalidCohort("course", N_("Una cohorte de formación de formadores incluye el curso de formación de formadores; una de oficiales, no."))
+        raise InvalidCohort(
+            "course",
+            N_(
+                "Una cohorte de formación de formadores incluye el curso de formación de formadores; "
+                "una de oficiales, no."
+            ),
+        )
     return {slug: _due(data, slug) for slug in chosen}
 
 
 def _institutions(session: Session, data: FormData) -> list[int]:
     ids = [i for v in data.getlist("institution_id") if isinstance(v, str) and (i := as_db_id(v)) is not None]
-    found = set(session.exec(select(Institution.id).where(col(Institution.id).in_(ids))).all()) if ids else set()
+    found = (
+        set(session.exec(select(Institution.id).where(col(Institution.id).in_(ids))).all()) if ids else set()
+    )
     if set(ids) - found:
         raise InvalidCohort("institution_id", N_("Una de las instituciones elegidas no existe."))
     return ids
@@ -128,12 +152,17 @@ def _usernames(session: Session, data: FormData, name: str) -> list[int]:
     names = [n.strip().lower() for n in _text(data, name, 1000).replace(";", ",").split(",") if n.strip()]
     ids = []
     for username in names:
-        found = session.exec(select(User).where(User.username == username, col(User.active).is_(True))).first()
+        found = session.exec(
+            select(User).where(User.username == username, col(User.active).is_(True))
+        ).first()
         if found is None:
             raise InvalidCohort(name, N_("No existe el usuario «%(username)s»."), username=username[:64])
         if not trainers.is_trainer(session, found):
-            raise InvalidCohort(name, N_("«%(username)s» no es instructor/a ni formador/a certificado/a."),
-                                username=username[:64])
+            raise InvalidCohort(
+                name,
+                N_("«%(username)s» no es instructor/a ni formador/a certificado/a."),
+                username=username[:64],
+            )
         ids.append(found.id or 0)
     return ids
 

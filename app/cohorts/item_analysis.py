@@ -130,12 +130,15 @@ def choices(question: schema.Question, responses: Sequence[Any]) -> Choices | No
         for response in responses:
             for index in _chosen(response, len(counts)):
                 counts[index] += 1
-        options = tuple(OptionCount(option.text, i in right, counts[i])
-                        for i, option in enumerate(question.options))
+        options = tuple(
+            OptionCount(option.text, i in right, counts[i]) for i, option in enumerate(question.options)
+        )
     elif isinstance(question, schema.TrueFalse):
         picked = [r for r in responses if isinstance(r, bool)]
-        options = tuple(OptionCount(label, value is question.answer, sum(1 for r in picked if r is value))
-                        for label, value in zip(TRUE_FALSE, (True, False), strict=True))
+        options = tuple(
+            OptionCount(label, value is question.answer, sum(1 for r in picked if r is value))
+            for label, value in zip(TRUE_FALSE, (True, False), strict=True)
+        )
     else:
         return None
     answered = sum(1 for r in responses if not _blank(r))

@@ -40,16 +40,26 @@ def pending(session: Session, scope: ColumnElement[bool]) -> list[Pending]:
     rows = session.exec(
         select(Answer, QuizAttempt, AttemptSlot, User)
         .join(QuizAttempt, col(QuizAttempt.id) == Answer.attempt_id)
-        .join(AttemptSlot, (col(AttemptSlot.attempt_id) == Answer.attempt_id)
-              & (col(AttemptSlot.position) == Answer.position))
+        .join(
+            AttemptSlot,
+            (col(AttemptSlot.attempt_id) == Answer.attempt_id)
+            & (col(AttemptSlot.position) == Answer.position),
+        )
         .join(User, col(User.id) == QuizAttempt.user_id)
         .where(QuizAttempt.state == AttemptState.finished, col(Answer.fraction).is_(None), scope)
-        .order_by(col(QuizAttempt.finished_at)))
+        .order_by(col(QuizAttempt.finished_at))
+    )
     return [Pending(*row) for row in rows]
 
 
-def mark(session: Session, answer_id: int, points: float, comment: str, grader: User,
-         course_of: Callable[[int], catalog.Course]) -> QuizAttempt:
+def mark(
+    session: Session,
+    answer_id: int,
+    points: float,
+    comment: str,
+    grader: User,
+    course_of: Callable[[int], catalog.Course],
+) -> QuizAttempt:
     """Score an open response; when it was the last one pending, the attempt gets its percent.
 
     Only open responses of finished attempts are marked here: the server's own scores of the
@@ -58,12 +68,16 @@ def mark(session: Session, answer_id: int, points: float, comment: str, grader: 
     answer = session.get(Answer, answer_id)
     if answer is None:
         raise NotFound(N_("No encontramos esta página."))
-    attempt = session.exec(select(QuizAttempt).where(QuizAttempt.id == answer.attempt_id, in_scope(grader))
-                           .with_for_update()).first()
+    attempt = session.exec(
+        select(QuizAttempt).where(QuizAttempt.id == answer.attempt_id, in_scope(grader)).with_for_update()
+    ).first()
     if attempt is None:  # not a learner of the grader's cohorts: as if it did not exist
         raise NotFound(N_("No encontramos esta página."))
-    slot = session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id,
-                                                  AttemptSlot.position == answer.position)).one()
+    slot = session.exec(
+        select(AttemptSlot).where(
+            AttemptSlot.attempt_id == attempt.id, AttemptSlot.position == answer.position
+        )
+    ).one()
     course = course_of(attempt.version_id)
     if attempt.state != AttemptState.finished or _question_type(course, attempt, slot) != "open":
         raise NotFound(N_("No encontramos esta página."))
@@ -96,7 +110,9 @@ def record_completion(session: Session, attempt: QuizAttempt) -> None:
 def regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> None:
     """The attempt's percent and pass from its answers' scores (after a mark, or a late answer's decision)."""
     saved = quiz_service.answers(session, attempt)
-    fractions = {s.position: saved[s.position].fraction if s.position in saved else 0.0
-                 for s in quiz_service.slots(session, attempt)}  # an unanswered question scores 0
+    fractions = {
+        s.position: saved[s.position].fraction if s.position in saved else 0.0
+        for s in quiz_service.slots(session, attempt)
+    }  # an unanswered question scores 0
     quiz_service.set_grade(session, attempt, course, fractions)
     session.refresh(attempt)  # the caller, and completion, read the new grade

@@ -34,9 +34,15 @@ class Cohort(SQLModel, table=True):
     lead_id: int = Field(foreign_key="user.id", index=True)
     # The certification that allowed the lead to lead it; None for ISEPOL staff (the cascade's roots).
     # use_alter: cohort and certification refer to each other, so PostgreSQL adds this one afterwards.
-    lead_certification_id: int | None = Field(default=None, sa_column=Column(
-        Integer, ForeignKey("trainercertification.id", use_alter=True, name="fk_cohort_lead_certification"),
-        index=True, nullable=True))
+    lead_certification_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("trainercertification.id", use_alter=True, name="fk_cohort_lead_certification"),
+            index=True,
+            nullable=True,
+        ),
+    )
     join_code: str | None = Field(default=None, max_length=16, unique=True)
     created_by_id: int = Field(foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -76,7 +82,9 @@ class CohortSession(SQLModel, table=True):
     topic: str = Field(default="", max_length=200)
     course_slug: str | None = Field(default=None, max_length=80)
     module_id: str | None = Field(default=None, max_length=80)
-    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # iCalendar SEQUENCE: +1 per change
+    sequence: int = Field(
+        default=0, sa_column_kwargs={"server_default": "0"}
+    )  # iCalendar SEQUENCE: +1 per change
 
 
 class AttendanceStatus(StrEnum):
@@ -101,8 +109,9 @@ class Attendance(SQLModel, table=True):
     session_id: int = Field(foreign_key="cohortsession.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
     present: bool
-    status: str = Field(default=AttendanceStatus.present, max_length=16,
-                        sa_column_kwargs={"server_default": "present"})  # an AttendanceStatus
+    status: str = Field(
+        default=AttendanceStatus.present, max_length=16, sa_column_kwargs={"server_default": "present"}
+    )  # an AttendanceStatus
     recorded_by_id: int = Field(foreign_key="user.id")
     recorded_at: datetime = Field(default_factory=utcnow)
 

@@ -63,20 +63,30 @@ def _standing(session: Session, cohort: Cohort, members: list[User]) -> list[Tra
     slug, course = tot_course(session, cohort)
     ids = [m.id or 0 for m in members]
     standings = certifiable.standing(session, cohort, members)
-    scores = session.exec(select(PracticumScore).where(
-        PracticumScore.cohort_id == cohort.id, col(PracticumScore.user_id).in_(ids))
-        .order_by(col(PracticumScore.graded_at))).all()
+    scores = session.exec(
+        select(PracticumScore)
+        .where(PracticumScore.cohort_id == cohort.id, col(PracticumScore.user_id).in_(ids))
+        .order_by(col(PracticumScore.graded_at))
+    ).all()
     found = []
     for member in members:
         enrolled = learning.enrollment(session, member, slug)
         facts = learning.progress(session, enrolled).facts if enrolled else completion.Facts()
-        found.append(Trainee(member, completion.evaluate(course, facts), facts.attendance_hours,
-                             [s for s in scores if s.user_id == member.id], standings[member.id or 0]))
+        found.append(
+            Trainee(
+                member,
+                completion.evaluate(course, facts),
+                facts.attendance_hours,
+                [s for s in scores if s.user_id == member.id],
+                standings[member.id or 0],
+            )
+        )
     return found
 
 
-def score(session: Session, cohort: Cohort, user_id: int, levels: dict[str, str], comment: str, *,
-          grader: User) -> PracticumScore:
+def score(
+    session: Session, cohort: Cohort, user_id: int, levels: dict[str, str], comment: str, *, grader: User
+) -> PracticumScore:
     """Record a scored teach-back; every criterion needs one of its levels."""
     slug, course = tot_course(session, cohort)
     rubric = course.manifest.practicum
@@ -85,10 +95,17 @@ def score(session: Session, cohort: Cohort, user_id: int, levels: dict[str, str]
     chosen = {c.id: _level(c, levels.get(c.id, "")) for c in rubric.criteria}
     total = sum(chosen.values())
     version, _ = course_service.published(session, slug)
-    created = PracticumScore(cohort_id=cohort.id or 0, user_id=member.id or 0, course_slug=slug,
-                             version_id=version.id or 0, levels=json.dumps(chosen), total=total,
-                             passed=total >= rubric.min_score, comment=comment.strip()[:4000],
-                             grader_id=grader.id or 0)
+    created = PracticumScore(
+        cohort_id=cohort.id or 0,
+        user_id=member.id or 0,
+        course_slug=slug,
+        version_id=version.id or 0,
+        levels=json.dumps(chosen),
+        total=total,
+        passed=total >= rubric.min_score,
+        comment=comment.strip()[:4000],
+        grader_id=grader.id or 0,
+    )
     session.add(created)
     session.flush()
     audit.record(session, grader.id, "practicum.score", created, user_id=member.id, total=total)
@@ -108,10 +125,16 @@ def certify(session: Session, cohort: Cohort, user_id: int, *, actor: User) -> l
     """Certify a graduate for the courses the rule allows (`certifiable`); nothing else is certified."""
     found = certifiable.of_member(session, cohort, user_id)
     if not found.tot.completed:
-        raise NotEligible(N_("Todavía no cumple todos los requisitos: curso, horas de asistencia y práctica aprobada."))
+        raise NotEligible(
+            N_("Todavía no cumple todos los requisitos: curso, horas de asistencia y práctica aprobada.")
+        )
     if not found.pending and found.revoked:
-        raise NotEligible(N_("La administración revocó esta certificación. Para volver a certificarse como "
-                             "formador/a, debe completar una nueva cohorte de formación de formadores."))
+        raise NotEligible(
+            N_(
+                "La administración revocó esta certificación. Para volver a certificarse como "
+                "formador/a, debe completar una nueva cohorte de formación de formadores."
+            )
+        )
     member = session.get(User, user_id)
     assert member is not None
     learning.record_completion(session, learning.assign(session, member, found.tot.course_slug))

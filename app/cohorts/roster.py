@@ -54,9 +54,24 @@ HEADERS = {
     "sex": "sex",
 }
 # What people write in a "sexo" column; empty, "no declarado" and the like mean not stated.
-SEX_KEYS = {"f": "female", "femenino": "female", "mujer": "female", "female": "female", "woman": "female",
-            "m": "male", "masculino": "male", "hombre": "male", "varon": "male", "male": "male", "man": "male",
-            "no declarado": None, "no declara": None, "nd": None, "prefiere no decir": None, "not stated": None}
+SEX_KEYS = {
+    "f": "female",
+    "femenino": "female",
+    "mujer": "female",
+    "female": "female",
+    "woman": "female",
+    "m": "male",
+    "masculino": "male",
+    "hombre": "male",
+    "varon": "male",
+    "male": "male",
+    "man": "male",
+    "no declarado": None,
+    "no declara": None,
+    "nd": None,
+    "prefiere no decir": None,
+    "not stated": None,
+}
 LIMITS = {"full_name": 200, "rank": 80, "institution": 200}
 
 
@@ -292,8 +307,13 @@ def _row(
             )
     sex = SEX_KEYS.get(fold(cell("sex")), "?") if cell("sex") else None
     if sex == "?":
-        problem("sex", N_("«%(value)s» no es un sexo que conozcamos: escriba F, M o deje la celda vacía "
-                          "(no declarado)."), value=cell("sex")[:20])
+        problem(
+            "sex",
+            N_(
+                "«%(value)s» no es un sexo que conozcamos: escriba F, M o deje la celda vacía (no declarado)."
+            ),
+            value=cell("sex")[:20],
+        )
     if problems:
         return None, problems
     institution = " ".join(cell("institution").split())

@@ -32,8 +32,11 @@ def _throttle_policy(request: Request) -> ThrottlePolicy:
 @router.get("/roster-template.csv", name="cohorts:roster_template")
 def roster_template(request: Request, user: CohortLeader) -> Response:
     """The columns of a roster, ready to fill in a spreadsheet."""
-    return Response(roster.template_csv(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="planilla-participantes.csv"'})
+    return Response(
+        roster.template_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="planilla-participantes.csv"'},
+    )
 
 
 @router.get("/join", name="cohorts:join_form")
@@ -150,7 +153,9 @@ def import_roster(
     parsed = roster.parse(data)
     if not roster_service.plan(session, cohort, parsed).ok:
         return _preview(request, session, cohort, data)
-    plan, created = roster_service.apply(session, cohort, parsed, actor=user, code_lifetime=_code_lifetime(request))
+    plan, created = roster_service.apply(
+        session, cohort, parsed, actor=user, code_lifetime=_code_lifetime(request)
+    )
     return _codes(request, cohort, created, plan=plan)
 
 
@@ -161,8 +166,13 @@ def _codes(
     return render(
         request,
         "cohorts/roster_codes.html",
-        {"cohort": cohort, "created": created, "activate_url": activate_url,
-         "code_hours": request.app.state.settings.activation_code_hours, **extra},
+        {
+            "cohort": cohort,
+            "created": created,
+            "activate_url": activate_url,
+            "code_hours": request.app.state.settings.activation_code_hours,
+            **extra,
+        },
     )
 
 
@@ -176,8 +186,9 @@ def new_code(
 ) -> Response:
     """A new activation code for one member who has not activated (the old code stops working)."""
     try:
-        account = roster_service.reissue_code(session, cohort, user_id, actor=user,
-                                              code_lifetime=_code_lifetime(request))
+        account = roster_service.reissue_code(
+            session, cohort, user_id, actor=user, code_lifetime=_code_lifetime(request)
+        )
     except roster_service.ImportConflict as error:
         context = _roster_context(request, session, cohort, upload_error=translate(error))
         return render(request, "cohorts/roster.html", context, status_code=409)
@@ -194,5 +205,9 @@ def join_code(
 ) -> Response:
     """A new join code (the old one stops working), or none to close joining by code."""
     roster_service.set_join_code(session, cohort, enabled=action != "close", actor=user)
-    done = gettext("Inscripción con código cerrada.") if action == "close" else gettext("Código para unirse renovado.")
+    done = (
+        gettext("Inscripción con código cerrada.")
+        if action == "close"
+        else gettext("Código para unirse renovado.")
+    )
     return redirect(request, "cohorts:roster", cohort_id=cohort.id, flash=done)

@@ -225,8 +225,14 @@ def _ascii_words(text: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", ascii_text) if w]
 
 
-def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User,
-          code_lifetime: timedelta = activation.CODE_LIFETIME) -> tuple[Plan, list[NewAccount]]:
+def apply(
+    session: Session,
+    cohort: Cohort,
+    roster: Roster,
+    *,
+    actor: User,
+    code_lifetime: timedelta = activation.CODE_LIFETIME,
+) -> tuple[Plan, list[NewAccount]]:
     """Import the roster in the caller's transaction, all or nothing; returns the plan and the new codes.
 
     Raises ImportConflict when any row is invalid or someone changed the same people meanwhile.
@@ -235,8 +241,9 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User,
     if not result.ok:
         raise ImportConflict(N_("El archivo tiene errores; no se importó nada. Revise la vista previa."))
     try:
-        created = _create(session, cohort, [e for e in result.entries if e.outcome == Outcome.new], actor,
-                          code_lifetime)
+        created = _create(
+            session, cohort, [e for e in result.entries if e.outcome == Outcome.new], actor, code_lifetime
+        )
         joining = [e.user for e in result.entries if e.outcome != Outcome.member and e.user is not None]
         cohort_service.add_members(session, cohort, joining, MemberSource.roster)
         session.flush()
@@ -256,8 +263,9 @@ def apply(session: Session, cohort: Cohort, roster: Roster, *, actor: User,
     return result, created
 
 
-def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User,
-            code_lifetime: timedelta) -> list[NewAccount]:
+def _create(
+    session: Session, cohort: Cohort, entries: list[Entry], actor: User, code_lifetime: timedelta
+) -> list[NewAccount]:
     """New officers with activation codes (one flush for all); the department defaults to the cohort's
     and the password stays unusable until activation."""
     for entry in entries:
@@ -278,12 +286,20 @@ def _create(session: Session, cohort: Cohort, entries: list[Entry], actor: User,
     session.flush()
     return [
         NewAccount(u, code)
-        for u, code in zip(users, activation.issue_new(session, users, actor=actor, lifetime=code_lifetime), strict=True)
+        for u, code in zip(
+            users, activation.issue_new(session, users, actor=actor, lifetime=code_lifetime), strict=True
+        )
     ]
 
 
-def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User,
-                 code_lifetime: timedelta = activation.CODE_LIFETIME) -> NewAccount:
+def reissue_code(
+    session: Session,
+    cohort: Cohort,
+    user_id: int,
+    *,
+    actor: User,
+    code_lifetime: timedelta = activation.CODE_LIFETIME,
+) -> NewAccount:
     """A new one-time code for an officer of the cohort; the old one stops working.
 
     Before activation it is the activation code; afterwards it is how an officer who forgot the
@@ -293,8 +309,12 @@ def reissue_code(session: Session, cohort: Cohort, user_id: int, *, actor: User,
     if user is None or not cohort_service.is_member(session, cohort, user_id):
         raise NotFound(N_("Esa persona no participa en esta cohorte."))
     if user.role != Role.officer:
-        raise ImportConflict(N_("Solo los oficiales reciben códigos aquí; la administración cambia las "
-                                "contraseñas del personal."))
+        raise ImportConflict(
+            N_(
+                "Solo los oficiales reciben códigos aquí; la administración cambia las "
+                "contraseñas del personal."
+            )
+        )
     action = "cohort.recovery_code" if activation.is_activated(user) else "cohort.activation_code"
     code = activation.issue(session, user, actor=actor, lifetime=code_lifetime)
     audit.record(session, actor.id, action, user, cohort_id=cohort.id)

@@ -70,22 +70,32 @@ def visible_cohorts(user: User) -> Select:
     query = query.where(or_(col(Cohort.lead_id) == user.id, co_trains))
     if user.role == Role.officer:
         certified = select(TrainerCertification.course_slug).where(
-            col(TrainerCertification.user_id) == user.id, col(TrainerCertification.revoked_at).is_(None))
-        uncovered = exists().where(col(CohortCourse.cohort_id) == Cohort.id,
-                                   col(CohortCourse.course_slug).not_in(certified))
+            col(TrainerCertification.user_id) == user.id, col(TrainerCertification.revoked_at).is_(None)
+        )
+        uncovered = exists().where(
+            col(CohortCourse.cohort_id) == Cohort.id, col(CohortCourse.course_slug).not_in(certified)
+        )
         has_courses = exists().where(col(CohortCourse.cohort_id) == Cohort.id)
         query = query.where(has_courses, not_(uncovered))
     return query
 
 
 def cohorts_for(session: Session, user: User) -> list[Cohort]:
-    return list(session.exec(visible_cohorts(user).order_by(col(Cohort.starts_on).desc(), col(Cohort.id).desc())))
+    return list(
+        session.exec(visible_cohorts(user).order_by(col(Cohort.starts_on).desc(), col(Cohort.id).desc()))
+    )
 
 
 def joined_by(session: Session, user: User) -> list[Cohort]:
     """The cohorts `user` takes part in as a member, newest first."""
-    return list(session.exec(select(Cohort).join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
-                             .where(col(CohortMember.user_id) == user.id).order_by(col(Cohort.starts_on).desc())))
+    return list(
+        session.exec(
+            select(Cohort)
+            .join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
+            .where(col(CohortMember.user_id) == user.id)
+            .order_by(col(Cohort.starts_on).desc())
+        )
+    )
 
 
 def led_cohort(session: Session, user: User, cohort_id: int) -> Cohort:
@@ -102,10 +112,17 @@ def create(session: Session, form: CohortForm, *, actor: User) -> Cohort:
     if lead is None:
         raise NotFound(N_("No encontramos a la persona indicada como formadora principal."))
     certification = trainers.certification_to_lead(session, lead, list(form.courses))
-    cohort = Cohort(name=form.name.strip(), kind=form.kind, department=form.department,
-                    starts_on=form.starts_on, ends_on=form.ends_on, lead_id=lead.id or 0,
-                    lead_certification_id=certification.id if certification else None,
-                    join_code=new_join_code(), created_by_id=actor.id or 0)
+    cohort = Cohort(
+        name=form.name.strip(),
+        kind=form.kind,
+        department=form.department,
+        starts_on=form.starts_on,
+        ends_on=form.ends_on,
+        lead_id=lead.id or 0,
+        lead_certification_id=certification.id if certification else None,
+        join_code=new_join_code(),
+        created_by_id=actor.id or 0,
+    )
     session.add(cohort)
     session.flush()
     for slug, due_on in form.courses.items():
@@ -124,18 +141,35 @@ def new_join_code() -> str:
 
 
 def courses(session: Session, cohort: Cohort) -> list[CohortCourse]:
-    return list(session.exec(select(CohortCourse).where(col(CohortCourse.cohort_id) == cohort.id)
-                             .order_by(col(CohortCourse.course_slug))))
+    return list(
+        session.exec(
+            select(CohortCourse)
+            .where(col(CohortCourse.cohort_id) == cohort.id)
+            .order_by(col(CohortCourse.course_slug))
+        )
+    )
 
 
 def members(session: Session, cohort: Cohort) -> list[User]:
-    return list(session.exec(select(User).join(CohortMember, col(CohortMember.user_id) == User.id)
-                             .where(col(CohortMember.cohort_id) == cohort.id).order_by(*BY_NAME)))
+    return list(
+        session.exec(
+            select(User)
+            .join(CohortMember, col(CohortMember.user_id) == User.id)
+            .where(col(CohortMember.cohort_id) == cohort.id)
+            .order_by(*BY_NAME)
+        )
+    )
 
 
 def co_trainers(session: Session, cohort: Cohort) -> list[User]:
-    return list(session.exec(select(User).join(CoTrainer, col(CoTrainer.user_id) == User.id)
-                             .where(col(CoTrainer.cohort_id) == cohort.id).order_by(*BY_NAME)))
+    return list(
+        session.exec(
+            select(User)
+            .join(CoTrainer, col(CoTrainer.user_id) == User.id)
+            .where(col(CoTrainer.cohort_id) == cohort.id)
+            .order_by(*BY_NAME)
+        )
+    )
 
 
 def is_member(session: Session, cohort: Cohort, user_id: int) -> bool:
@@ -155,16 +189,25 @@ def add_members(session: Session, cohort: Cohort, users: list[User], source: Mem
     ids = list(dict.fromkeys(u.id or 0 for u in users))
     if not ids:
         return set()
-    rows = [{"cohort_id": cohort.id, "user_id": user_id, "source": source, "joined_at": utcnow()} for user_id in ids]
-    inserted = insert_for(session, CohortMember).values(rows).on_conflict_do_nothing(
-        index_elements=["cohort_id", "user_id"]).returning(col(CohortMember.user_id))
+    rows = [
+        {"cohort_id": cohort.id, "user_id": user_id, "source": source, "joined_at": utcnow()}
+        for user_id in ids
+    ]
+    inserted = (
+        insert_for(session, CohortMember)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["cohort_id", "user_id"])
+        .returning(col(CohortMember.user_id))
+    )
     added = set(session.execute(inserted).scalars())  # (the ORM reports rowcount -1 on PostgreSQL)
     for course in courses(session, cohort):
         learning.assign_many(session, ids, course.course_slug, due_on=course.due_on)
     return added
 
 
-def teaches(user: User, learner_id: Any, course_slug: Any, cohort_id: int | None = None) -> ColumnElement[bool]:
+def teaches(
+    user: User, learner_id: Any, course_slug: Any, cohort_id: int | None = None
+) -> ColumnElement[bool]:
     """SQL condition: `user` teaches this learner in this course (through a cohort they may see).
 
     For grading queues and marks: admins grade everyone; others only members of their cohorts,
@@ -175,13 +218,19 @@ def teaches(user: User, learner_id: Any, course_slug: Any, cohort_id: int | None
         cohorts = cohorts.where(col(Cohort.id) == cohort_id)
     elif user.role == Role.admin:
         return true()
-    return exists().where(col(CohortMember.user_id) == learner_id, col(CohortMember.cohort_id).in_(cohorts),
-                          col(CohortCourse.cohort_id) == CohortMember.cohort_id, col(CohortCourse.course_slug) == course_slug)
+    return exists().where(
+        col(CohortMember.user_id) == learner_id,
+        col(CohortMember.cohort_id).in_(cohorts),
+        col(CohortCourse.cohort_id) == CohortMember.cohort_id,
+        col(CohortCourse.course_slug) == course_slug,
+    )
 
 
 def reassign_lead(session: Session, cohort: Cohort, username: str, *, actor: User) -> Cohort:
     """An admin hands a cohort to another lead, who must be entitled to lead its courses."""
-    lead = session.exec(select(User).where(col(User.username) == username.strip().lower(), col(User.active).is_(True))).first()
+    lead = session.exec(
+        select(User).where(col(User.username) == username.strip().lower(), col(User.active).is_(True))
+    ).first()
     if lead is None:
         raise NotFound(N_("No encontramos a la persona indicada como formadora principal."))
     slugs = [c.course_slug for c in courses(session, cohort)]
@@ -189,8 +238,12 @@ def reassign_lead(session: Session, cohort: Cohort, username: str, *, actor: Use
     previous = cohort.lead_id
     cohort.lead_id, cohort.lead_certification_id = lead.id or 0, certification.id if certification else None
     session.add(cohort)
-    session.execute(delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id, col(CoTrainer.user_id) == lead.id))
-    audit.record(session, actor.id, "reassign_cohort_lead", cohort, previous_lead_id=previous, lead_id=lead.id)
+    session.execute(
+        delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id, col(CoTrainer.user_id) == lead.id)
+    )
+    audit.record(
+        session, actor.id, "reassign_cohort_lead", cohort, previous_lead_id=previous, lead_id=lead.id
+    )
     return cohort
 
 
@@ -204,16 +257,32 @@ def update(session: Session, cohort: Cohort, changes: CohortChanges, *, actor: U
         new_due = changes.due_dates.get(course.course_slug)
         if new_due == course.due_on:
             continue
-        session.execute(sa_update(Enrollment).where(
-            col(Enrollment.user_id).in_(member_ids), col(Enrollment.course_slug) == course.course_slug,
-            col(Enrollment.due_on).is_(None) if course.due_on is None else col(Enrollment.due_on) == course.due_on)
-            .values(due_on=new_due))
+        session.execute(
+            sa_update(Enrollment)
+            .where(
+                col(Enrollment.user_id).in_(member_ids),
+                col(Enrollment.course_slug) == course.course_slug,
+                col(Enrollment.due_on).is_(None)
+                if course.due_on is None
+                else col(Enrollment.due_on) == course.due_on,
+            )
+            .values(due_on=new_due)
+        )
         course.due_on = new_due
         session.add(course)
     session.execute(delete(CoTrainer).where(col(CoTrainer.cohort_id) == cohort.id))
     for user_id in dict.fromkeys(changes.co_trainer_ids):
         if user_id != cohort.lead_id:
             session.add(CoTrainer(cohort_id=cohort.id or 0, user_id=user_id))
-    audit.record(session, actor.id, "update_cohort", cohort, name=cohort.name, starts_on=cohort.starts_on,
-                 ends_on=cohort.ends_on, due_dates=changes.due_dates, co_trainer_ids=changes.co_trainer_ids)
+    audit.record(
+        session,
+        actor.id,
+        "update_cohort",
+        cohort,
+        name=cohort.name,
+        starts_on=cohort.starts_on,
+        ends_on=cohort.ends_on,
+        due_dates=changes.due_dates,
+        co_trainer_ids=changes.co_trainer_ids,
+    )
     return cohort

@@ -17,17 +17,25 @@ class NotCertified(DomainError):
 
 
 def active_certifications(session: Session, user_id: int) -> list[TrainerCertification]:
-    return list(session.exec(select(TrainerCertification).where(
-        TrainerCertification.user_id == user_id, col(TrainerCertification.revoked_at).is_(None))
-        .order_by(col(TrainerCertification.certified_at))))
+    return list(
+        session.exec(
+            select(TrainerCertification)
+            .where(TrainerCertification.user_id == user_id, col(TrainerCertification.revoked_at).is_(None))
+            .order_by(col(TrainerCertification.certified_at))
+        )
+    )
 
 
 def every_certification(session: Session) -> list[tuple[TrainerCertification, User, Cohort]]:
     """Every certification with its holder and the cohort it came from, newest first (for admins)."""
-    return list(session.exec(select(TrainerCertification, User, Cohort)
-                             .join(User, col(User.id) == TrainerCertification.user_id)
-                             .join(Cohort, col(Cohort.id) == TrainerCertification.cohort_id)
-                             .order_by(col(TrainerCertification.certified_at).desc())).all())
+    return list(
+        session.exec(
+            select(TrainerCertification, User, Cohort)
+            .join(User, col(User.id) == TrainerCertification.user_id)
+            .join(Cohort, col(Cohort.id) == TrainerCertification.cohort_id)
+            .order_by(col(TrainerCertification.certified_at).desc())
+        ).all()
+    )
 
 
 def certified_courses(session: Session, user_id: int) -> set[str]:
@@ -58,12 +66,15 @@ def certification_to_lead(session: Session, user: User, slugs: list[str]) -> Tra
     active = active_certifications(session, user.id or 0)
     covered = {c.course_slug for c in active}
     if not can(user, Permission.lead_cohorts) and not set(slugs) <= covered:
-        raise NotCertified(N_("Solo puede dirigir cohortes de los cursos para los que está certificado como formador."))
+        raise NotCertified(
+            N_("Solo puede dirigir cohortes de los cursos para los que está certificado como formador.")
+        )
     return next((c for c in active if c.course_slug in slugs), None)
 
 
-def certify(session: Session, user_id: int, cohort: Cohort, slugs: list[str] | None = None, *,
-            actor: User) -> list[TrainerCertification]:
+def certify(
+    session: Session, user_id: int, cohort: Cohort, slugs: list[str] | None = None, *, actor: User
+) -> list[TrainerCertification]:
     """Record a graduate as a certified trainer for `slugs` (default: every course of the cohort).
 
     The rule for which courses is `certifiable.standing`; this only writes. Certifying again changes nothing.
@@ -73,16 +84,28 @@ def certify(session: Session, user_id: int, cohort: Cohort, slugs: list[str] | N
         slugs = list(session.exec(query))
     made = []
     for slug in slugs:
-        existing = session.exec(select(TrainerCertification).where(
-            TrainerCertification.user_id == user_id, TrainerCertification.course_slug == slug,
-            TrainerCertification.cohort_id == cohort.id)).first()
+        existing = session.exec(
+            select(TrainerCertification).where(
+                TrainerCertification.user_id == user_id,
+                TrainerCertification.course_slug == slug,
+                TrainerCertification.cohort_id == cohort.id,
+            )
+        ).first()
         if existing is None:
-            existing = TrainerCertification(user_id=user_id, course_slug=slug, cohort_id=cohort.id or 0,
-                                            certified_by_id=actor.id or 0)
+            existing = TrainerCertification(
+                user_id=user_id, course_slug=slug, cohort_id=cohort.id or 0, certified_by_id=actor.id or 0
+            )
             session.add(existing)
             session.flush()
-            audit.record(session, actor.id, "certify_trainer", existing, user_id=user_id, course=slug,
-                         cohort_id=cohort.id)
+            audit.record(
+                session,
+                actor.id,
+                "certify_trainer",
+                existing,
+                user_id=user_id,
+                course=slug,
+                cohort_id=cohort.id,
+            )
         made.append(existing)
     return made
 
@@ -92,9 +115,13 @@ def revoke(session: Session, certification_id: int, reason: str, *, actor: User)
     found = session.get(TrainerCertification, certification_id)
     if found is None:
         raise NotFound(N_("No encontramos esta certificación."))
-    session.execute(update(TrainerCertification).where(
-        col(TrainerCertification.id) == certification_id, col(TrainerCertification.revoked_at).is_(None))
-        .values(revoked_at=utcnow(), revoked_by_id=actor.id, revoke_reason=reason.strip()[:500]))
+    session.execute(
+        update(TrainerCertification)
+        .where(
+            col(TrainerCertification.id) == certification_id, col(TrainerCertification.revoked_at).is_(None)
+        )
+        .values(revoked_at=utcnow(), revoked_by_id=actor.id, revoke_reason=reason.strip()[:500])
+    )
     session.refresh(found)
     audit.record(session, actor.id, "revoke_trainer", found, reason=reason.strip()[:500])
     return found

@@ -131,7 +131,8 @@ def _untitled_twins(reader: Reader, spanish: _Side, english: _Side) -> dict[int,
         return dict(zip(es_untitled, en_untitled, strict=True))
     if not (es_failed or en_failed):
         reader.problem(
-            es_path, es[es_untitled[0]].line if es_untitled else 1,
+            es_path,
+            es[es_untitled[0]].line if es_untitled else 1,
             f"{es_path.name} has {len(es_untitled)} questions without a ::title:: and {en_path.name} has "
             f"{len(en_untitled)}: untitled questions are paired in order, so both files need the same "
             "number. Give each question the same ::title:: in both files to pair them by title instead",
@@ -154,7 +155,8 @@ def _titles(
             continue
         repeated.add(question.title)
         reader.problem(
-            path, question.line,
+            path,
+            question.line,
             f"a second question titled ::{question.title}:: (the first is at line {first.line}): titles are "
             "unique within a file because they pair each question with its twin; rename one of them here "
             "and its twin in the other language's file",

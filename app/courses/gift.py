@@ -46,10 +46,14 @@ __all__ = [
 BLANK = "_____"  # stands for the answer block of a "missing word" question
 _CATEGORY = "$CATEGORY:"
 TYPE_NAMES = {  # for messages: "question ::A:: is a numeric question here but ..."
-    "single": "a single-choice question", "multiple": "a multiple-response question",
-    "true_false": "a true/false question", "matching": "a matching question",
-    "short": "a short-answer question", "numeric": "a numeric question",
-    "open": "an open (essay) question", "description": "a description (no answer block)",
+    "single": "a single-choice question",
+    "multiple": "a multiple-response question",
+    "true_false": "a true/false question",
+    "matching": "a matching question",
+    "short": "a short-answer question",
+    "numeric": "a numeric question",
+    "open": "an open (essay) question",
+    "description": "a description (no answer block)",
 }
 _COMMON_FIELDS = ("line", "title", "type", "text", "format", "category", "general_feedback")
 _TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -166,8 +170,13 @@ def _question(block: _Block) -> GiftQuestion:
     fmt, body = _question_text(text, pos, braces)
     if not body:
         raise BlockError(numbers[0], "the question has no text; write it before or around the answer block")
-    common: dict[str, Any] = {"line": numbers[0], "title": title, "text": body, "format": fmt,
-                              "category": block.category}
+    common: dict[str, Any] = {
+        "line": numbers[0],
+        "title": title,
+        "text": body,
+        "format": fmt,
+        "category": block.category,
+    }
     if braces is None:
         return GiftQuestion(type="description", **common)
     content = text[braces[0] + 1 : braces[1]]

@@ -18,7 +18,12 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 CALLOUTS = ("note", "warning", "legal")
-DEFAULT_LABELS: Mapping[str, str] = {"note": "Nota", "warning": "Atención", "legal": "Texto legal", "table": "Tabla"}
+DEFAULT_LABELS: Mapping[str, str] = {
+    "note": "Nota",
+    "warning": "Atención",
+    "legal": "Texto legal",
+    "table": "Tabla",
+}
 INTERNAL = ("source", "glossary", "lesson")
 LINK_CLASS = {"source": "citation", "glossary": "glossary-term"}
 WEB = re.compile(r"(https?://|mailto:)", re.IGNORECASE)
@@ -65,8 +70,9 @@ def _escape_raw(self: Any, tokens: Sequence[Token], idx: int, _opts: Any, _env: 
 def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, opts: Any, env: Any) -> str:
     """A table sits in a scroll box the keyboard can reach, so a wide one never widens the page."""
     label = escape(env["labels"].get("table", ""))
-    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
-            + self.renderToken(tokens, idx, opts, env))
+    return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">' + self.renderToken(
+        tokens, idx, opts, env
+    )
 
 
 def _render_table_close(self: Any, tokens: Sequence[Token], idx: int, opts: Any, env: Any) -> str:

@@ -8,8 +8,13 @@ from app.courses import catalog, markdown
 from app.courses.schema import Quiz, Text
 from app.i18n import current_language, gettext
 
-MIME_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-              ".webp": "image/webp"}
+MIME_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,12 +37,18 @@ class CourseLinks:
         return f"/courses/{self.course.slug}/{id}" if item and item.kind != "quiz" else None
 
     def image(self, path: str) -> str | None:
-        return f"/courses/{self.course.slug}/v{self.version_id}/{path}" if path in self.course.images else None
+        return (
+            f"/courses/{self.course.slug}/v{self.version_id}/{path}" if path in self.course.images else None
+        )
 
 
 def _labels() -> dict[str, str]:
-    return {"note": gettext("Nota"), "warning": gettext("Atención"), "legal": gettext("Texto legal"),
-            "table": gettext("Tabla (desplácela hacia los lados)")}
+    return {
+        "note": gettext("Nota"),
+        "warning": gettext("Atención"),
+        "legal": gettext("Texto legal"),
+        "table": gettext("Tabla (desplácela hacia los lados)"),
+    }
 
 
 _rendered: dict[tuple[str, int, str, str], Markup] = {}

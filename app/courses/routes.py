@@ -29,8 +29,11 @@ def course_page(request: Request, slug: str, user: CourseReader, session: Sessio
     version, course = service.published(session, slug)
     enrollment = learning.enrollment(session, user, slug)
     progress = learning.progress(session, enrollment) if enrollment else None
-    return render(request, "courses/course.html", _context(version=version, course=course, progress=progress,
-                                                           module_minutes=pages.module_minutes))
+    return render(
+        request,
+        "courses/course.html",
+        _context(version=version, course=course, progress=progress, module_minutes=pages.module_minutes),
+    )
 
 
 @router.get("/courses/{slug}/glossary", name="courses:glossary")
@@ -46,8 +49,9 @@ def sources(request: Request, slug: str, user: CourseReader, session: SessionDep
 
 
 @router.get("/courses/{slug}/modules/{module_id}/facilitator", name="courses:facilitator")
-def facilitator_notes(request: Request, slug: str, module_id: str, user: Facilitator,
-                      session: SessionDep) -> Response:
+def facilitator_notes(
+    request: Request, slug: str, module_id: str, user: Facilitator, session: SessionDep
+) -> Response:
     version, course = service.published(session, slug)
     module = next((m for m in course.modules if m.id == module_id), None)
     if module is None:
@@ -59,12 +63,17 @@ def facilitator_notes(request: Request, slug: str, module_id: str, user: Facilit
 @router.get("/courses/{slug}/v{version_id:int}/images/{name}", name="courses:image")
 def image(slug: str, version_id: int, name: str, user: CourseReader, session: SessionDep) -> Response:
     path = f"images/{name}"
-    media_type = pages.MIME_TYPES.get(name[name.rfind("."):].lower())
+    media_type = pages.MIME_TYPES.get(name[name.rfind(".") :].lower())
     if media_type is None or service.course_of(session, version_id).slug != slug:
         raise NotFound(N_("No encontramos esta página."))
-    return Response(service.asset(session, version_id, path), media_type=media_type, headers={
-        "Cache-Control": "private, max-age=31536000, immutable",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
+    return Response(
+        service.asset(session, version_id, path),
+        media_type=media_type,
+        headers={
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        },
+    )
 
 
 @router.get("/courses/{slug}/{item_id}", name="courses:item")
@@ -80,20 +89,37 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
         return redirect(request, "quizzes:overview", slug=slug, quiz_id=item.id)
     if item.kind == "quiz" and enrollment is not None:  # one intro page per quiz: the quiz's own
         return redirect(request, "quizzes:overview", slug=slug, quiz_id=item_id)
-    html = pages.render(pages.body(item.body, current_language()), course, version.id or 0) if item.body else ""
+    html = (
+        pages.render(pages.body(item.body, current_language()), course, version.id or 0) if item.body else ""
+    )
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)
     size = pages.quiz_size(course, item.quiz) if item.quiz else 0
     done = enrollment is not None and item_id in learning.facts(session, enrollment, course).items_done
-    return render(request, "courses/item.html", _context(course=course, item=item, html=html, module=module,
-                                                         previous=previous, following=following, quiz_size=size,
-                                                         enrolled=enrollment is not None, done=done))
+    return render(
+        request,
+        "courses/item.html",
+        _context(
+            course=course,
+            item=item,
+            html=html,
+            module=module,
+            previous=previous,
+            following=following,
+            quiz_size=size,
+            enrolled=enrollment is not None,
+            done=done,
+        ),
+    )
 
 
 @router.get("/admin/courses", name="courses:versions")
 def versions(request: Request, user: CourseManager, session: SessionDep) -> Response:
-    return render(request, "courses/versions.html", {"versions": service.versions(session),
-                                                      "titles": service.titles(session)})
+    return render(
+        request,
+        "courses/versions.html",
+        {"versions": service.versions(session), "titles": service.titles(session)},
+    )
 
 
 @router.post("/admin/courses/versions/{version_id:int}/publish", name="courses:publish")

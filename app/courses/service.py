@@ -53,15 +53,17 @@ def load_directory(session: Session, root: Path) -> tuple[list[LoadResult], list
 def load(session: Session, course: catalog.Course, *, source: str | None = None) -> LoadResult:
     """Publish this content: as the version that already has it, or as a new version."""
     existing = session.exec(
-        _versions().where(CourseVersion.slug == course.slug,
-                          CourseVersion.content_hash == course.content_hash)
+        _versions().where(
+            CourseVersion.slug == course.slug, CourseVersion.content_hash == course.content_hash
+        )
     ).first()
     if existing is None:
         return _published(session, _add_version(session, course, source), created=True)
     if source is not None and existing.source_hash != source:
         # The same content from files written differently: remember these files too.
-        session.execute(update(CourseVersion).where(col(CourseVersion.id) == existing.id)
-                        .values(source_hash=source))
+        session.execute(
+            update(CourseVersion).where(col(CourseVersion.id) == existing.id).values(source_hash=source)
+        )
     return _published(session, existing, created=False)
 
 
@@ -72,10 +74,16 @@ def _published(session: Session, version: CourseVersion, *, created: bool) -> Lo
 
 
 def _add_version(session: Session, course: catalog.Course, source: str | None) -> CourseVersion:
-    latest = session.exec(select(func.max(CourseVersion.number)).where(CourseVersion.slug == course.slug)).one()
-    version = CourseVersion(slug=course.slug, number=(latest or 0) + 1, content_hash=course.content_hash,
-                            source_hash=source,
-                            document=json.dumps(catalog.to_document(course), ensure_ascii=False, sort_keys=True))
+    latest = session.exec(
+        select(func.max(CourseVersion.number)).where(CourseVersion.slug == course.slug)
+    ).one()
+    version = CourseVersion(
+        slug=course.slug,
+        number=(latest or 0) + 1,
+        content_hash=course.content_hash,
+        source_hash=source,
+        document=json.dumps(catalog.to_document(course), ensure_ascii=False, sort_keys=True),
+    )
     session.add(version)
     session.flush()
     for path, data in course.images.items():
@@ -84,8 +92,9 @@ def _add_version(session: Session, course: catalog.Course, source: str | None) -
 
 
 def _publish(session: Session, version: CourseVersion) -> None:
-    session.execute(update(CourseVersion).where(col(CourseVersion.slug) == version.slug)
-                    .values(published=False))
+    session.execute(
+        update(CourseVersion).where(col(CourseVersion.slug) == version.slug).values(published=False)
+    )
     session.execute(update(CourseVersion).where(col(CourseVersion.id) == version.id).values(published=True))
     session.refresh(version)
 
@@ -102,13 +111,17 @@ def publish(session: Session, version_id: int, *, actor: User) -> CourseVersion:
 
 def course_of(session: Session, version_id: int) -> catalog.Course:
     """The parsed content of a version (cached: versions are immutable)."""
-    content_hash = session.exec(select(CourseVersion.content_hash).where(CourseVersion.id == version_id)).first()
+    content_hash = session.exec(
+        select(CourseVersion.content_hash).where(CourseVersion.id == version_id)
+    ).first()
     if content_hash is None:
         raise NotFound(N_("No encontramos esta página."))
     if content_hash not in _parsed:
         document = session.exec(select(CourseVersion.document).where(CourseVersion.id == version_id)).one()
-        images = {asset.path: asset.data for asset in
-                  session.exec(select(CourseAsset).where(CourseAsset.version_id == version_id))}
+        images = {
+            asset.path: asset.data
+            for asset in session.exec(select(CourseAsset).where(CourseAsset.version_id == version_id))
+        }
         _parsed[content_hash] = catalog.from_document(json.loads(document), images)
     return _parsed[content_hash]
 
@@ -164,4 +177,10 @@ def titles(session: Session) -> Titles:
     """The published title of every course (one small query; parsed content is cached)."""
     query = select(CourseVersion.slug, CourseVersion.id).where(CourseVersion.published == True)  # noqa: E712
     rows = session.exec(query).all()
-    return Titles({slug: course_of(session, version_id).manifest.title for slug, version_id in rows if version_id is not None})
+    return Titles(
+        {
+            slug: course_of(session, version_id).manifest.title
+            for slug, version_id in rows
+            if version_id is not None
+        }
+    )

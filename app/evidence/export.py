@@ -1,4 +1,5 @@
-"""The report as CSV: UTF-8 with a BOM, semicolons, numbers as the page writes them (see cohorts/exports.py)."""
+"""The report as CSV: UTF-8 with a BOM, semicolons, numbers as the page writes them (see
+cohorts/exports.py)."""
 
 import csv
 import io

@@ -17,7 +17,8 @@ def current(session: Session) -> dict[str, DepartmentHeadcount]:
 
 
 def save(session: Session, values: dict[str, str], *, actor: User) -> dict[str, str]:
-    """Set the headcounts given (an empty field clears one); on any bad value, errors by department and no change."""
+    """Set the headcounts given (an empty field clears one); on any bad value, errors by department and no
+    change."""
     parsed: dict[str, int | None] = {}
     errors: dict[str, str] = {}
     for code, raw in values.items():

@@ -36,7 +36,8 @@ SEXES = ("female", "male", "not_stated")
 
 @dataclass(frozen=True)
 class Line:
-    """A group and its gain figures; `key` is a course slug, a generation, a sex, a cohort id or a department."""
+    """A group and its gain figures; `key` is a course slug, a generation, a sex, a cohort id or a
+    department."""
 
     key: Hashable
     label: Any  # text, or a course title in each language (schema.Text)

@@ -1,4 +1,5 @@
-"""The report as titled tables of text in the reader's language: the page, the CSV and the PDF all print these."""
+"""The report as titled tables of text in the reader's language: the page, the CSV and the PDF all print
+these."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -19,17 +19,35 @@ def attendance_hours(session: Session, user_id: int, course_slug: str) -> float:
     total = session.exec(
         select(func.coalesce(func.sum(CohortSession.hours), 0.0))
         .join(Attendance, col(Attendance.session_id) == CohortSession.id)
-        .join(CohortMember, (col(CohortMember.cohort_id) == CohortSession.cohort_id)
-              & (col(CohortMember.user_id) == Attendance.user_id))
-        .join(CohortCourse, (col(CohortCourse.cohort_id) == CohortSession.cohort_id)
-              & (col(CohortCourse.course_slug) == course_slug))
-        .where(Attendance.user_id == user_id, col(Attendance.present).is_(True),
-               or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == course_slug))
+        .join(
+            CohortMember,
+            (col(CohortMember.cohort_id) == CohortSession.cohort_id)
+            & (col(CohortMember.user_id) == Attendance.user_id),
+        )
+        .join(
+            CohortCourse,
+            (col(CohortCourse.cohort_id) == CohortSession.cohort_id)
+            & (col(CohortCourse.course_slug) == course_slug),
+        )
+        .where(
+            Attendance.user_id == user_id,
+            col(Attendance.present).is_(True),
+            or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == course_slug),
+        )
     ).one()
     return float(total)
 
 
 def practicum_passed(session: Session, user_id: int, course_slug: str) -> bool:
-    return session.exec(select(PracticumScore.id).where(
-        PracticumScore.user_id == user_id, PracticumScore.course_slug == course_slug,
-        col(PracticumScore.passed).is_(True)).limit(1)).first() is not None
+    return (
+        session.exec(
+            select(PracticumScore.id)
+            .where(
+                PracticumScore.user_id == user_id,
+                PracticumScore.course_slug == course_slug,
+                col(PracticumScore.passed).is_(True),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )

@@ -37,13 +37,20 @@ def evaluate(course: catalog.Course, facts: Facts) -> Outcome:
     """Which of the course's completion rules are not yet met by `facts`."""
     rules = course.manifest.completion
     required = [item for item in course.items() if item.required]
-    unread = tuple(i.id for i in required if rules.required_lessons and i.kind != "quiz"
-                   and i.id not in facts.items_done)
-    to_pass = tuple(i.id for i in required if rules.required_quizzes and i.kind == "quiz"
-                    and i.id not in facts.quizzes_passed)
-    return Outcome(unread=unread, quizzes_to_pass=to_pass,
-                   hours_missing=max(0.0, rules.attendance_hours - facts.attendance_hours),
-                   practicum_missing=rules.practicum and not facts.practicum_passed)
+    unread = tuple(
+        i.id for i in required if rules.required_lessons and i.kind != "quiz" and i.id not in facts.items_done
+    )
+    to_pass = tuple(
+        i.id
+        for i in required
+        if rules.required_quizzes and i.kind == "quiz" and i.id not in facts.quizzes_passed
+    )
+    return Outcome(
+        unread=unread,
+        quizzes_to_pass=to_pass,
+        hours_missing=max(0.0, rules.attendance_hours - facts.attendance_hours),
+        practicum_missing=rules.practicum and not facts.practicum_passed,
+    )
 
 
 def is_overdue(due_on: date | None, today: date) -> bool:

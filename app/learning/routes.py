@@ -16,7 +16,9 @@ router = APIRouter(prefix="/learn")
 @router.post("/{slug}/enroll", name="learning:enroll")
 def enroll(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     service.enroll(session, user, slug)
-    return redirect(request, "learning:continue", slug=slug, flash=gettext("Inscripción hecha: ya puede empezar."))
+    return redirect(
+        request, "learning:continue", slug=slug, flash=gettext("Inscripción hecha: ya puede empezar.")
+    )
 
 
 @router.get("/{slug}/continue", name="learning:continue")

@@ -39,13 +39,17 @@ class Progress:
 
 
 def enrollment(session: Session, user: User, slug: str) -> Enrollment | None:
-    return session.exec(select(Enrollment).where(Enrollment.user_id == user.id,
-                                                 Enrollment.course_slug == slug)).first()
+    return session.exec(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_slug == slug)
+    ).first()
 
 
 def enrollments(session: Session, user: User) -> list[Enrollment]:
-    return list(session.exec(select(Enrollment).where(Enrollment.user_id == user.id)
-                             .order_by(col(Enrollment.enrolled_at))))
+    return list(
+        session.exec(
+            select(Enrollment).where(Enrollment.user_id == user.id).order_by(col(Enrollment.enrolled_at))
+        )
+    )
 
 
 def enroll(session: Session, user: User, slug: str) -> Enrollment:
@@ -69,7 +73,8 @@ def enroll(session: Session, user: User, slug: str) -> Enrollment:
 
 
 def assign(session: Session, user: User, slug: str) -> Enrollment:
-    """The officer's enrolment in a course of their cohort, made if missing (self-enrolment rules do not apply)."""
+    """The officer's enrolment in a course of their cohort, made if missing (self-enrolment rules do not
+    apply)."""
     found = enrollment(session, user, slug)
     if found is None:
         assign_many(session, [user.id or 0], slug)
@@ -81,14 +86,25 @@ def assign(session: Session, user: User, slug: str) -> Enrollment:
 def assign_many(session: Session, user_ids: list[int], slug: str, *, due_on: date | None = None) -> None:
     """Enrol a whole roster in a few statements: the missing are enrolled, due dates only move earlier."""
     version, _ = course_service.published(session, slug)
-    rows = [{"user_id": user_id, "course_slug": slug, "version_id": version.id, "enrolled_at": utcnow()}
-            for user_id in user_ids]
-    session.execute(insert_for(session, Enrollment).values(rows)
-                    .on_conflict_do_nothing(index_elements=["user_id", "course_slug"]))
+    rows = [
+        {"user_id": user_id, "course_slug": slug, "version_id": version.id, "enrolled_at": utcnow()}
+        for user_id in user_ids
+    ]
+    session.execute(
+        insert_for(session, Enrollment)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "course_slug"])
+    )
     if due_on is not None:
-        session.execute(update(Enrollment).where(
-            col(Enrollment.user_id).in_(user_ids), col(Enrollment.course_slug) == slug,
-            or_(col(Enrollment.due_on).is_(None), col(Enrollment.due_on) > due_on)).values(due_on=due_on))
+        session.execute(
+            update(Enrollment)
+            .where(
+                col(Enrollment.user_id).in_(user_ids),
+                col(Enrollment.course_slug) == slug,
+                or_(col(Enrollment.due_on).is_(None), col(Enrollment.due_on) > due_on),
+            )
+            .values(due_on=due_on)
+        )
 
 
 def enrolled(session: Session, user: User, slug: str) -> Enrollment:
@@ -108,9 +124,13 @@ def follow_published(session: Session, found: Enrollment) -> Enrollment:
     version, _ = course_service.published(session, found.course_slug)
     if version.id == found.version_id:
         return found
-    open_attempt = session.exec(select(QuizAttempt).where(
-        QuizAttempt.user_id == found.user_id, QuizAttempt.course_slug == found.course_slug,
-        QuizAttempt.state == AttemptState.in_progress)).first()
+    open_attempt = session.exec(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == found.user_id,
+            QuizAttempt.course_slug == found.course_slug,
+            QuizAttempt.state == AttemptState.in_progress,
+        )
+    ).first()
     if open_attempt is None:
         found.version_id = version.id or 0
         session.add(found)
@@ -123,8 +143,9 @@ def mark_done(session: Session, found: Enrollment, item_id: str) -> None:
     item = course.item(item_id)
     if item is None or item.kind == "quiz":
         raise NotFound(N_("No encontramos esta página."))
-    statement = insert_for(session, ItemProgress).values(enrollment_id=found.id, item_id=item_id,
-                                                         completed_at=utcnow())
+    statement = insert_for(session, ItemProgress).values(
+        enrollment_id=found.id, item_id=item_id, completed_at=utcnow()
+    )
     session.execute(statement.on_conflict_do_nothing(index_elements=["enrollment_id", "item_id"]))
     record_completion(session, found)
 
@@ -132,17 +153,31 @@ def mark_done(session: Session, found: Enrollment, item_id: str) -> None:
 def facts(session: Session, found: Enrollment, course: catalog.Course) -> completion.Facts:
     done = frozenset(session.exec(select(ItemProgress.item_id).where(ItemProgress.enrollment_id == found.id)))
     rules = course.manifest.completion
-    hours = cohort_facts.attendance_hours(session, found.user_id, found.course_slug) if rules.attendance_hours else 0
+    hours = (
+        cohort_facts.attendance_hours(session, found.user_id, found.course_slug)
+        if rules.attendance_hours
+        else 0
+    )
     practicum = rules.practicum and cohort_facts.practicum_passed(session, found.user_id, found.course_slug)
-    return completion.Facts(items_done=done, quizzes_passed=passed_quizzes(session, found, course),
-                            attendance_hours=hours, practicum_passed=practicum)
+    return completion.Facts(
+        items_done=done,
+        quizzes_passed=passed_quizzes(session, found, course),
+        attendance_hours=hours,
+        practicum_passed=practicum,
+    )
 
 
 def passed_quizzes(session: Session, found: Enrollment, course: catalog.Course) -> frozenset[str]:
     """Quizzes whose final grade (by the quiz's grading method) reaches the pass mark."""
-    finished = session.exec(select(QuizAttempt).where(
-        QuizAttempt.user_id == found.user_id, QuizAttempt.course_slug == found.course_slug,
-        QuizAttempt.state == AttemptState.finished).order_by(col(QuizAttempt.number))).all()
+    finished = session.exec(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == found.user_id,
+            QuizAttempt.course_slug == found.course_slug,
+            QuizAttempt.state == AttemptState.finished,
+        )
+        .order_by(col(QuizAttempt.number))
+    ).all()
     passed = set()
     for item in course.items():
         if item.quiz is None:
@@ -156,8 +191,14 @@ def passed_quizzes(session: Session, found: Enrollment, course: catalog.Course) 
 def progress(session: Session, found: Enrollment) -> Progress:
     course = course_service.course_of(session, found.version_id)
     known = facts(session, found, course)
-    return Progress(found, course, known, completion.evaluate(course, known),
-                    completion.next_item(course, known), completion.percent_done(course, known))
+    return Progress(
+        found,
+        course,
+        known,
+        completion.evaluate(course, known),
+        completion.next_item(course, known),
+        completion.percent_done(course, known),
+    )
 
 
 def pre_test_pending(session: Session, found: Enrollment, course: catalog.Course) -> bool:
@@ -169,9 +210,14 @@ def pre_test_pending(session: Session, found: Enrollment, course: catalog.Course
     if course.evaluation is None or found.completed_at is not None:
         return False
     started = session.exec(select(ItemProgress.id).where(ItemProgress.enrollment_id == found.id)).first()
-    taken = session.exec(select(QuizAttempt.id).where(
-        QuizAttempt.user_id == found.user_id, QuizAttempt.course_slug == found.course_slug,
-        QuizAttempt.quiz_id == evaluation.PRE_TEST, QuizAttempt.state == AttemptState.finished)).first()
+    taken = session.exec(
+        select(QuizAttempt.id).where(
+            QuizAttempt.user_id == found.user_id,
+            QuizAttempt.course_slug == found.course_slug,
+            QuizAttempt.quiz_id == evaluation.PRE_TEST,
+            QuizAttempt.state == AttemptState.finished,
+        )
+    ).first()
     return started is None and taken is None
 
 
@@ -183,7 +229,9 @@ def record_completion(session: Session, found: Enrollment) -> None:
     """
     if found.completed_at is None and progress(session, found).outcome.complete:
         session.flush()  # pending changes to `found` (a version move) are kept by the refresh below
-        session.execute(update(Enrollment).where(col(Enrollment.id) == found.id,
-                                                 col(Enrollment.completed_at).is_(None))
-                        .values(completed_at=utcnow()))
+        session.execute(
+            update(Enrollment)
+            .where(col(Enrollment.id) == found.id, col(Enrollment.completed_at).is_(None))
+            .values(completed_at=utcnow())
+        )
         session.refresh(found)

@@ -20,8 +20,15 @@ class QuizAttempt(SQLModel, table=True):
         UniqueConstraint("user_id", "course_slug", "quiz_id", "number"),
         CheckConstraint("max_attempts = 0 OR number <= max_attempts", name="attempt_limit"),
         # Never two attempts in progress for one officer and quiz.
-        Index("one_attempt_in_progress", "user_id", "course_slug", "quiz_id", unique=True,
-              sqlite_where=text("state = 'in_progress'"), postgresql_where=text("state = 'in_progress'")),
+        Index(
+            "one_attempt_in_progress",
+            "user_id",
+            "course_slug",
+            "quiz_id",
+            unique=True,
+            sqlite_where=text("state = 'in_progress'"),
+            postgresql_where=text("state = 'in_progress'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

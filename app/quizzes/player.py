@@ -48,13 +48,17 @@ def show(question: schema.Question, slot: AttemptSlot, secret: str) -> ShownQues
     choices: tuple[Choice, ...] = ()
     lefts: tuple[schema.Text, ...] = ()
     if isinstance(question, schema.SingleChoice | schema.MultipleResponse):
-        choices = tuple(Choice(token(secret, slot.attempt_id, slot.position, i), question.options[i].text)
-                        for i in order)
+        choices = tuple(
+            Choice(token(secret, slot.attempt_id, slot.position, i), question.options[i].text) for i in order
+        )
     elif isinstance(question, schema.Matching):
-        choices = tuple(Choice(token(secret, slot.attempt_id, slot.position, i), question.pairs[i].right)
-                        for i in order)
+        choices = tuple(
+            Choice(token(secret, slot.attempt_id, slot.position, i), question.pairs[i].right) for i in order
+        )
         lefts = tuple(pair.left for pair in question.pairs)
-    return ShownQuestion(slot.position, question.type, question.text, question.case, slot.points, choices, lefts)
+    return ShownQuestion(
+        slot.position, question.type, question.text, question.case, slot.points, choices, lefts
+    )
 
 
 class InvalidAnswer(DomainError):
@@ -62,8 +66,12 @@ class InvalidAnswer(DomainError):
 
 
 def _refused() -> InvalidAnswer:
-    return InvalidAnswer(N_("Esa opción no pertenece a esta pregunta: la respuesta no se guardó. "
-                            "Vuelva a cargar la página y elija una de las opciones que se muestran."))
+    return InvalidAnswer(
+        N_(
+            "Esa opción no pertenece a esta pregunta: la respuesta no se guardó. "
+            "Vuelva a cargar la página y elija una de las opciones que se muestran."
+        )
+    )
 
 
 def read_response(question: schema.Question, slot: AttemptSlot, secret: str, form: Any) -> Any:
@@ -99,8 +107,11 @@ def read_response(question: schema.Question, slot: AttemptSlot, secret: str, for
     return str(form.get("response", ""))[:MAX_TEXT]
 
 
-def shown_response(question: schema.Question, slot: AttemptSlot, secret: str, response: Any) -> dict[str, Any]:
+def shown_response(
+    question: schema.Question, slot: AttemptSlot, secret: str, response: Any
+) -> dict[str, Any]:
     """The saved response in page terms (tokens), so the form shows what the officer chose."""
+
     def t(index: int) -> str:
         return token(secret, slot.attempt_id, slot.position, index)
 

@@ -29,9 +29,11 @@ def visibility(quiz: Quiz, attempt: QuizAttempt, history: list[QuizAttempt]) -> 
     finished = attempt.state == AttemptState.finished
     used_up = bool(quiz.attempts) and sum(a.state == AttemptState.finished for a in history) >= quiz.attempts
     all_done = used_up or any(a.passed for a in history)
-    return Visibility(score=_allowed(quiz.review.score, finished, all_done),
-                      feedback=_allowed(quiz.review.feedback, finished, all_done),
-                      correct_answers=_allowed(quiz.review.correct_answers, finished, all_done))
+    return Visibility(
+        score=_allowed(quiz.review.score, finished, all_done),
+        feedback=_allowed(quiz.review.feedback, finished, all_done),
+        correct_answers=_allowed(quiz.review.correct_answers, finished, all_done),
+    )
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ class Scores:
 def scores(quiz: Quiz, history: list[QuizAttempt]) -> Scores:
     finished = [a.percent for a in history if a.state == AttemptState.finished and a.percent is not None]
     shown = {a.id or 0: visibility(quiz, a, history).score for a in history}
-    every_one = all(shown[a.id or 0] for a in history if a.state == AttemptState.finished and a.percent is not None)
+    every_one = all(
+        shown[a.id or 0] for a in history if a.state == AttemptState.finished and a.percent is not None
+    )
     return Scores(shown, grading.final_grade(quiz.grading, finished) if every_one else None)
 
 
@@ -82,8 +86,9 @@ def mark(fraction: float | None) -> str | None:
     return "partial" if fraction > grading.EPSILON else "wrong"
 
 
-def rows(slots: list[AttemptSlot], answers: dict[int, Answer], questions: dict[str, Question],
-         shown: Visibility) -> list[Row]:
+def rows(
+    slots: list[AttemptSlot], answers: dict[int, Answer], questions: dict[str, Question], shown: Visibility
+) -> list[Row]:
     """Each question with only the parts the review settings allow."""
     result = []
     for slot in slots:
@@ -91,10 +96,22 @@ def rows(slots: list[AttemptSlot], answers: dict[int, Answer], questions: dict[s
         answer = answers.get(slot.position)
         response = json.loads(answer.response) if answer else None
         pending = answer is not None and question.type == "open" and answer.fraction is None
-        feedback = ([question.feedback] if question.feedback else []) + grading.feedback_for(question, response) \
-            if shown.feedback else []
-        result.append(Row(slot.position, question, json.loads(slot.option_order), response,
-                          answer.fraction if answer and shown.score else (0.0 if shown.score else None),
-                          pending, grading.correct_answer(question) if shown.correct_answers else None,
-                          feedback, answer.comment if answer and shown.feedback else ""))
+        feedback = (
+            ([question.feedback] if question.feedback else []) + grading.feedback_for(question, response)
+            if shown.feedback
+            else []
+        )
+        result.append(
+            Row(
+                slot.position,
+                question,
+                json.loads(slot.option_order),
+                response,
+                answer.fraction if answer and shown.score else (0.0 if shown.score else None),
+                pending,
+                grading.correct_answer(question) if shown.correct_answers else None,
+                feedback,
+                answer.comment if answer and shown.feedback else "",
+            )
+        )
     return result

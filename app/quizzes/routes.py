@@ -46,10 +46,18 @@ def overview(request: Request, slug: str, quiz_id: str, user: CourseReader, sess
         return redirect_to(request, str(request.url))
     shown = review.scores(item.quiz, history)
     open_attempt = next((a for a in history if a.state == AttemptState.in_progress), None)
-    context = {"course": course, "item": item, "quiz": item.quiz, "history": history, "final": shown.final,
-               "shows_score": shown.shown, "lang": current_language(), "open_attempt": open_attempt,
-               "may_start": open_attempt is not None or service.may_start_another(item.quiz, len(history)),
-               "size": len(drawing.question_index(item.quiz, course.banks))}
+    context = {
+        "course": course,
+        "item": item,
+        "quiz": item.quiz,
+        "history": history,
+        "final": shown.final,
+        "shows_score": shown.shown,
+        "lang": current_language(),
+        "open_attempt": open_attempt,
+        "may_start": open_attempt is not None or service.may_start_another(item.quiz, len(history)),
+        "size": len(drawing.question_index(item.quiz, course.banks)),
+    }
     return render(request, "quizzes/overview.html", context)
 
 
@@ -62,8 +70,13 @@ def start(request: Request, slug: str, quiz_id: str, user: CourseReader, session
 
 
 @router.get("/attempts/{attempt_id:int}", name="quizzes:player")
-def play(request: Request, attempt_id: int, user: CourseReader, session: SessionDep,
-         q: Annotated[int, Query(ge=0, le=1000)] = 0) -> Response:
+def play(
+    request: Request,
+    attempt_id: int,
+    user: CourseReader,
+    session: SessionDep,
+    q: Annotated[int, Query(ge=0, le=1000)] = 0,
+) -> Response:
     attempt = service.owned_attempt(session, attempt_id, user)
     course, item = _course_and_quiz(session, attempt)
     if service.is_overdue(attempt):
@@ -78,11 +91,17 @@ def play(request: Request, attempt_id: int, user: CourseReader, session: Session
     answer = saved.get(slot.position)
     response = json.loads(answer.response) if answer else None
     context = {
-        "attempt": attempt, "item": item, "course": course, "lang": current_language(), "slots": slots,
+        "attempt": attempt,
+        "item": item,
+        "course": course,
+        "lang": current_language(),
+        "slots": slots,
         "question": player.show(questions[slot.question_id], slot, secret),
         "case": course.item(questions[slot.question_id].case or ""),
         "saved": player.shown_response(questions[slot.question_id], slot, secret, response),
-        "answered": set(saved), "seconds_left": _seconds_left(attempt)}
+        "answered": set(saved),
+        "seconds_left": _seconds_left(attempt),
+    }
     return render(request, "quizzes/player.html", context)
 
 
@@ -93,20 +112,31 @@ def _seconds_left(attempt: QuizAttempt) -> int | None:
 
 
 @router.post("/attempts/{attempt_id:int}/answers/{position:int}", name="quizzes:save")
-async def save(request: Request, attempt_id: int, position: int, user: CourseReader, form: FormDep) -> Response:
+async def save(
+    request: Request, attempt_id: int, position: int, user: CourseReader, form: FormDep
+) -> Response:
     """One answer, in one short write transaction run in one thread (the exam-day hot path).
 
     `async` on purpose: the route holds no session, so nothing waits between BEGIN and COMMIT.
     """
-    await run_write(request.app.state.engine, service.save_answer, user, attempt_id, position, form,
-                    request.app.state.secret_key)
+    await run_write(
+        request.app.state.engine,
+        service.save_answer,
+        user,
+        attempt_id,
+        position,
+        form,
+        request.app.state.secret_key,
+    )
     if is_htmx(request):
         return render(request, "quizzes/player.html", {"saved_at": utcnow()}, block="save_status")
     go = str(form.get("go", ""))
     if go == "finish":
         return redirect(request, "quizzes:confirm", attempt_id=attempt_id)
     target = as_db_id(go) if as_db_id(go) is not None else position
-    return redirect_to(request, str(request.url_for("quizzes:player", attempt_id=attempt_id)) + f"?q={target}")
+    return redirect_to(
+        request, str(request.url_for("quizzes:player", attempt_id=attempt_id)) + f"?q={target}"
+    )
 
 
 @router.get("/attempts/{attempt_id:int}/finish", name="quizzes:confirm")
@@ -117,8 +147,17 @@ def confirm(request: Request, attempt_id: int, user: CourseReader, session: Sess
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     slots = service.slots(session, attempt)
     unanswered = len(slots) - len(service.answers(session, attempt))
-    return render(request, "quizzes/confirm.html", {"attempt": attempt, "item": item, "lang": current_language(),
-                                                   "unanswered": unanswered, "total": len(slots)})
+    return render(
+        request,
+        "quizzes/confirm.html",
+        {
+            "attempt": attempt,
+            "item": item,
+            "lang": current_language(),
+            "unanswered": unanswered,
+            "total": len(slots),
+        },
+    )
 
 
 @router.post("/attempts/{attempt_id:int}/finish", name="quizzes:finish")
@@ -142,21 +181,38 @@ def review_page(request: Request, attempt_id: int, user: CourseReader, session: 
         return redirect(request, "quizzes:player", attempt_id=attempt_id)
     history = service.attempts(session, user.id or 0, attempt.course_slug, attempt.quiz_id)
     shown = review.visibility(item.quiz, attempt, history)
-    rows = review.rows(service.slots(session, attempt), service.answers(session, attempt),
-                       drawing.question_index(item.quiz, course.banks), shown)
+    rows = review.rows(
+        service.slots(session, attempt),
+        service.answers(session, attempt),
+        drawing.question_index(item.quiz, course.banks),
+        shown,
+    )
     _, following = pages.neighbours(course, item.id)
-    return render(request, "quizzes/review.html", {"attempt": attempt, "item": item, "course": course,
-                                                  "shown": shown, "rows": rows, "following": following,
-                                                  "lang": current_language(),
-                                                  "late": late.of_attempt(session, attempt_id)})
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "item": item,
+            "course": course,
+            "shown": shown,
+            "rows": rows,
+            "following": following,
+            "lang": current_language(),
+            "late": late.of_attempt(session, attempt_id),
+        },
+    )
 
 
 @router.get("/grading", name="quizzes:grading")
-def grading_queue(request: Request, user: CohortGrader, session: SessionDep, cohort_id: DbIdQuery = None) -> Response:
+def grading_queue(
+    request: Request, user: CohortGrader, session: SessionDep, cohort_id: DbIdQuery = None
+) -> Response:
     """Open responses to mark: of the grader's cohorts, or of one of them."""
     items = [(p, *_question(session, p)) for p in marking.pending(session, marking.in_scope(user, cohort_id))]
-    return render(request, "quizzes/grading.html", {"items": items, "lang": current_language(),
-                                                   "cohort_id": cohort_id})
+    return render(
+        request, "quizzes/grading.html", {"items": items, "lang": current_language(), "cohort_id": cohort_id}
+    )
 
 
 def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-untyped-def]
@@ -166,9 +222,15 @@ def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-u
 
 
 @router.post("/grading/{answer_id:int}", name="quizzes:mark")
-def mark(request: Request, answer_id: int, user: CohortGrader, session: SessionDep,
-         points: Annotated[float, Form(ge=0, le=1000)], comment: Annotated[str, Form(max_length=2000)] = "",
-         cohort_id: DbIdForm = None) -> Response:
+def mark(
+    request: Request,
+    answer_id: int,
+    user: CohortGrader,
+    session: SessionDep,
+    points: Annotated[float, Form(ge=0, le=1000)],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    cohort_id: DbIdForm = None,
+) -> Response:
     """Mark one answer, then back to the same queue (still narrowed to its cohort)."""
     marking.mark(session, answer_id, points, comment, user, lambda v: course_service.course_of(session, v))
     url = request.url_for("quizzes:grading")

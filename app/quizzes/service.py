@@ -44,15 +44,28 @@ def _quiz(course: catalog.Course, quiz_id: str) -> catalog.Item:
 
 
 def in_progress(session: Session, user_id: int, slug: str, quiz_id: str) -> QuizAttempt | None:
-    return session.exec(select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.course_slug == slug, QuizAttempt.quiz_id == quiz_id,
-        QuizAttempt.state == AttemptState.in_progress)).first()
+    return session.exec(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.course_slug == slug,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.state == AttemptState.in_progress,
+        )
+    ).first()
 
 
 def attempts(session: Session, user_id: int, slug: str, quiz_id: str) -> list[QuizAttempt]:
-    return list(session.exec(select(QuizAttempt).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.course_slug == slug, QuizAttempt.quiz_id == quiz_id,
-    ).order_by(col(QuizAttempt.number))))
+    return list(
+        session.exec(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user_id,
+                QuizAttempt.course_slug == slug,
+                QuizAttempt.quiz_id == quiz_id,
+            )
+            .order_by(col(QuizAttempt.number))
+        )
+    )
 
 
 def may_start_another(quiz: schema.Quiz, used: int) -> bool:
@@ -67,9 +80,16 @@ def start(session: Session, user: User, course: catalog.Course, version_id: int,
     current = in_progress(session, user.id, course.slug, quiz_id)
     if current is not None and not finish_if_expired(session, current, course):
         return current
-    used = session.exec(select(func.max(QuizAttempt.number)).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.course_slug == course.slug,
-        QuizAttempt.quiz_id == quiz_id)).one() or 0
+    used = (
+        session.exec(
+            select(func.max(QuizAttempt.number)).where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.course_slug == course.slug,
+                QuizAttempt.quiz_id == quiz_id,
+            )
+        ).one()
+        or 0
+    )
     if not may_start_another(quiz, used):
         # Under READ COMMITTED a concurrent start may have committed since the check above.
         winner = in_progress(session, user.id, course.slug, quiz_id)
@@ -89,43 +109,71 @@ def start(session: Session, user: User, course: catalog.Course, version_id: int,
     return attempt
 
 
-def _create(session: Session, user_id: int, course: catalog.Course, version_id: int, quiz_id: str,
-            number: int) -> QuizAttempt:
+def _create(
+    session: Session, user_id: int, course: catalog.Course, version_id: int, quiz_id: str, number: int
+) -> QuizAttempt:
     quiz = _quiz(course, quiz_id).quiz
     assert quiz is not None
     now = utcnow()
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-    attempt = QuizAttempt(user_id=user_id, course_slug=course.slug, quiz_id=quiz_id, version_id=version_id,
-                          number=number, max_attempts=quiz.attempts, started_at=now, deadline_at=deadline)
+    attempt = QuizAttempt(
+        user_id=user_id,
+        course_slug=course.slug,
+        quiz_id=quiz_id,
+        version_id=version_id,
+        number=number,
+        max_attempts=quiz.attempts,
+        started_at=now,
+        deadline_at=deadline,
+    )
     session.add(attempt)
     session.flush()
     questions = drawing.question_index(quiz, course.banks)
     for position, slot in enumerate(_draw(session, user_id, course, quiz_id, quiz)):
-        session.add(AttemptSlot(attempt_id=attempt.id or 0, position=position, question_id=slot.question_id,
-                                option_order=json.dumps(list(slot.option_order)),
-                                points=questions[slot.question_id].points))
+        session.add(
+            AttemptSlot(
+                attempt_id=attempt.id or 0,
+                position=position,
+                question_id=slot.question_id,
+                option_order=json.dumps(list(slot.option_order)),
+                points=questions[slot.question_id].points,
+            )
+        )
     session.flush()
     return attempt
 
 
-def _draw(session: Session, user_id: int, course: catalog.Course, quiz_id: str,
-          quiz: Any) -> list[drawing.Slot]:
+def _draw(
+    session: Session, user_id: int, course: catalog.Course, quiz_id: str, quiz: Any
+) -> list[drawing.Slot]:
     """The attempt's questions; the post-test avoids what the officer's pre-test asked (parallel forms)."""
     rng = random.SystemRandom()
     if quiz_id not in evaluation.FORM_IDS:
         return drawing.draw(quiz, course.banks, rng)
     seen: set[str] = set()
     if quiz_id == evaluation.POST_TEST:
-        seen = set(session.exec(select(AttemptSlot.question_id).join(
-            QuizAttempt, col(QuizAttempt.id) == AttemptSlot.attempt_id).where(
-            QuizAttempt.user_id == user_id, QuizAttempt.course_slug == course.slug,
-            QuizAttempt.quiz_id == evaluation.PRE_TEST)))
+        seen = set(
+            session.exec(
+                select(AttemptSlot.question_id)
+                .join(QuizAttempt, col(QuizAttempt.id) == AttemptSlot.attempt_id)
+                .where(
+                    QuizAttempt.user_id == user_id,
+                    QuizAttempt.course_slug == course.slug,
+                    QuizAttempt.quiz_id == evaluation.PRE_TEST,
+                )
+            )
+        )
     return evaluation.draw_form(course, quiz_id, seen, rng)
 
 
 def slots(session: Session, attempt: QuizAttempt) -> list[AttemptSlot]:
-    return list(session.exec(select(AttemptSlot).where(AttemptSlot.attempt_id == attempt.id)
-                             .order_by(col(AttemptSlot.position))))
+    return list(
+        session.exec(
+            select(AttemptSlot)
+            .where(AttemptSlot.attempt_id == attempt.id)
+            .order_by(col(AttemptSlot.position))
+        )
+    )
 
 
 def answers(session: Session, attempt: QuizAttempt) -> dict[int, Answer]:
@@ -162,14 +210,18 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, fo
     question = _questions(course, attempt.quiz_id)[slot.question_id]
     response = player.read_response(question, slot, secret, form)  # InvalidAnswer: nothing is stored
     connection = session.connection()
-    connection.execute(_answer_upsert(connection.dialect.name), {
-        "attempt_id": attempt_id, "position": position, "response": json.dumps(response), "saved_at": now})
+    connection.execute(
+        _answer_upsert(connection.dialect.name),
+        {"attempt_id": attempt_id, "position": position, "response": json.dumps(response), "saved_at": now},
+    )
 
 
 _SLOT_TO_SAVE = (
-    select(QuizAttempt, AttemptSlot).join(AttemptSlot, col(AttemptSlot.attempt_id) == col(QuizAttempt.id))
+    select(QuizAttempt, AttemptSlot)
+    .join(AttemptSlot, col(AttemptSlot.attempt_id) == col(QuizAttempt.id))
     .where(col(QuizAttempt.id) == bindparam("attempt_id"), col(AttemptSlot.position) == bindparam("position"))
-    .with_for_update(of=QuizAttempt))
+    .with_for_update(of=QuizAttempt)
+)
 
 
 @cache
@@ -178,7 +230,8 @@ def _answer_upsert(dialect: str) -> Any:
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     return statement.on_conflict_do_update(
         index_elements=["attempt_id", "position"],
-        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at})
+        set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},
+    )
 
 
 def _questions(course: catalog.Course, quiz_id: str) -> dict[str, Any]:
@@ -187,8 +240,9 @@ def _questions(course: catalog.Course, quiz_id: str) -> dict[str, Any]:
     return drawing.question_index(quiz, course.banks)
 
 
-def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
-           at: datetime | None = None) -> bool:
+def finish(
+    session: Session, attempt: QuizAttempt, course: catalog.Course, *, at: datetime | None = None
+) -> bool:
     """Grade and close the attempt; True only for the one call that actually finished it.
 
     The attempt is closed first and graded afterwards: the closing update waits for a save still
@@ -199,29 +253,39 @@ def finish(session: Session, attempt: QuizAttempt, course: catalog.Course, *,
     closed = session.execute(
         update(QuizAttempt)
         .where(col(QuizAttempt.id) == attempt.id, col(QuizAttempt.state) == AttemptState.in_progress)
-        .values(state=AttemptState.finished, finished_at=finished_at))
+        .values(state=AttemptState.finished, finished_at=finished_at)
+    )
     if closed.rowcount != 1:  # type: ignore[attr-defined]
         return False
     fractions = _grade(session, attempt, course)
     set_grade(session, attempt, course, fractions)
     for position, fraction in fractions.items():
-        session.execute(update(Answer).where(col(Answer.attempt_id) == attempt.id,
-                                             col(Answer.position) == position).values(fraction=fraction))
+        session.execute(
+            update(Answer)
+            .where(col(Answer.attempt_id) == attempt.id, col(Answer.position) == position)
+            .values(fraction=fraction)
+        )
     session.refresh(attempt)
-    audit.record(session, attempt.user_id, "quiz.finish", attempt, percent=attempt.percent, at_deadline=at is not None)
+    audit.record(
+        session, attempt.user_id, "quiz.finish", attempt, percent=attempt.percent, at_deadline=at is not None
+    )
     return True
 
 
-def set_grade(session: Session, attempt: QuizAttempt, course: catalog.Course,
-              fractions: dict[int, float | None]) -> None:
+def set_grade(
+    session: Session, attempt: QuizAttempt, course: catalog.Course, fractions: dict[int, float | None]
+) -> None:
     """The attempt's percent and pass from the score of each position (None: an open answer not yet
     marked, so no grade yet). The one grading rule: finishing, marking and late answers all use it."""
     quiz = _quiz(course, attempt.quiz_id).quiz
     assert quiz is not None
-    percent = grading.attempt_percent([(slot.points, fractions[slot.position]) for slot in slots(session, attempt)])
+    percent = grading.attempt_percent(
+        [(slot.points, fractions[slot.position]) for slot in slots(session, attempt)]
+    )
     passed = grading.passed(percent, quiz.pass_mark) if percent is not None else None
-    session.execute(update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id)
-                    .values(percent=percent, passed=passed))
+    session.execute(
+        update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id).values(percent=percent, passed=passed)
+    )
 
 
 def _grade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> dict[int, float | None]:
@@ -239,8 +303,11 @@ def _grade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> di
 
 def is_overdue(attempt: QuizAttempt) -> bool:
     """Still open, and past its deadline plus the grace for saves in flight."""
-    return (attempt.state == AttemptState.in_progress and attempt.deadline_at is not None
-            and utcnow() > attempt.deadline_at + GRACE)
+    return (
+        attempt.state == AttemptState.in_progress
+        and attempt.deadline_at is not None
+        and utcnow() > attempt.deadline_at + GRACE
+    )
 
 
 def finish_if_expired(session: Session, attempt: QuizAttempt, course: catalog.Course) -> bool:
@@ -255,6 +322,12 @@ def finish_if_expired(session: Session, attempt: QuizAttempt, course: catalog.Co
 
 def overdue(session: Session, now: datetime) -> list[QuizAttempt]:
     """Attempts still open past their deadline and grace, for the periodic sweep."""
-    return list(session.exec(select(QuizAttempt).where(
-        QuizAttempt.state == AttemptState.in_progress, col(QuizAttempt.deadline_at).is_not(None),
-        col(QuizAttempt.deadline_at) < now - GRACE)))
+    return list(
+        session.exec(
+            select(QuizAttempt).where(
+                QuizAttempt.state == AttemptState.in_progress,
+                col(QuizAttempt.deadline_at).is_not(None),
+                col(QuizAttempt.deadline_at) < now - GRACE,
+            )
+        )
+    )

@@ -41,8 +41,12 @@ def finish_overdue(request_session: Session, attempt_ids: list[int]) -> None:
         for attempt_id in attempt_ids:
             attempt = session.get(QuizAttempt, attempt_id)
             if attempt is not None and service.is_overdue(attempt):
-                service.finish(session, attempt, course_service.course_of(session, attempt.version_id),
-                               at=attempt.deadline_at)
+                service.finish(
+                    session,
+                    attempt,
+                    course_service.course_of(session, attempt.version_id),
+                    at=attempt.deadline_at,
+                )
 
 
 async def run_forever(engine: Engine) -> None:

@@ -12,11 +12,19 @@ from app.audit import AuditEntry
 from app.timeutil import utcnow
 from tests.factories import csrf_from, log_in, make_institution, make_user, post, reload
 
-ADMIN_PAGES = ["/admin/", "/admin/users", "/admin/users/new", "/admin/institutions", "/admin/audit", "/admin/lockouts"]
+ADMIN_PAGES = [
+    "/admin/",
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/institutions",
+    "/admin/audit",
+    "/admin/lockouts",
+]
 
 
-def test_officer_and_instructor_get_403_on_every_admin_page(client: TestClient, session: Session,
-                                                           app: FastAPI) -> None:
+def test_officer_and_instructor_get_403_on_every_admin_page(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     for role in (Role.officer, Role.instructor):
         log_in(client, make_user(session, app, role=role))
 
@@ -25,7 +33,9 @@ def test_officer_and_instructor_get_403_on_every_admin_page(client: TestClient, 
         assert set(statuses.values()) == {403}, statuses
 
 
-def test_officer_cannot_change_another_user_by_post(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_officer_cannot_change_another_user_by_post(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     victim = make_user(session, app)
     log_in(client, make_user(session, app))
 
@@ -37,31 +47,54 @@ def test_officer_cannot_change_another_user_by_post(client: TestClient, session:
 
 
 def test_admin_creates_a_user_who_chooses_a_password_with_the_activation_code_shown(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
     institution = make_institution(session, "Policía Nacional")
 
-    response = post(client, "/admin/users/new", {
-        "username": "Sub.Oficial.Rojas", "full_name": "Carlos Rojas", "national_id": "4567890",
-        "rank": "Suboficial", "institution_id": institution.id, "department": "boqueron", "role": "officer",
-        "language": "es", "password": "chosen by the admin"})
+    response = post(
+        client,
+        "/admin/users/new",
+        {
+            "username": "Sub.Oficial.Rojas",
+            "full_name": "Carlos Rojas",
+            "national_id": "4567890",
+            "rank": "Suboficial",
+            "institution_id": institution.id,
+            "department": "boqueron",
+            "role": "officer",
+            "language": "es",
+            "password": "chosen by the admin",
+        },
+    )
 
     assert response.status_code == 200
     created = session.exec(select(User).where(User.username == "sub.oficial.rojas")).one()
-    assert (created.department, created.institution_id, created.national_id) == ("boqueron", institution.id,
-                                                                                 "4567890")
+    assert (created.department, created.institution_id, created.national_id) == (
+        "boqueron",
+        institution.id,
+        "4567890",
+    )
     assert created.password_hash == ""  # no password an admin chose or knows
     code = re.search(r'id="activation-code"[^>]*>([A-Z0-9-]+)<', response.text).group(1)  # type: ignore[union-attr]
     audit = session.exec(select(AuditEntry).where(AuditEntry.action == "user.create")).one()
     assert audit.target_id == str(created.id)
     with TestClient(app, follow_redirects=False) as person:
-        activated = person.post("/activate", data={"username": "sub.oficial.rojas", "code": code,
-                                                   "password": "guardia del chaco", "csrf_token": csrf_from(person)})
+        activated = person.post(
+            "/activate",
+            data={
+                "username": "sub.oficial.rojas",
+                "code": code,
+                "password": "guardia del chaco",
+                "csrf_token": csrf_from(person),
+            },
+        )
         assert activated.status_code == 303 and person.get("/").status_code == 200
 
 
-def test_admin_created_codes_expire_after_72_hours_by_default(client: TestClient, session: Session,
-                                                               app: FastAPI) -> None:
+def test_admin_created_codes_expire_after_72_hours_by_default(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
     post(client, "/admin/users/new", {"username": "nueva", "full_name": "Nueva", "role": "officer"})
@@ -73,12 +106,16 @@ def test_admin_created_codes_expire_after_72_hours_by_default(client: TestClient
 
 
 def test_invalid_user_form_is_shown_again_with_the_field_error_and_nothing_saved(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
     before = len(session.exec(select(User)).all())
 
-    response = post(client, "/admin/users/new", {"username": "ok.user", "full_name": "Ana", "national_id": "12a",
-                                                 "role": "officer"})
+    response = post(
+        client,
+        "/admin/users/new",
+        {"username": "ok.user", "full_name": "Ana", "national_id": "12a", "role": "officer"},
+    )
 
     assert response.status_code == 422
     assert "La cédula debe tener solo números" in response.text
@@ -90,8 +127,11 @@ def test_duplicate_username_is_refused(client: TestClient, session: Session, app
     log_in(client, make_user(session, app, role=Role.admin))
     make_user(session, app, username="taken")
 
-    response = post(client, "/admin/users/new", {"username": "taken", "full_name": "Otra", "role": "officer",
-                                                 "password": "una frase larga"})
+    response = post(
+        client,
+        "/admin/users/new",
+        {"username": "taken", "full_name": "Otra", "role": "officer", "password": "una frase larga"},
+    )
 
     assert response.status_code == 422 and "Ya existe un usuario" in response.text
 
@@ -111,8 +151,9 @@ def test_user_list_searches_filters_and_paginates(client: TestClient, session: S
     assert "Página 2 de 2" in page_two and page_two.count("Agente ") == 5
 
 
-def test_user_list_as_htmx_returns_only_the_results_fragment(client: TestClient, session: Session,
-                                                             app: FastAPI) -> None:
+def test_user_list_as_htmx_returns_only_the_results_fragment(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
     response = client.get("/admin/users", headers={"HX-Request": "true"})
@@ -138,22 +179,32 @@ def test_admin_cannot_deactivate_themselves(client: TestClient, session: Session
     assert admin.active
 
 
-def test_institutions_are_created_renamed_and_deactivated_with_audit(client: TestClient, session: Session,
-                                                                    app: FastAPI) -> None:
+def test_institutions_are_created_renamed_and_deactivated_with_audit(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
     assert post(client, "/admin/institutions", {"name": "  Fiscalía   Especializada "}).status_code == 303
     institution = session.exec(select(Institution)).one()
     assert institution.name == "Fiscalía Especializada"
-    assert post(client, "/admin/institutions", {"name": "Unidad Fiscal", "institution_id": institution.id}
-                ).status_code == 303
-    assert post(client, f"/admin/institutions/{institution.id}/active", {"active": "false"}).status_code == 303
+    assert (
+        post(
+            client, "/admin/institutions", {"name": "Unidad Fiscal", "institution_id": institution.id}
+        ).status_code
+        == 303
+    )
+    assert (
+        post(client, f"/admin/institutions/{institution.id}/active", {"active": "false"}).status_code == 303
+    )
 
     reload(session, institution)
     assert (institution.name, institution.active) == ("Unidad Fiscal", False)
     actions = [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id))]
-    assert [a for a in actions if a.startswith("institution.")] == ["institution.save", "institution.save",
-                                                                    "institution.deactivate"]
+    assert [a for a in actions if a.startswith("institution.")] == [
+        "institution.save",
+        "institution.save",
+        "institution.deactivate",
+    ]
 
 
 def test_duplicate_institution_name_is_refused(client: TestClient, session: Session, app: FastAPI) -> None:
@@ -165,12 +216,15 @@ def test_duplicate_institution_name_is_refused(client: TestClient, session: Sess
     assert response.status_code == 422 and "Ya existe una institución" in response.text
 
 
-def test_user_filter_form_with_all_institutions_selected_searches_normally(client: TestClient, session: Session,
-                                                                          app: FastAPI) -> None:
+def test_user_filter_form_with_all_institutions_selected_searches_normally(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
     make_user(session, app, full_name="Lucía Benítez")
 
-    response = client.get("/admin/users", params={"q": "lucía", "role": "", "institution_id": "", "department": "",
-                                                  "active": ""})
+    response = client.get(
+        "/admin/users",
+        params={"q": "lucía", "role": "", "institution_id": "", "department": "", "active": ""},
+    )
 
     assert response.status_code == 200 and "Lucía Benítez" in response.text

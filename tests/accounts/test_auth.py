@@ -12,13 +12,15 @@ from tests.factories import PASSWORD, csrf_from, log_in, make_user, post
 
 
 def _try_login(client: TestClient, username: str, password: str) -> tuple[int, str]:
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": csrf_from(client)})
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": csrf_from(client)}
+    )
     return response.status_code, response.text
 
 
-def test_login_with_right_password_opens_home_with_httponly_lax_cookie(client: TestClient, session: Session,
-                                                                       app: FastAPI) -> None:
+def test_login_with_right_password_opens_home_with_httponly_lax_cookie(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     user = make_user(session, app, full_name="Ana Giménez")
 
     response = log_in(client, user)
@@ -37,7 +39,9 @@ def test_session_token_is_stored_hashed(client: TestClient, session: Session, ap
     assert stored.token_hash != token and len(stored.token_hash) == 64
 
 
-def test_unknown_and_known_usernames_fail_identically(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_unknown_and_known_usernames_fail_identically(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     make_user(session, app, username="known")
 
     known = _try_login(client, "known", "wrong password here")
@@ -48,7 +52,8 @@ def test_unknown_and_known_usernames_fail_identically(client: TestClient, sessio
 
 
 def test_five_failures_from_one_client_delay_that_username_there_for_a_minute_even_with_right_password(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     user = make_user(session, app, username="target")
     for _ in range(5):
         _try_login(client, "target", "wrong password")
@@ -71,14 +76,16 @@ def test_four_failures_do_not_lock(client: TestClient, session: Session, app: Fa
 
 
 def test_unknown_username_is_locked_after_five_failures_just_like_a_known_one(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     make_user(session, app, username="known")
     for _ in range(5):
         _try_login(client, "known", "wrong password")
         _try_login(client, "ghost", "wrong password")
 
-    assert _try_login(client, "known", "x")[1].replace("known", "X") == _try_login(client, "ghost", "x")[1].replace(
-        "ghost", "X")
+    assert _try_login(client, "known", "x")[1].replace("known", "X") == _try_login(client, "ghost", "x")[
+        1
+    ].replace("ghost", "X")
 
 
 def test_lock_expires_when_its_delay_is_over(client: TestClient, session: Session, app: FastAPI) -> None:
@@ -129,15 +136,19 @@ def test_deactivation_ends_the_users_sessions(client: TestClient, session: Sessi
     assert _try_login(client, officer.username, PASSWORD)[0] == 422
 
 
-def test_password_change_ends_other_sessions_and_keeps_this_one(client: TestClient, session: Session,
-                                                                app: FastAPI) -> None:
+def test_password_change_ends_other_sessions_and_keeps_this_one(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     user = make_user(session, app)
     with TestClient(app, follow_redirects=False) as other_device:
         log_in(other_device, user)
         log_in(client, user)
 
-        response = post(client, "/profile/password", {"current_password": PASSWORD,
-                                                      "new_password": "a brand new passphrase"})
+        response = post(
+            client,
+            "/profile/password",
+            {"current_password": PASSWORD, "new_password": "a brand new passphrase"},
+        )
 
         assert response.status_code == 200
         assert client.get("/").status_code == 200
@@ -156,8 +167,9 @@ def test_idle_session_expires(client: TestClient, session: Session, app: FastAPI
     assert session.exec(select(UserSession)).first() is None
 
 
-def test_session_expires_after_absolute_timeout_even_when_active(client: TestClient, session: Session,
-                                                                 app: FastAPI) -> None:
+def test_session_expires_after_absolute_timeout_even_when_active(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app))
     stored = session.exec(select(UserSession)).one()
     stored.created_at = utcnow() - timedelta(hours=12, minutes=1)
@@ -171,8 +183,15 @@ def test_login_redirects_only_to_local_paths(client: TestClient, session: Sessio
     user = make_user(session, app)
     token = csrf_from(client)
 
-    response = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                           "csrf_token": token, "next": "//evil.example/"})
+    response = client.post(
+        "/login",
+        data={
+            "username": user.username,
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/",
+        },
+    )
 
     assert response.headers["location"] == "http://testserver/"
 
@@ -184,14 +203,18 @@ def test_anonymous_visitor_is_sent_to_login_with_next(client: TestClient) -> Non
     assert response.headers["location"] == "http://testserver/login?next=%2Fprofile"
 
 
-def test_password_change_through_htmx_answers_with_the_password_section_only(client: TestClient, session: Session,
-                                                                            app: FastAPI) -> None:
+def test_password_change_through_htmx_answers_with_the_password_section_only(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     user = make_user(session, app)
     log_in(client, user)
 
-    response = post(client, "/profile/password", {"current_password": PASSWORD,
-                                                  "new_password": "another brand new passphrase"},
-                    headers={"HX-Request": "true"})
+    response = post(
+        client,
+        "/profile/password",
+        {"current_password": PASSWORD, "new_password": "another brand new passphrase"},
+        headers={"HX-Request": "true"},
+    )
 
     assert response.status_code == 200
     assert 'id="password-section"' in response.text and "<html" not in response.text

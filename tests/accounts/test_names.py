@@ -21,7 +21,8 @@ def _names(page: str) -> set[str]:
 
 
 def test_searching_with_or_without_accents_finds_the_same_people(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin, full_name="Admin Uno"))
     for name in NUNEZ + ["Zulma Benítez"]:
         make_user(session, app, full_name=name)
@@ -32,7 +33,8 @@ def test_searching_with_or_without_accents_finds_the_same_people(
 
 
 def test_a_percent_sign_in_the_search_matches_itself_not_everyone(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin, full_name="Admin Uno"))
     make_user(session, app, full_name="Zulma Benítez")
 
@@ -41,12 +43,16 @@ def test_a_percent_sign_in_the_search_matches_itself_not_everyone(
     assert "Zulma Benítez" not in page
 
 
-def test_a_cohorts_people_are_listed_in_spanish_order(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_a_cohorts_people_are_listed_in_spanish_order(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     load_fixture_courses(session)
     lead = make_user(session, app, role=Role.instructor, full_name="Instructora")
     cohort = make_cohort(session, lead)
     for name in ("Zulma Benítez", "Óscar Núñez", "ángel Acosta", "Nilda Pérez"):
-        cohort_service.add_member(session, cohort, make_user(session, app, full_name=name), MemberSource.manual)
+        cohort_service.add_member(
+            session, cohort, make_user(session, app, full_name=name), MemberSource.manual
+        )
     meeting = CohortSession(cohort_id=cohort.id or 0, starts_at=datetime(2027, 1, 4, 12, tzinfo=UTC), hours=4)
     session.add(meeting)
     session.commit()
@@ -59,15 +65,19 @@ def test_a_cohorts_people_are_listed_in_spanish_order(client: TestClient, sessio
 
 
 def test_the_name_key_follows_the_name_however_the_user_is_written(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     admin = make_user(session, app, role=Role.admin)
     officer = make_user(session, app, full_name="Óscar Núñez", username="onunez")
     session.execute(insert(User), [{"username": "bulk", "full_name": "Ña  Évora", "role": Role.officer}])
     session.commit()
     log_in(client, admin)
 
-    post(client, f"/admin/users/{officer.id}", {"username": "onunez", "full_name": "Óscar Núñez Ávalos",
-                                                 "role": "officer", "language": "es"})
+    post(
+        client,
+        f"/admin/users/{officer.id}",
+        {"username": "onunez", "full_name": "Óscar Núñez Ávalos", "role": "officer", "language": "es"},
+    )
 
     assert reload(session, officer).name_key == "oscar nunez avalos"
     assert session.exec(select(User.name_key).where(User.username == "bulk")).one() == "na evora"

@@ -9,7 +9,9 @@ def test_short_or_common_passwords_are_refused(password: str) -> None:
         check_policy(password)
 
 
-@pytest.mark.parametrize("password", ["una frase de paso larga", "ñandutí del Chaco 2026", "x" * 200, "abcdefgh1!"])
+@pytest.mark.parametrize(
+    "password", ["una frase de paso larga", "ñandutí del Chaco 2026", "x" * 200, "abcdefgh1!"]
+)
 def test_long_or_uncommon_passwords_are_accepted_unchanged(password: str) -> None:
     check_policy(password)
 

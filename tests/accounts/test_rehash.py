@@ -22,7 +22,8 @@ def _stored(session: Session, user: User) -> str:
 
 
 def test_a_login_with_an_old_parameter_hash_succeeds_and_upgrades_the_stored_hash(
-        app: FastAPI, client: TestClient, session: Session) -> None:
+    app: FastAPI, client: TestClient, session: Session
+) -> None:
     old = PasswordHasher(time_cost=3, memory_cost=128, parallelism=4)  # the parameters before issue 10
     user = make_user(session, app)
     old_hash = user.password_hash = old.hash(PASSWORD)
@@ -47,8 +48,10 @@ def test_a_failed_login_leaves_an_old_hash_alone(app: FastAPI, client: TestClien
     session.add(user)
     session.commit()
 
-    refused = client.post("/login", data={"username": user.username, "password": "otra cosa distinta",
-                                          "csrf_token": csrf_from(client)})
+    refused = client.post(
+        "/login",
+        data={"username": user.username, "password": "otra cosa distinta", "csrf_token": csrf_from(client)},
+    )
 
     assert refused.status_code == 422
     assert _stored(session, user) == old_hash
@@ -64,12 +67,14 @@ def test_the_default_cost_is_owasps_minimum_for_interactive_logins() -> None:
 
 
 def test_a_login_past_the_hashing_queue_is_told_to_retry_with_503(
-        app: FastAPI, client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: FastAPI, client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     user = make_user(session, app)
     monkeypatch.setattr(passwords, "HASHES_WAITING", 0)  # the queue bound, as if 16 logins were waiting
 
-    busy = client.post("/login", data={"username": user.username, "password": PASSWORD,
-                                       "csrf_token": csrf_from(client)})
+    busy = client.post(
+        "/login", data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_from(client)}
+    )
 
     assert busy.status_code == 503
     assert busy.headers["retry-after"] == "2"

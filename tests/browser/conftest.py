@@ -30,8 +30,13 @@ from playwright.sync_api import sync_playwright as start_playwright
 HERE = Path(__file__).parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 DEMO_PASSWORD = "cascada-demo"
 # An extra account for tests that change what is stored on a user (e.g. the preferred language),
@@ -45,6 +50,7 @@ _axe = Axe()
 
 # --- marker -------------------------------------------------------------------------------------
 
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(HERE):
@@ -52,6 +58,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # --- the server ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Server:
@@ -75,8 +82,10 @@ def _activate(base_url: str, username: str, code: str, password: str) -> None:
         form = client.get("/activate").text
         token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', form)
         assert token, "no csrf_token on /activate"
-        response = client.post("/activate", data={"username": username, "code": code, "password": password,
-                                                  "csrf_token": token.group(1)})
+        response = client.post(
+            "/activate",
+            data={"username": username, "code": code, "password": password, "csrf_token": token.group(1)},
+        )
         assert response.status_code == 303, response.text
 
 
@@ -97,14 +106,16 @@ def _cascada_command() -> list[str]:
 
 def _server_env(data_dir: Path) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("CASCADA_")}
-    env.update({
-        "CASCADA_DATA_DIR": str(data_dir),
-        "CASCADA_ARGON2_TIME_COST": "1",
-        "CASCADA_ARGON2_MEMORY_KIB": "64",
-        # The demo admin is used by many tests; test_second_factor enrols one voluntarily instead.
-        "CASCADA_ADMIN_SECOND_FACTOR": "false",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "CASCADA_DATA_DIR": str(data_dir),
+            "CASCADA_ARGON2_TIME_COST": "1",
+            "CASCADA_ARGON2_MEMORY_KIB": "64",
+            # The demo admin is used by many tests; test_second_factor enrols one voluntarily instead.
+            "CASCADA_ADMIN_SECOND_FACTOR": "false",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     return env
 
 
@@ -127,7 +138,12 @@ def cascada_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     # one-time activation code, spent below once the server answers.
     created = subprocess.run(
         [*command, "create-admin", "--username", SPARE_USER[0], "--full-name", SPARE_USER[1]],
-        cwd=root, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     log_path.write_text(created.stdout + created.stderr)
     code = re.search(r"activation code: (\S+)", created.stdout)
@@ -139,7 +155,11 @@ def cascada_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
     log = log_path.open("ab")
     process = subprocess.Popen(
         [*command, "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = Server(base_url, log_path, process)
     try:
@@ -148,8 +168,9 @@ def cascada_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
             if process.poll() is not None:
                 pytest.fail(f"`cascada serve --demo` exited with {process.returncode}:\n{server.log()}")
             if time.monotonic() > deadline:
-                pytest.fail(f"`cascada serve --demo` did not answer /healthz in {STARTUP_SECONDS}s:\n"
-                            f"{server.log()}")
+                pytest.fail(
+                    f"`cascada serve --demo` did not answer /healthz in {STARTUP_SECONDS}s:\n{server.log()}"
+                )
             time.sleep(0.1)
         _activate(base_url, SPARE_USER[0], code.group(1), DEMO_PASSWORD)
         yield server
@@ -188,6 +209,7 @@ def base_url(request: pytest.FixtureRequest, cascada_server: Server) -> str:
 
 
 # --- the browser --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
@@ -232,14 +254,18 @@ def page_problems() -> PageProblems:
 
 
 @pytest.fixture
-def new_context(browser: Browser, base_url: str,
-                page_problems: PageProblems) -> Iterator[Callable[..., BrowserContext]]:
+def new_context(
+    browser: Browser, base_url: str, page_problems: PageProblems
+) -> Iterator[Callable[..., BrowserContext]]:
     """Make browser contexts (any options of Browser.new_context); all are closed after the test."""
     contexts: list[BrowserContext] = []
 
     def make(**options: object) -> BrowserContext:
-        settings: dict[str, object] = {"base_url": base_url, "locale": "es-PY",
-                                       "timezone_id": "America/Asuncion"}
+        settings: dict[str, object] = {
+            "base_url": base_url,
+            "locale": "es-PY",
+            "timezone_id": "America/Asuncion",
+        }
         settings.update(options)
         context = browser.new_context(**settings)  # type: ignore[arg-type]
         context.set_default_timeout(10_000)
@@ -267,6 +293,7 @@ def page(context: BrowserContext, page_problems: PageProblems) -> Iterator[Page]
 
 # --- helpers ------------------------------------------------------------------------------------
 
+
 def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the real form (Spanish or English) and wait for the home page."""
     page.goto("/login")
@@ -286,8 +313,9 @@ def axe_violations(page: Page) -> list[dict]:
 def format_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
-        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}"
-                     f" <{violation['helpUrl']}>")
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>"
+        )
         for node in violation["nodes"]:
             target = " ".join(str(part) for part in node["target"])
             lines.append(f"    {target}: {node['html'][:200]}")

@@ -43,7 +43,8 @@ def _enrol_roster(page: Page, cedula: str, name: str) -> tuple[str, str]:
     page.get_by_role("link", name="Participantes e inscripción").click()
     roster = f"\ufeffCédula;Nombre;Grado\n{cedula};{name};Suboficial\n".encode()
     page.get_by_label("Archivo CSV").set_input_files(
-        files=[{"name": "lista.csv", "mimeType": "text/csv", "buffer": roster}])
+        files=[{"name": "lista.csv", "mimeType": "text/csv", "buffer": roster}]
+    )
     page.get_by_role("button", name="Ver vista previa").click()
     page.get_by_role("button", name="Confirmar la inscripción").click()
     codes = page.get_by_role("region", name="Códigos de activación")
@@ -61,8 +62,9 @@ def _schedule(page: Page, cohort_url: str, hours: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Asistencia")
 
 
-def _complete_online_part(server: Server, username: str,
-                          slugs: tuple[str, ...] = ("formacion-de-formadores",)) -> None:
+def _complete_online_part(
+    server: Server, username: str, slugs: tuple[str, ...] = ("formacion-de-formadores",)
+) -> None:
     engine = make_engine(f"sqlite:///{server.log_path.parent / 'data' / 'cascada.db'}")
     with transaction(engine, write=True) as session:
         trainee = session.exec(select(User).where(User.username == username)).one()
@@ -72,7 +74,8 @@ def _complete_online_part(server: Server, username: str,
 
 
 def test_an_instructor_certifies_a_trainer_who_then_leads_a_cohort(
-        new_context: Callable[..., BrowserContext], cascada_server: Server) -> None:
+    new_context: Callable[..., BrowserContext], cascada_server: Server
+) -> None:
     suffix = secrets.randbelow(10**6)
     tot_name, name = f"Formadores Chaco {suffix}", "Celeste Ñandutí Gómez"
     context = new_context(viewport=PHONE)
@@ -131,6 +134,8 @@ def test_an_instructor_certifies_a_trainer_who_then_leads_a_cohort(
     trainer.get_by_label("Nueva contraseña").fill("una frase de formadora")
     trainer.get_by_role("button", name="Activar y entrar").click()
     expect(trainer.get_by_role("heading", level=1)).to_have_text(f"Hola, {name}")
-    _create_cohort(trainer, f"Oficiales de Mariscal Estigarribia {suffix}", "officer_course", ["trata-de-personas"])
+    _create_cohort(
+        trainer, f"Oficiales de Mariscal Estigarribia {suffix}", "officer_course", ["trata-de-personas"]
+    )
     trainer.goto("/cascade")
     expect(trainer.locator("main")).to_contain_text(f"Oficiales de Mariscal Estigarribia {suffix}")

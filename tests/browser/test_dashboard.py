@@ -17,7 +17,7 @@ from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
 from tests.browser.conftest import Server, assert_accessible, log_in
 
-NAMES = ("Zulma Acosta", "Ángel Benítez", "=HYPERLINK(\"http://x.test\",\"y\")")
+NAMES = ("Zulma Acosta", "Ángel Benítez", '=HYPERLINK("http://x.test","y")')
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +28,13 @@ def cohort_id(cascada_server: Server) -> int:
         lead = session.exec(select(User).where(User.username == "instructora")).one()
         today = date.today()
         form = cohort_service.CohortForm(
-            name="Cohorte del tablero", kind=CohortKind.officer_course, department="central",
-            starts_on=today - timedelta(days=20), ends_on=today + timedelta(days=20),
-            courses={"trata-de-personas": today - timedelta(days=1)})
+            name="Cohorte del tablero",
+            kind=CohortKind.officer_course,
+            department="central",
+            starts_on=today - timedelta(days=20),
+            ends_on=today + timedelta(days=20),
+            courses={"trata-de-personas": today - timedelta(days=1)},
+        )
         cohort = cohort_service.create(session, form, actor=lead)
         for n, name in enumerate(NAMES):
             officer = User(username=f"tablero{n}", full_name=name, password_hash="!")
@@ -38,10 +42,19 @@ def cohort_id(cascada_server: Server) -> int:
             session.flush()
             cohort_service.add_member(session, cohort, officer, MemberSource.manual)
             for number in range(1, n + 1):
-                session.add(QuizAttempt(user_id=officer.id or 0, course_slug="trata-de-personas",
-                                        quiz_id="control-palermo", version_id=_version(session),
-                                        number=number, max_attempts=0, state=AttemptState.finished,
-                                        finished_at=utcnow(), percent=40.0 * number))
+                session.add(
+                    QuizAttempt(
+                        user_id=officer.id or 0,
+                        course_slug="trata-de-personas",
+                        quiz_id="control-palermo",
+                        version_id=_version(session),
+                        number=number,
+                        max_attempts=0,
+                        state=AttemptState.finished,
+                        finished_at=utcnow(),
+                        percent=40.0 * number,
+                    )
+                )
         found = cohort.id or 0
     engine.dispose()
     return found

@@ -28,13 +28,17 @@ def html_lang(page: Page) -> str:
     return page.locator("html").get_attribute("lang") or ""
 
 
-@pytest.mark.parametrize(("username", "section"), [
-    ("admin", "Administración"),
-    ("instructora", "Mis cohortes"),
-    ("oficial", "Mis cursos"),
-])
+@pytest.mark.parametrize(
+    ("username", "section"),
+    [
+        ("admin", "Administración"),
+        ("instructora", "Mis cohortes"),
+        ("oficial", "Mis cursos"),
+    ],
+)
 def test_each_demo_role_logs_in_through_the_form_and_sees_its_own_home_page(
-        page: Page, username: str, section: str) -> None:
+    page: Page, username: str, section: str
+) -> None:
     page.goto("/login")
     expect(page).to_have_title(re.compile("Iniciar sesión"))
     assert html_lang(page) == "es"
@@ -57,14 +61,18 @@ def test_each_demo_role_logs_in_through_the_form_and_sees_its_own_home_page(
 def test_admin_home_links_to_users_institutions_and_audit(page: Page) -> None:
     log_in(page, "admin")
     section = page.get_by_role("region", name="Administración")
-    for name, path in [("Usuarios", "/admin/users"), ("Instituciones", "/admin/institutions"),
-                       ("Registro de auditoría", "/admin/audit")]:
+    for name, path in [
+        ("Usuarios", "/admin/users"),
+        ("Instituciones", "/admin/institutions"),
+        ("Registro de auditoría", "/admin/audit"),
+    ]:
         expect(section.get_by_role("link", name=name)).to_have_attribute("href", re.compile(f"{path}$"))
     expect(main_nav(page).get_by_role("link", name="Administración")).to_be_visible()
 
 
 def test_officer_gets_no_admin_link_and_is_refused_the_admin_pages(
-        page: Page, page_problems: PageProblems) -> None:
+    page: Page, page_problems: PageProblems
+) -> None:
     page_problems.allow("status of 403")
     log_in(page, "oficial")
     expect(main_nav(page).get_by_role("link", name="Administración")).to_have_count(0)
@@ -75,7 +83,8 @@ def test_officer_gets_no_admin_link_and_is_refused_the_admin_pages(
 
 
 def test_wrong_password_keeps_the_login_page_with_an_accessible_error(
-        page: Page, page_problems: PageProblems) -> None:
+    page: Page, page_problems: PageProblems
+) -> None:
     page_problems.allow("status of 422")  # the refused login answers 422, which Chromium logs
     page.goto("/login")
     page.get_by_label("Usuario").fill("nadie")
@@ -119,7 +128,8 @@ def test_switching_to_english_and_back_changes_html_lang_and_persists_on_the_nex
 
 
 def test_visitor_can_switch_the_login_page_to_english_and_it_is_remembered(
-        new_context: Callable[..., BrowserContext]) -> None:
+    new_context: Callable[..., BrowserContext],
+) -> None:
     page = new_context().new_page()
     page.goto("/login")
     page.get_by_role("button", name="English").click()
@@ -133,7 +143,8 @@ def test_visitor_can_switch_the_login_page_to_english_and_it_is_remembered(
 
 
 def test_english_speaking_browser_gets_english_until_the_visitor_chooses_spanish(
-        new_context: Callable[..., BrowserContext]) -> None:
+    new_context: Callable[..., BrowserContext],
+) -> None:
     page = new_context(locale="en-US").new_page()
     page.goto("/login")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -212,9 +223,11 @@ def test_admin_searches_the_user_list_with_the_filter_button(page: Page, page_pr
 
 
 def test_login_works_on_a_phone_sized_screen_without_sideways_scrolling(
-        new_context: Callable[..., BrowserContext]) -> None:
-    context = new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
-                          has_touch=True)
+    new_context: Callable[..., BrowserContext],
+) -> None:
+    context = new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page.goto("/login")
     assert_no_horizontal_scroll(page)
@@ -233,14 +246,18 @@ def test_login_works_on_a_phone_sized_screen_without_sideways_scrolling(
     assert_accessible(page)
 
 
-@pytest.mark.parametrize(("path", "table"), [
-    ("/admin/users?q=zzz-nadie", "Usuarios"),
-    ("/admin/audit", "Registro de auditoría"),
-    ("/admin/institutions", "Instituciones"),
-    ("/admin/courses", "Versiones de cursos"),
-])
-def test_admin_tables_are_accessible_on_a_phone(new_context: Callable[..., BrowserContext], path: str,
-                                                table: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "table"),
+    [
+        ("/admin/users?q=zzz-nadie", "Usuarios"),
+        ("/admin/audit", "Registro de auditoría"),
+        ("/admin/institutions", "Instituciones"),
+        ("/admin/courses", "Versiones de cursos"),
+    ],
+)
+def test_admin_tables_are_accessible_on_a_phone(
+    new_context: Callable[..., BrowserContext], path: str, table: str
+) -> None:
     page = new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True).new_page()
     log_in(page, "admin")
     page.goto(path)
@@ -253,8 +270,9 @@ def test_admin_tables_are_accessible_on_a_phone(new_context: Callable[..., Brows
     expect(region.get_by_role("table")).to_have_count(1)
 
 
-def test_a_missing_page_has_a_level_one_heading_and_passes_axe(page: Page,
-                                                               page_problems: PageProblems) -> None:
+def test_a_missing_page_has_a_level_one_heading_and_passes_axe(
+    page: Page, page_problems: PageProblems
+) -> None:
     page_problems.allow("status of 404")
     log_in(page, "oficial")
     response = page.goto("/no-existe")
@@ -266,7 +284,8 @@ def test_a_missing_page_has_a_level_one_heading_and_passes_axe(page: Page,
 
 
 def test_an_error_answer_to_the_user_search_shows_in_the_alerts_and_keeps_the_results(
-        page: Page, page_problems: PageProblems) -> None:
+    page: Page, page_problems: PageProblems
+) -> None:
     page_problems.allow("status of 422")
     log_in(page, "admin")
     page.goto("/admin/users")
@@ -292,7 +311,8 @@ def focused(page: Page) -> str:
     """The focused element as 'tag#id text' (id and text when it has them)."""
     return page.evaluate(
         "() => { const e = document.activeElement;"
-        " return (e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + e.textContent.trim()).trim(); }")
+        " return (e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + e.textContent.trim()).trim(); }"
+    )
 
 
 def test_keyboard_only_login_with_the_skip_link_tab_and_enter(page: Page) -> None:
@@ -325,5 +345,11 @@ def test_keyboard_reaches_the_login_fields_from_the_top_of_the_page_in_order(pag
         if order[-1] == "button Entrar":
             break
     # skip link, brand, language switch, then the form in reading order
-    assert order == ["a Saltar al contenido", "a Cascada", "button English", "input#username",
-                     "input#password", "button Entrar"], order
+    assert order == [
+        "a Saltar al contenido",
+        "a Cascada",
+        "button English",
+        "input#username",
+        "input#password",
+        "button Entrar",
+    ], order

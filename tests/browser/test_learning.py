@@ -51,7 +51,8 @@ def test_officer_reads_two_lessons_in_spanish_then_in_english(page: Page) -> Non
 
 
 def test_officer_enrols_reads_and_takes_a_quiz_with_autosave_through_a_dropped_connection(
-        page: Page, context: BrowserContext, page_problems: PageProblems) -> None:
+    page: Page, context: BrowserContext, page_problems: PageProblems
+) -> None:
     page_problems.allow("ERR_INTERNET_DISCONNECTED")
     page_problems.allow("Failed to load resource")
     page_problems.allow("htmx:sendError")  # htmx logs the failed save while offline; the page shows it
@@ -59,7 +60,9 @@ def test_officer_enrols_reads_and_takes_a_quiz_with_autosave_through_a_dropped_c
     log_in(page, "oficial")
     page.goto("/courses/trabajo-infantil")
     page.get_by_role("button", name="Inscribirme en este curso").click()
-    expect(page).to_have_url(re.compile("/quizzes/trabajo-infantil/pre-test$"))  # entering asks for the pre-test
+    expect(page).to_have_url(
+        re.compile("/quizzes/trabajo-infantil/pre-test$")
+    )  # entering asks for the pre-test
     page.goto("/courses/trabajo-infantil/conceptos-basicos")
     expect(page.locator("article.lesson")).to_be_visible()
     page.get_by_role("button", name="Marcar como leída").click()
@@ -71,8 +74,9 @@ def test_officer_enrols_reads_and_takes_a_quiz_with_autosave_through_a_dropped_c
     expect(status).to_contain_text("Guardado")
     assert_accessible(page)
     context.set_offline(True)
-    page.locator("form[data-autosave] input, form[data-autosave] select, form[data-autosave] textarea").first \
-        .dispatch_event("change")
+    page.locator(
+        "form[data-autosave] input, form[data-autosave] select, form[data-autosave] textarea"
+    ).first.dispatch_event("change")
     expect(status).to_contain_text("Sin conexión")
     context.set_offline(False)
     expect(status).to_contain_text("Guardado", timeout=15_000)
@@ -115,7 +119,8 @@ def test_the_same_kind_of_quiz_works_without_javascript(new_context, page_proble
 
 
 def test_without_javascript_a_question_number_saves_the_answer_before_moving(  # type: ignore[no-untyped-def]
-        new_context, page_problems: PageProblems) -> None:
+    new_context, page_problems: PageProblems
+) -> None:
     page = new_context(java_script_enabled=False).new_page()
     log_in(page, "oficial")
     page.goto("/courses/trabajo-forzoso")

@@ -20,7 +20,8 @@ A4_PRINTABLE = {"width": 680, "height": 1000}  # 210 mm less 2 × 15 mm margins,
 
 def _no_sideways_scroll(page: Page, where: str) -> None:
     scroll, client = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
     assert scroll <= client, f"{page.url} ({where}) is {scroll}px wide in a {client}px viewport"
 
 

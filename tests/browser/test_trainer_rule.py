@@ -23,14 +23,17 @@ def _enrol_two(page: Page, suffix: int, names: tuple[str, str]) -> list[tuple[st
     rows = "".join(f"{7_000_000 + 2 * suffix + n};{name};Suboficial\n" for n, name in enumerate(names))
     roster = f"\ufeffCédula;Nombre;Grado\n{rows}".encode()
     page.get_by_label("Archivo CSV").set_input_files(
-        files=[{"name": "lista.csv", "mimeType": "text/csv", "buffer": roster}])
+        files=[{"name": "lista.csv", "mimeType": "text/csv", "buffer": roster}]
+    )
     page.get_by_role("button", name="Ver vista previa").click()
     page.get_by_role("button", name="Confirmar la inscripción").click()
     codes = page.get_by_role("region", name="Códigos de activación")
     found = []
     for name in names:
         card = codes.locator("li.code-card", has_text=name)
-        found.append((card.locator("dd.code").nth(0).inner_text(), card.locator("dd.code").nth(1).inner_text()))
+        found.append(
+            (card.locator("dd.code").nth(0).inner_text(), card.locator("dd.code").nth(1).inner_text())
+        )
     return found
 
 
@@ -54,7 +57,8 @@ def _certify_both(page: Page, cohort_url: str, names: tuple[str, str]) -> None:
 
 
 def test_only_the_graduate_who_finished_both_courses_is_certified_for_both_and_every_page_agrees(
-        new_context: Callable[..., BrowserContext], cascada_server: Server) -> None:
+    new_context: Callable[..., BrowserContext], cascada_server: Server
+) -> None:
     suffix = secrets.randbelow(10**6)
     tot_name = f"Formadores Concepción {suffix}"
     both, tot_only = f"Ana Benítez {suffix}", f"Hugo Rojas {suffix}"
@@ -68,18 +72,26 @@ def test_only_the_graduate_who_finished_both_courses_is_certified_for_both_and_e
         _schedule(page, cohort_url, hours)
         for name in (both, tot_only):
             page.get_by_role("button", name=f"Presente: {name}").click()
-            expect(page.locator(".roll-row", has_text=name).locator(".roll-state")).to_have_text(re.compile(r"Presente$"))
+            expect(page.locator(".roll-row", has_text=name).locator(".roll-state")).to_have_text(
+                re.compile(r"Presente$")
+            )
     _complete_online_part(cascada_server, both_user, (TOT, CONTENT))
     _complete_online_part(cascada_server, tot_only_user, (TOT,))
 
     _certify_both(page, cohort_url, (both, tot_only))
 
     courses_of_both = _section(page, both).locator(".trainee-courses li")
-    expect(courses_of_both).to_have_text([re.compile(f"{TOT_TITLE}: formador/a certificado/a"),
-                                          re.compile(f"{CONTENT_TITLE}: formador/a certificado/a")])
+    expect(courses_of_both).to_have_text(
+        [
+            re.compile(f"{TOT_TITLE}: formador/a certificado/a"),
+            re.compile(f"{CONTENT_TITLE}: formador/a certificado/a"),
+        ]
+    )
     courses_of_second = _section(page, tot_only).locator(".trainee-courses li")
     expect(courses_of_second.nth(0)).to_have_text(re.compile(f"{TOT_TITLE}: formador/a certificado/a"))
-    expect(courses_of_second.nth(1)).to_have_text(re.compile(f"{CONTENT_TITLE}: No elegible: .*lecciones sin leer"))
+    expect(courses_of_second.nth(1)).to_have_text(
+        re.compile(f"{CONTENT_TITLE}: No elegible: .*lecciones sin leer")
+    )
     _checked(page)
     page.goto(cohort_url.replace("/cohorts/", "/cascade/cohorts/"))
     node = page.locator("main")

@@ -188,7 +188,9 @@ def test_officers_without_a_certification_get_403_everywhere(client: TestClient,
         assert client.get(path).status_code == 403, path
 
 
-def test_the_department_views_are_open_to_trainers_for_their_own_part(client: TestClient, example: Example) -> None:
+def test_the_department_views_are_open_to_trainers_for_their_own_part(
+    client: TestClient, example: Example
+) -> None:
     for trainer in (example.instructor, example.t1):
         log_in(client, trainer)
         tree_page = client.get("/cascade")

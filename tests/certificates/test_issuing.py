@@ -196,7 +196,9 @@ def test_the_public_id_is_long_random_and_unrelated_to_the_serial(
     assert not any(serial_part in i for i in ids for serial_part in ("000001", "ISEPOL"))
 
 
-def test_a_validity_of_one_month_from_the_31st_ends_on_the_months_last_day(session: Session, app: FastAPI, admin: User) -> None:
+def test_a_validity_of_one_month_from_the_31st_ends_on_the_months_last_day(
+    session: Session, app: FastAPI, admin: User
+) -> None:
     issued = service.add_months(service.utcnow().replace(month=1, day=31), 1)
 
     assert issued.month == 2 and issued.day in (28, 29)

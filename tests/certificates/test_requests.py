@@ -17,7 +17,8 @@ def courses(session: Session) -> None:
 
 
 def test_a_request_reaches_the_admins_and_closes_once_the_certificates_are_issued(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     admin = make_user(session, app, role=Role.admin)
     cohort, (officer,) = officer_cohort(session, app)
     lead = session.get(User, cohort.lead_id)

@@ -42,7 +42,8 @@ def _course_certificate(session: Session, app: FastAPI, admin: User) -> tuple[Us
 
 
 def test_a_revoked_certificates_pdf_is_stamped_revoked_with_the_date(
-        client: TestClient, session: Session, app: FastAPI, admin: User) -> None:
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     officer, certificate = _course_certificate(session, app, admin)
     log_in(client, officer)
     before = _pdf(client, certificate)
@@ -61,7 +62,8 @@ def test_a_revoked_certificates_pdf_is_stamped_revoked_with_the_date(
 
 
 def test_a_tot_certificate_states_the_online_and_the_in_person_hours(
-        client: TestClient, session: Session, app: FastAPI, admin: User) -> None:
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     instructor = make_user(session, app, role=Role.instructor)
     graduate = make_user(session, app)
     tot = make_cohort(session, instructor, courses=("mini-formadores",), members=[graduate])
@@ -79,7 +81,8 @@ def test_a_tot_certificate_states_the_online_and_the_in_person_hours(
 
 
 def test_without_a_configured_base_url_the_qr_code_points_at_the_address_the_server_answers_on(
-        client: TestClient, session: Session, app: FastAPI, admin: User) -> None:
+    client: TestClient, session: Session, app: FastAPI, admin: User
+) -> None:
     officer, certificate = _course_certificate(session, app, admin)
     log_in(client, officer)
 
@@ -94,15 +97,23 @@ def test_the_public_base_url_is_required_in_production(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="CASCADA_BASE_URL"):
         settings.check_production()
-    Settings(env="production", data_dir=tmp_path, secret_key="Zq8-r2Lx0v_mN4pQ7sT1uW3yA5cE9gJ6xx",
-             base_url="https://cascada.isepol.edu.py").check_production()
+    Settings(
+        env="production",
+        data_dir=tmp_path,
+        secret_key="Zq8-r2Lx0v_mN4pQ7sT1uW3yA5cE9gJ6xx",
+        base_url="https://cascada.isepol.edu.py",
+    ).check_production()
 
 
-@pytest.mark.parametrize(("host", "port", "expected"), [
-    ("127.0.0.1", 8123, "http://127.0.0.1:8123"),
-    ("cascada.local", 80, "http://cascada.local"),
-    ("0.0.0.0", 8000, None),  # every interface: each request's own address is used
-])
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        ("127.0.0.1", 8123, "http://127.0.0.1:8123"),
+        ("cascada.local", 80, "http://cascada.local"),
+        ("0.0.0.0", 8000, None),  # every interface: each request's own address is used
+    ],
+)
 def test_serve_takes_the_address_it_was_started_on_as_the_development_base_url(
-        host: str, port: int, expected: str | None) -> None:
+    host: str, port: int, expected: str | None
+) -> None:
     assert cli.started_base_url(host, port) == expected

@@ -143,4 +143,7 @@ def test_the_verdict_is_announced_as_a_status_in_a_large_box_of_its_state(
     revoked = client.get(f"/verify/{certificate.public_id}").text
 
     assert '<p class="verdict verdict-valid" role="status"><strong class="ok">VÁLIDO</strong></p>' in valid
-    assert '<p class="verdict verdict-revoked" role="status"><strong class="error">REVOCADO</strong></p>' in revoked
+    assert (
+        '<p class="verdict verdict-revoked" role="status"><strong class="error">REVOCADO</strong></p>'
+        in revoked
+    )

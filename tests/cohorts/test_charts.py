@@ -20,10 +20,15 @@ def series(days: int, counts: list[int]) -> list[tuple[date, int]]:
     return [(start + timedelta(days=i), counts[i]) for i in range(days)]
 
 
-@pytest.mark.parametrize("draw", [
-    lambda title, desc: charts.completion_over_time(series(5, [0, 1, 1, 3, 4]), 10, title=title, desc=desc),
-    lambda title, desc: charts.score_histogram([12, 55, 99], title=title, desc=desc),
-])
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda title, desc: charts.completion_over_time(
+            series(5, [0, 1, 1, 3, 4]), 10, title=title, desc=desc
+        ),
+        lambda title, desc: charts.score_histogram([12, 55, 99], title=title, desc=desc),
+    ],
+)
 def test_charts_are_accessible_images_with_escaped_text(draw: object) -> None:
     markup = draw(HOSTILE, HOSTILE + " desc")  # type: ignore[operator]
 

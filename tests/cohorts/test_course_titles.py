@@ -45,7 +45,9 @@ def assert_titles_not_ids(html: str, *slugs: str) -> None:
     text = shown(html)
     for slug in slugs:
         assert TITLES[slug] in text, f"{TITLES[slug]!r} not shown"
-        assert not re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", text), f"course id {slug!r} shown: {text}"
+        assert not re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", text), (
+            f"course id {slug!r} shown: {text}"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +72,8 @@ def tot(session: Session, instructor: User, graduate: User) -> Cohort:
 
 @pytest.mark.parametrize("page", ["", "/sessions", "/edit", "/dashboard"])
 def test_the_cohort_pages_name_its_courses_by_title(
-        client: TestClient, instructor: User, tot: Cohort, page: str) -> None:
+    client: TestClient, instructor: User, tot: Cohort, page: str
+) -> None:
     log_in(client, instructor)
 
     response = client.get(f"/cohorts/{tot.id}{page}")
@@ -80,7 +83,8 @@ def test_the_cohort_pages_name_its_courses_by_title(
 
 
 def test_trainer_certifications_are_listed_by_course_title(
-        client: TestClient, session: Session, app: FastAPI, instructor: User, graduate: User, tot: Cohort) -> None:
+    client: TestClient, session: Session, app: FastAPI, instructor: User, graduate: User, tot: Cohort
+) -> None:
     certify_trainer(session, graduate, tot, instructor)
     admin = make_user(session, app, role=Role.admin)
 
@@ -89,12 +93,13 @@ def test_trainer_certifications_are_listed_by_course_title(
     log_in(client, admin)
     everyone = client.get("/cohorts/trainers").text
 
-    assert_titles_not_ids(own[own.index("Mis certificaciones"):], "mini", "mini-formadores")
+    assert_titles_not_ids(own[own.index("Mis certificaciones") :], "mini", "mini-formadores")
     assert_titles_not_ids(everyone, "mini", "mini-formadores")
 
 
 def test_the_admin_certificate_pages_name_courses_by_title(
-        client: TestClient, session: Session, app: FastAPI, instructor: User, graduate: User, tot: Cohort) -> None:
+    client: TestClient, session: Session, app: FastAPI, instructor: User, graduate: User, tot: Cohort
+) -> None:
     admin = make_user(session, app, role=Role.admin)
     complete(session, graduate, "mini")
     complete(session, graduate, "mini-formadores")
@@ -107,6 +112,6 @@ def test_the_admin_certificate_pages_name_courses_by_title(
     grid = client.get(f"/admin/certificates/cohorts/{tot.id}").text
     versions = client.get("/admin/courses").text
 
-    assert_titles_not_ids(index[index.index("<table"):], "mini")
+    assert_titles_not_ids(index[index.index("<table") :], "mini")
     assert_titles_not_ids(grid, "mini", "mini-formadores")
     assert_titles_not_ids(versions, "mini", "mini-formadores")

@@ -10,8 +10,15 @@ from app.audit import AuditEntry
 from app.cohorts.models import Cohort, CohortCourse, CoTrainer
 from tests.factories import load_fixture_courses, log_in, make_user, post, reload
 
-VALID = {"name": "Taller Boquerón 2026", "kind": "officer_course", "department": "boqueron",
-         "starts_on": "2026-03-02", "ends_on": "2026-03-20", "course": "mini", "due_mini": "2026-04-30"}
+VALID = {
+    "name": "Taller Boquerón 2026",
+    "kind": "officer_course",
+    "department": "boqueron",
+    "starts_on": "2026-03-02",
+    "ends_on": "2026-03-20",
+    "course": "mini",
+    "due_mini": "2026-04-30",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +27,8 @@ def courses(session: Session) -> None:
 
 
 def test_an_instructor_creates_a_cohort_with_courses_due_dates_and_a_co_trainer(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     lead = make_user(session, app, role=Role.instructor)
     co = make_user(session, app, role=Role.instructor, username="cotrainer")
     log_in(client, lead)
@@ -30,25 +38,35 @@ def test_an_instructor_creates_a_cohort_with_courses_due_dates_and_a_co_trainer(
     assert response.status_code == 303
     session.rollback()
     cohort = session.exec(select(Cohort)).one()
-    assert (cohort.name, cohort.lead_id, cohort.lead_certification_id) == ("Taller Boquerón 2026", lead.id, None)
-    assert [(c.course_slug, str(c.due_on)) for c in session.exec(select(CohortCourse))] == [("mini", "2026-04-30")]
+    assert (cohort.name, cohort.lead_id, cohort.lead_certification_id) == (
+        "Taller Boquerón 2026",
+        lead.id,
+        None,
+    )
+    assert [(c.course_slug, str(c.due_on)) for c in session.exec(select(CohortCourse))] == [
+        ("mini", "2026-04-30")
+    ]
     assert [c.user_id for c in session.exec(select(CoTrainer))] == [co.id]
     assert len(cohort.join_code or "") == 8
     assert client.get(response.headers["location"]).status_code == 200
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"name": " "}, "Escriba un nombre"),
-    ({"department": "atlantida"}, "Elija un departamento"),
-    ({"ends_on": "2026-03-01"}, "La fecha de fin es anterior"),
-    ({"starts_on": "mañana"}, "Indique las fechas"),
-    ({"course": "no-existe"}, "No puede incluir el curso"),
-    ({"course": "mini-formadores"}, "Una cohorte de formación de formadores incluye"),
-    ({"due_mini": "30/04/2026"}, "La fecha límite no es válida"),
-    ({"co_trainers": "nadie"}, "No existe el usuario «nadie»"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": " "}, "Escriba un nombre"),
+        ({"department": "atlantida"}, "Elija un departamento"),
+        ({"ends_on": "2026-03-01"}, "La fecha de fin es anterior"),
+        ({"starts_on": "mañana"}, "Indique las fechas"),
+        ({"course": "no-existe"}, "No puede incluir el curso"),
+        ({"course": "mini-formadores"}, "Una cohorte de formación de formadores incluye"),
+        ({"due_mini": "30/04/2026"}, "La fecha límite no es válida"),
+        ({"co_trainers": "nadie"}, "No existe el usuario «nadie»"),
+    ],
+)
 def test_a_bad_cohort_form_says_what_to_fix_and_creates_nothing(
-        client: TestClient, session: Session, app: FastAPI, change: dict[str, str], message: str) -> None:
+    client: TestClient, session: Session, app: FastAPI, change: dict[str, str], message: str
+) -> None:
     log_in(client, make_user(session, app, role=Role.instructor))
 
     response = post(client, "/cohorts/new", {**VALID, **change})
@@ -60,7 +78,8 @@ def test_a_bad_cohort_form_says_what_to_fix_and_creates_nothing(
 
 
 def test_an_officer_who_is_not_a_trainer_cannot_be_a_co_trainer(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     make_user(session, app, username="agente")
     log_in(client, make_user(session, app, role=Role.instructor))
 
@@ -70,7 +89,8 @@ def test_an_officer_who_is_not_a_trainer_cannot_be_a_co_trainer(
 
 
 def test_an_admin_creates_a_cohort_for_another_lead_and_it_is_audited(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     admin = make_user(session, app, role=Role.admin)
     lead = make_user(session, app, role=Role.instructor, username="lider")
     log_in(client, admin)
@@ -81,10 +101,15 @@ def test_an_admin_creates_a_cohort_for_another_lead_and_it_is_audited(
     session.rollback()
     cohort = session.exec(select(Cohort)).one()
     assert cohort.lead_id == lead.id and cohort.created_by_id == admin.id
-    assert session.exec(select(AuditEntry).where(AuditEntry.action == "create_cohort")).one().actor_id == admin.id
+    assert (
+        session.exec(select(AuditEntry).where(AuditEntry.action == "create_cohort")).one().actor_id
+        == admin.id
+    )
 
 
-def test_an_instructor_cannot_name_someone_else_as_lead(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_an_instructor_cannot_name_someone_else_as_lead(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     me = make_user(session, app, role=Role.instructor)
     make_user(session, app, role=Role.instructor, username="otra")
     log_in(client, me)
@@ -96,7 +121,8 @@ def test_an_instructor_cannot_name_someone_else_as_lead(client: TestClient, sess
 
 
 def test_members_are_enrolled_in_the_cohorts_courses_with_its_due_date(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     from app.cohorts import service
     from app.cohorts.models import MemberSource
     from app.learning.models import Enrollment
@@ -117,7 +143,8 @@ def test_members_are_enrolled_in_the_cohorts_courses_with_its_due_date(
 
 
 def test_an_admin_reassigns_the_lead_who_must_be_entitled_and_the_old_lead_loses_the_cohort(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     from tests.factories import make_cohort
 
     old = make_user(session, app, role=Role.instructor)
@@ -139,7 +166,8 @@ def test_an_admin_reassigns_the_lead_who_must_be_entitled_and_the_old_lead_loses
 
 
 def test_the_lead_edits_the_cohort_and_a_new_due_date_moves_the_members_due_dates(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     from app.learning.models import Enrollment
     from tests.factories import make_cohort
 
@@ -150,24 +178,39 @@ def test_the_lead_edits_the_cohort_and_a_new_due_date_moves_the_members_due_date
     cohort = session.exec(select(Cohort)).one()
     from app.cohorts import service
     from app.cohorts.models import MemberSource
+
     service.add_member(session, cohort, officer, MemberSource.manual)
     session.commit()
     make_cohort(session, lead)  # another cohort of the same lead, untouched by the edit
 
-    response = post(client, f"/cohorts/{cohort.id}/edit", {
-        "name": "Taller Boquerón (corregido)", "department": "itapua", "starts_on": "2026-03-09",
-        "ends_on": "2026-03-27", "due_mini": "2026-05-15", "co_trainers": ""})
+    response = post(
+        client,
+        f"/cohorts/{cohort.id}/edit",
+        {
+            "name": "Taller Boquerón (corregido)",
+            "department": "itapua",
+            "starts_on": "2026-03-09",
+            "ends_on": "2026-03-27",
+            "due_mini": "2026-05-15",
+            "co_trainers": "",
+        },
+    )
 
     assert response.status_code == 303
     edited = reload(session, cohort)
-    assert (edited.name, edited.department, str(edited.starts_on)) == ("Taller Boquerón (corregido)", "itapua",
-                                                                       "2026-03-09")
+    assert (edited.name, edited.department, str(edited.starts_on)) == (
+        "Taller Boquerón (corregido)",
+        "itapua",
+        "2026-03-09",
+    )
     due = session.exec(select(Enrollment.due_on).where(Enrollment.user_id == officer.id)).one()
     assert str(due) == "2026-05-15"
     assert "Taller Boquerón (corregido)" in client.get(f"/cohorts/{cohort.id}").text
 
 
-def test_a_bad_edit_says_what_to_fix_and_changes_nothing(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_a_bad_edit_says_what_to_fix_and_changes_nothing(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     lead = make_user(session, app, role=Role.instructor)
     log_in(client, lead)
     post(client, "/cohorts/new", VALID)
@@ -181,7 +224,8 @@ def test_a_bad_edit_says_what_to_fix_and_changes_nothing(client: TestClient, ses
 
 
 def test_the_cohort_page_is_titled_with_the_cohorts_name_only(
-        client: TestClient, session: Session, app: FastAPI) -> None:
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     log_in(client, make_user(session, app, role=Role.instructor))
 
     page = client.get(post(client, "/cohorts/new", VALID).headers["location"]).text

@@ -30,13 +30,23 @@ def courses(session: Session) -> None:
     load_fixture_courses(session)
 
 
-def add_attempt(session: Session, user: User, quiz_id: str, number: int, percent: float | None,
-                slug: str = "mini") -> QuizAttempt:
+def add_attempt(
+    session: Session, user: User, quiz_id: str, number: int, percent: float | None, slug: str = "mini"
+) -> QuizAttempt:
     """A finished attempt, as the quiz player would have left it (percent None: waits for marks)."""
     version, _ = course_service.published(session, slug)
-    attempt = QuizAttempt(user_id=user.id or 0, course_slug=slug, quiz_id=quiz_id, version_id=version.id or 0,
-                          number=number, max_attempts=0, state=AttemptState.finished, finished_at=utcnow(),
-                          percent=percent, passed=None if percent is None else percent >= 50)
+    attempt = QuizAttempt(
+        user_id=user.id or 0,
+        course_slug=slug,
+        quiz_id=quiz_id,
+        version_id=version.id or 0,
+        number=number,
+        max_attempts=0,
+        state=AttemptState.finished,
+        finished_at=utcnow(),
+        percent=percent,
+        passed=None if percent is None else percent >= 50,
+    )
     session.add(attempt)
     session.commit()
     return attempt
@@ -117,8 +127,14 @@ def test_dashboard_agrees_with_each_officers_own_progress(session: Session, app:
     session.add(meeting)
     session.flush()
     for trainee in trainees[:2]:
-        session.add(Attendance(session_id=meeting.id or 0, user_id=trainee.id or 0, present=True,
-                               recorded_by_id=instructor.id or 0))
+        session.add(
+            Attendance(
+                session_id=meeting.id or 0,
+                user_id=trainee.id or 0,
+                present=True,
+                recorded_by_id=instructor.id or 0,
+            )
+        )
     session.commit()
     read(session, trainees[0], *READINGS, slug="mini-formadores")
     add_attempt(session, trainees[0], "final", 1, 95, slug="mini-formadores")
@@ -128,8 +144,9 @@ def test_dashboard_agrees_with_each_officers_own_progress(session: Session, app:
 
     assert data.hours_required == 6 and data.practicum
     for row in data.rows:
-        own = learning.progress(session, learning.enrolled(session, reload(session, row_user(trainees, row)),
-                                                          "mini-formadores"))
+        own = learning.progress(
+            session, learning.enrolled(session, reload(session, row_user(trainees, row)), "mini-formadores")
+        )
         assert row.percent == own.percent
         assert row.hours == own.facts.attendance_hours
         assert row.complete == own.outcome.complete
@@ -141,15 +158,18 @@ def row_user(users: list[User], row: board.Row) -> User:
     return next(user for user in users if user.id == row.user_id)
 
 
-@pytest.mark.parametrize(("sort", "expected"), [
-    ("name", ["Ana", "Beto", "Carla"]),
-    ("-name", ["Carla", "Beto", "Ana"]),
-    ("percent", ["Carla", "Beto", "Ana"]),
-    ("-percent", ["Ana", "Beto", "Carla"]),
-    ("quiz:control-basico", ["Beto", "Ana", "Carla"]),  # Carla has no grade: last either way
-    ("-quiz:control-basico", ["Ana", "Beto", "Carla"]),
-    ("overdue", ["Beto", "Carla", "Ana"]),
-])
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Ana", "Beto", "Carla"]),
+        ("-name", ["Carla", "Beto", "Ana"]),
+        ("percent", ["Carla", "Beto", "Ana"]),
+        ("-percent", ["Ana", "Beto", "Carla"]),
+        ("quiz:control-basico", ["Beto", "Ana", "Carla"]),  # Carla has no grade: last either way
+        ("-quiz:control-basico", ["Ana", "Beto", "Carla"]),
+        ("overdue", ["Beto", "Carla", "Ana"]),
+    ],
+)
 def test_sorting_orders_the_rows(session: Session, klass: Class, sort: str, expected: list[str]) -> None:
     data = board.build(session, klass.cohort, "mini", sort=sort)
 
@@ -160,8 +180,14 @@ def test_sorting_by_hours_puts_more_hours_last(session: Session, klass: Class) -
     meeting = CohortSession(cohort_id=klass.cohort.id or 0, starts_at=utcnow(), hours=2)
     session.add(meeting)
     session.flush()
-    session.add(Attendance(session_id=meeting.id or 0, user_id=klass.ana.id or 0, present=True,
-                           recorded_by_id=klass.instructor.id or 0))
+    session.add(
+        Attendance(
+            session_id=meeting.id or 0,
+            user_id=klass.ana.id or 0,
+            present=True,
+            recorded_by_id=klass.instructor.id or 0,
+        )
+    )
     session.commit()
 
     data = board.build(session, klass.cohort, "mini", sort="hours")
@@ -174,8 +200,9 @@ def test_the_page_sorts_and_htmx_gets_only_the_table(client: TestClient, klass: 
     log_in(client, klass.instructor)
 
     page = client.get(f"/cohorts/{klass.cohort.id}/dashboard?sort=-percent")
-    fragment = client.get(f"/cohorts/{klass.cohort.id}/dashboard?sort=-percent",
-                          headers={"HX-Request": "true"})
+    fragment = client.get(
+        f"/cohorts/{klass.cohort.id}/dashboard?sort=-percent", headers={"HX-Request": "true"}
+    )
 
     assert page.status_code == 200 and "<html" in page.text and "<svg" in page.text
     assert page.text.index("Ana Benítez") < page.text.index("Beto Cáceres") < page.text.index("Carla Duarte")
@@ -254,9 +281,9 @@ def test_csv_export_equals_the_screen(client: TestClient, session: Session, klas
         assert cells[1].endswith(status)
         assert cells[2] == f"{percent} %"
         assert cells[3] == hours
-        assert cells[4:4 + modules] == rest[:modules]
-        for i, quiz_cell in enumerate(cells[4 + modules:6 + modules]):
-            grade, _passed, attempts = rest[modules + 3 * i:modules + 3 * i + 3]
+        assert cells[4 : 4 + modules] == rest[:modules]
+        for i, quiz_cell in enumerate(cells[4 + modules : 6 + modules]):
+            grade, _passed, attempts = rest[modules + 3 * i : modules + 3 * i + 3]
             assert quiz_cell.startswith(grade)
             assert (f"{attempts} intento" in quiz_cell) == (attempts != "0")
         assert cells[-2:] == line[-2:]  # due date, completed on
@@ -289,14 +316,20 @@ def test_plain_cells_are_left_alone() -> None:
     assert exports.neutralise("30,5") == "30,5"
 
 
-def test_another_instructor_gets_404_on_every_page_fragment_and_export(client: TestClient, session: Session,
-                                                                        app: FastAPI, klass: Class) -> None:
+def test_another_instructor_gets_404_on_every_page_fragment_and_export(
+    client: TestClient, session: Session, app: FastAPI, klass: Class
+) -> None:
     other = make_user(session, app, role=Role.instructor)
     log_in(client, other)
     base = f"/cohorts/{klass.cohort.id}"
 
-    for path in (f"{base}/dashboard", f"{base}/dashboard?sort=-percent", f"{base}/dashboard.csv",
-                 f"{base}/analysis", f"{base}/analysis/mini/control-basico"):
+    for path in (
+        f"{base}/dashboard",
+        f"{base}/dashboard?sort=-percent",
+        f"{base}/dashboard.csv",
+        f"{base}/analysis",
+        f"{base}/analysis/mini/control-basico",
+    ):
         assert client.get(path).status_code == 404, path
         assert client.get(path, headers={"HX-Request": "true"}).status_code == 404, path
 
@@ -323,8 +356,10 @@ def test_the_number_of_queries_does_not_grow_with_the_cohort(session: Session, a
             add_attempt(session, user, "control-basico", 1, 60)
     board.build(session, small, "mini")  # parsed course versions are cached from here on
 
-    counts = [count_queries(session, app, lambda c=cohort: board.build(session, c, "mini"))
-              for cohort in (small, large)]
+    counts = [
+        count_queries(session, app, lambda c=cohort: board.build(session, c, "mini"))
+        for cohort in (small, large)
+    ]
 
     assert counts[0] == counts[1] <= 10
 

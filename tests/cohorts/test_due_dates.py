@@ -1,4 +1,5 @@
-"""A due date is a calendar day in Asunción: stored as a date, shown as that day everywhere, overdue from the next."""
+"""A due date is a calendar day in Asunción: stored as a date, shown as that day everywhere, overdue from the
+next."""
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -20,8 +21,15 @@ from app.migrate import upgrade
 from app.timeutil import local, utcnow
 from tests.factories import load_fixture_courses, log_in, make_user, post
 
-COHORT = {"name": "Taller Boquerón 2027", "kind": "officer_course", "department": "boqueron",
-          "starts_on": "2027-01-04", "ends_on": "2027-01-08", "course": "mini", "due_mini": "2027-01-15"}
+COHORT = {
+    "name": "Taller Boquerón 2027",
+    "kind": "officer_course",
+    "department": "boqueron",
+    "starts_on": "2027-01-04",
+    "ends_on": "2027-01-08",
+    "course": "mini",
+    "due_mini": "2027-01-15",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +47,13 @@ def _cohort_with(client: TestClient, session: Session, lead: User, officer: User
     return cohort
 
 
-@pytest.mark.parametrize(("due", "shown", "next_day"), [("2027-01-15", "15/01/2027", "16/01/2027"),
-                                                       ("2027-01-31", "31/01/2027", "01/02/2027")])
+@pytest.mark.parametrize(
+    ("due", "shown", "next_day"),
+    [("2027-01-15", "15/01/2027", "16/01/2027"), ("2027-01-31", "31/01/2027", "01/02/2027")],
+)
 def test_the_due_day_reads_the_same_on_the_officers_home_the_cohort_page_and_the_dashboard(
-        client: TestClient, session: Session, app: FastAPI, due: str, shown: str, next_day: str) -> None:
+    client: TestClient, session: Session, app: FastAPI, due: str, shown: str, next_day: str
+) -> None:
     lead, officer = make_user(session, app, role=Role.instructor), make_user(session, app)
     cohort = _cohort_with(client, session, lead, officer, due_mini=due)
 
@@ -57,26 +68,36 @@ def test_the_due_day_reads_the_same_on_the_officers_home_the_cohort_page_and_the
     assert "00:00" not in home
 
 
-def test_the_due_date_is_stored_as_the_calendar_day(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_the_due_date_is_stored_as_the_calendar_day(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     lead, officer = make_user(session, app, role=Role.instructor), make_user(session, app)
 
     _cohort_with(client, session, lead, officer)
 
-    assert session.exec(select(Enrollment.due_on).where(Enrollment.user_id == officer.id)).one() == date(2027, 1, 15)
+    assert session.exec(select(Enrollment.due_on).where(Enrollment.user_id == officer.id)).one() == date(
+        2027, 1, 15
+    )
 
 
-@pytest.mark.parametrize(("moment", "overdue"), [
-    (datetime(2027, 1, 15, 12, 0, tzinfo=UTC), False),   # the due day itself
-    (datetime(2027, 1, 16, 2, 59, tzinfo=UTC), False),   # 23:59 on the 15th in Asunción (UTC-3)
-    (datetime(2027, 1, 16, 3, 0, tzinfo=UTC), True),     # 00:00 on the 16th in Asunción
-])
-def test_a_course_is_overdue_from_the_day_after_the_due_day_in_asuncion(moment: datetime, overdue: bool) -> None:
+@pytest.mark.parametrize(
+    ("moment", "overdue"),
+    [
+        (datetime(2027, 1, 15, 12, 0, tzinfo=UTC), False),  # the due day itself
+        (datetime(2027, 1, 16, 2, 59, tzinfo=UTC), False),  # 23:59 on the 15th in Asunción (UTC-3)
+        (datetime(2027, 1, 16, 3, 0, tzinfo=UTC), True),  # 00:00 on the 16th in Asunción
+    ],
+)
+def test_a_course_is_overdue_from_the_day_after_the_due_day_in_asuncion(
+    moment: datetime, overdue: bool
+) -> None:
     assert is_overdue(date(2027, 1, 15), local(moment).date()) is overdue
 
 
 @pytest.mark.parametrize("days", [0, -1])
 def test_the_dashboard_and_the_home_mark_overdue_only_after_the_due_day(
-        client: TestClient, session: Session, app: FastAPI, days: int) -> None:
+    client: TestClient, session: Session, app: FastAPI, days: int
+) -> None:
     lead, officer = make_user(session, app, role=Role.instructor), make_user(session, app)
     cohort = _cohort_with(client, session, lead, officer)
     enrollment = session.exec(select(Enrollment).where(Enrollment.user_id == officer.id)).one()
@@ -117,19 +138,51 @@ def _insert(connection: Connection, table: str, **values: object) -> None:
     connection.execute(Table(table, MetaData(), autoload_with=connection).insert().values(**values))
 
 
-def test_the_migration_turns_each_stored_end_of_day_into_its_due_day_and_keeps_every_row(old_database: str) -> None:
+def test_the_migration_turns_each_stored_end_of_day_into_its_due_day_and_keeps_every_row(
+    old_database: str,
+) -> None:
     engine = make_engine(old_database)
     then = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as connection:
-        _insert(connection, "user", id=1, username="oscar", full_name="Óscar  Núñez", rank="", role="officer",
-                language="es", active=True, password_hash="x", created_at=then)
-        _insert(connection, "courseversion", id=1, slug="mini", number=1, content_hash="h", document="{}",
-                loaded_at=then, published=True)
-        for number, due_at in ((1, datetime(2027, 1, 16, 3, 0, tzinfo=UTC)),  # end of 15/01 in Asunción
-                               (2, datetime(2027, 3, 24, 0, 0, tzinfo=UTC)),  # an old demo row: 23/03 21:00 there
-                               (3, None)):
-            _insert(connection, "enrollment", id=number, user_id=1, course_slug=f"c{number}", version_id=1,
-                    enrolled_at=then, due_at=due_at)
+        _insert(
+            connection,
+            "user",
+            id=1,
+            username="oscar",
+            full_name="Óscar  Núñez",
+            rank="",
+            role="officer",
+            language="es",
+            active=True,
+            password_hash="x",
+            created_at=then,
+        )
+        _insert(
+            connection,
+            "courseversion",
+            id=1,
+            slug="mini",
+            number=1,
+            content_hash="h",
+            document="{}",
+            loaded_at=then,
+            published=True,
+        )
+        for number, due_at in (
+            (1, datetime(2027, 1, 16, 3, 0, tzinfo=UTC)),  # end of 15/01 in Asunción
+            (2, datetime(2027, 3, 24, 0, 0, tzinfo=UTC)),  # an old demo row: 23/03 21:00 there
+            (3, None),
+        ):
+            _insert(
+                connection,
+                "enrollment",
+                id=number,
+                user_id=1,
+                course_slug=f"c{number}",
+                version_id=1,
+                enrolled_at=then,
+                due_at=due_at,
+            )
         _insert(connection, "itemprogress", id=1, enrollment_id=1, item_id="leccion", completed_at=then)
 
     upgrade(old_database)
@@ -141,4 +194,7 @@ def test_the_migration_turns_each_stored_end_of_day_into_its_due_day_and_keeps_e
     engine.dispose()
     assert (read, key) == (1, "oscar nunez")  # nothing read is lost; names get their search key
     assert [(number, str(day) if day else None) for number, day in due] == [
-        (1, "2027-01-15"), (2, "2027-03-23"), (3, None)]
+        (1, "2027-01-15"),
+        (2, "2027-03-23"),
+        (3, None),
+    ]

@@ -49,10 +49,17 @@ def _cohort_routes(app: FastAPI) -> list[tuple[str, str, bool]]:
 
 
 def test_every_route_of_another_instructors_cohort_answers_404(
-        client: TestClient, session: Session, app: FastAPI, cohort_b: tuple[Cohort, User, int]) -> None:
+    client: TestClient, session: Session, app: FastAPI, cohort_b: tuple[Cohort, User, int]
+) -> None:
     cohort, member, session_id = cohort_b
-    values = {"cohort_id": cohort.id, "user_id": member.id, "session_id": session_id,
-              "course_slug": "mini-formadores", "quiz_id": "final", "token": "not-the-feed-token"}
+    values = {
+        "cohort_id": cohort.id,
+        "user_id": member.id,
+        "session_id": session_id,
+        "course_slug": "mini-formadores",
+        "quiz_id": "final",
+        "token": "not-the-feed-token",
+    }
     routes = _cohort_routes(app)
     instructor_a = make_user(session, app, role=Role.instructor)
     make_cohort(session, instructor_a)
@@ -66,8 +73,9 @@ def test_every_route_of_another_instructors_cohort_answers_404(
             if method == "GET":
                 response = client.get(path, headers=headers)
             else:
-                response = client.post(path, data={"csrf_token": token, "present": "true", "username": "x"},
-                                       headers=headers)
+                response = client.post(
+                    path, data={"csrf_token": token, "present": "true", "username": "x"}, headers=headers
+                )
             answers[(method, template, bool(headers))] = (response.status_code, 403 if admin_only else 404)
 
     assert len(routes) >= 20
@@ -76,16 +84,26 @@ def test_every_route_of_another_instructors_cohort_answers_404(
 
 
 def test_the_lead_of_that_cohort_opens_every_page_of_it(
-        client: TestClient, session: Session, app: FastAPI, lead_b: User,
-        cohort_b: tuple[Cohort, User, int]) -> None:
+    client: TestClient, session: Session, app: FastAPI, lead_b: User, cohort_b: tuple[Cohort, User, int]
+) -> None:
     """The other side of the test above: the same URLs do work for the one who may see them."""
     cohort, member, session_id = cohort_b
-    values = {"cohort_id": cohort.id, "user_id": member.id, "session_id": session_id,
-              "course_slug": "mini-formadores", "quiz_id": "final",
-              "token": calendar.token(app.state.secret_key, "cohort", cohort.id or 0)}
+    values = {
+        "cohort_id": cohort.id,
+        "user_id": member.id,
+        "session_id": session_id,
+        "course_slug": "mini-formadores",
+        "quiz_id": "final",
+        "token": calendar.token(app.state.secret_key, "cohort", cohort.id or 0),
+    }
     log_in(client, lead_b)
 
-    statuses = {template: client.get(re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values[m.group(1)]), template)).status_code
-                for method, template, admin_only in _cohort_routes(app) if method == "GET" and not admin_only}
+    statuses = {
+        template: client.get(
+            re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(values[m.group(1)]), template)
+        ).status_code
+        for method, template, admin_only in _cohort_routes(app)
+        if method == "GET" and not admin_only
+    }
 
     assert statuses and all(code in (200, 303) for code in statuses.values()), statuses

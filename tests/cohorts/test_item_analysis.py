@@ -39,8 +39,11 @@ MARKS = {"A": (1, 1, 1), "B": (1, 1, 0), "C": (1, 0, 0), "D": (0, 0, 1)}
 
 
 def hand_example() -> list[ItemResult]:
-    return [ItemResult(attempt, f"q{i + 1}", 1.0, float(mark))
-            for attempt, marks in enumerate(MARKS.values()) for i, mark in enumerate(marks)]
+    return [
+        ItemResult(attempt, f"q{i + 1}", 1.0, float(mark))
+        for attempt, marks in enumerate(MARKS.values())
+        for i, mark in enumerate(marks)
+    ]
 
 
 def test_facility_is_the_mean_score_as_a_percent_of_the_maximum() -> None:
@@ -77,7 +80,8 @@ def test_partial_credit_counts_as_its_fraction() -> None:
 
 def test_discrimination_is_undefined_with_one_attempt_or_no_variance() -> None:
     everyone_right = [ItemResult(a, "easy", 1.0, 1.0) for a in range(3)] + [
-        ItemResult(a, "other", 1.0, float(a % 2)) for a in range(3)]
+        ItemResult(a, "other", 1.0, float(a % 2)) for a in range(3)
+    ]
 
     assert analyse([ItemResult(1, "q", 1.0, 1.0)])["q"].discrimination is None
     assert analyse(everyone_right)["easy"].discrimination is None
@@ -99,10 +103,18 @@ def test_the_first_attempt_of_each_officer_counts() -> None:
 
 
 def single() -> schema.SingleChoice:
-    return schema.SingleChoice.model_validate({
-        "id": "s", "type": "single", "text": {"es": "¿?", "en": "?"},
-        "options": [{"text": {"es": "A", "en": "A"}}, {"text": {"es": "B", "en": "B"}, "correct": True},
-                    {"text": {"es": "C", "en": "C"}}]})
+    return schema.SingleChoice.model_validate(
+        {
+            "id": "s",
+            "type": "single",
+            "text": {"es": "¿?", "en": "?"},
+            "options": [
+                {"text": {"es": "A", "en": "A"}},
+                {"text": {"es": "B", "en": "B"}, "correct": True},
+                {"text": {"es": "C", "en": "C"}},
+            ],
+        }
+    )
 
 
 def test_option_counts_for_a_single_choice_question() -> None:
@@ -110,16 +122,25 @@ def test_option_counts_for_a_single_choice_question() -> None:
 
     assert found is not None
     assert [(o.label.es, o.correct, o.count) for o in found.options] == [
-        ("A", False, 1), ("B", True, 2), ("C", False, 0)]
+        ("A", False, 1),
+        ("B", True, 2),
+        ("C", False, 0),
+    ]
     assert found.unanswered == 1
 
 
 def test_option_counts_for_multiple_response_and_true_false() -> None:
-    multiple = schema.MultipleResponse.model_validate({
-        "id": "m", "type": "multiple", "text": {"es": "¿?", "en": "?"},
-        "options": [{"text": {"es": "A", "en": "A"}, "correct": True}, {"text": {"es": "B", "en": "B"}}]})
-    true_false = schema.TrueFalse.model_validate({"id": "t", "type": "true_false", "answer": False,
-                                                  "text": {"es": "¿?", "en": "?"}})
+    multiple = schema.MultipleResponse.model_validate(
+        {
+            "id": "m",
+            "type": "multiple",
+            "text": {"es": "¿?", "en": "?"},
+            "options": [{"text": {"es": "A", "en": "A"}, "correct": True}, {"text": {"es": "B", "en": "B"}}],
+        }
+    )
+    true_false = schema.TrueFalse.model_validate(
+        {"id": "t", "type": "true_false", "answer": False, "text": {"es": "¿?", "en": "?"}}
+    )
 
     chosen = choices(multiple, [[0, 1], [0], [], [0, 0]])
     judged = choices(true_false, [True, False, False, None])
@@ -127,12 +148,15 @@ def test_option_counts_for_multiple_response_and_true_false() -> None:
     assert chosen is not None and judged is not None
     assert [o.count for o in chosen.options] == [3, 1] and chosen.unanswered == 1
     assert [(o.label.es, o.correct, o.count) for o in judged.options] == [
-        ("Verdadero", False, 1), ("Falso", True, 2)]
+        ("Verdadero", False, 1),
+        ("Falso", True, 2),
+    ]
 
 
 def test_other_question_types_have_no_option_counts() -> None:
-    short = schema.ShortAnswer.model_validate({"id": "x", "type": "short", "text": {"es": "¿?", "en": "?"},
-                                               "answers": ["sí"]})
+    short = schema.ShortAnswer.model_validate(
+        {"id": "x", "type": "short", "text": {"es": "¿?", "en": "?"}, "answers": ["sí"]}
+    )
 
     assert choices(short, ["sí"]) is None
 
@@ -150,22 +174,43 @@ ANSWERS = {"a1": (0, False, "redes sociales"), "a2": (1, True, "no sé"), "b1": 
 FRACTIONS = {"a1": (1, 1, 1), "a2": (0, 0, 0), "b1": (1, 0, 0)}
 
 
-def take(session: Session, user: User, number: int, responses: tuple[object, ...],
-         fractions: tuple[int, ...]) -> None:
+def take(
+    session: Session, user: User, number: int, responses: tuple[object, ...], fractions: tuple[int, ...]
+) -> None:
     version, _ = course_service.published(session, "mini")
-    attempt = QuizAttempt(user_id=user.id or 0, course_slug="mini", quiz_id="control-basico",
-                          version_id=version.id or 0, number=number, max_attempts=2,
-                          state=AttemptState.finished, finished_at=utcnow(),
-                          percent=round(100 * sum(fractions) / 3, 2))
+    attempt = QuizAttempt(
+        user_id=user.id or 0,
+        course_slug="mini",
+        quiz_id="control-basico",
+        version_id=version.id or 0,
+        number=number,
+        max_attempts=2,
+        state=AttemptState.finished,
+        finished_at=utcnow(),
+        percent=round(100 * sum(fractions) / 3, 2),
+    )
     session.add(attempt)
     session.flush()
-    for position, (qid, response, fraction) in enumerate(zip(("elementos", "cruce", "oferta"), responses,
-                                                             fractions, strict=True)):
-        session.add(AttemptSlot(attempt_id=attempt.id or 0, position=position, question_id=qid,
-                                option_order="[0, 1]" if qid == "elementos" else "[]"))
+    for position, (qid, response, fraction) in enumerate(
+        zip(("elementos", "cruce", "oferta"), responses, fractions, strict=True)
+    ):
+        session.add(
+            AttemptSlot(
+                attempt_id=attempt.id or 0,
+                position=position,
+                question_id=qid,
+                option_order="[0, 1]" if qid == "elementos" else "[]",
+            )
+        )
         if response != "":
-            session.add(Answer(attempt_id=attempt.id or 0, position=position, response=json.dumps(response),
-                               fraction=fraction))
+            session.add(
+                Answer(
+                    attempt_id=attempt.id or 0,
+                    position=position,
+                    response=json.dumps(response),
+                    fraction=fraction,
+                )
+            )
     session.commit()
 
 
@@ -204,8 +249,9 @@ def test_cohort_figures_sit_next_to_all_cohorts(session: Session, cohorts: dict[
     assert sorted(result.cohort_grades) == [100, 100]  # highest grade: a2's second attempt counts here
 
 
-def test_the_quiz_page_shows_figures_and_no_other_cohorts_names(client: TestClient,
-                                                                 cohorts: dict[str, object]) -> None:
+def test_the_quiz_page_shows_figures_and_no_other_cohorts_names(
+    client: TestClient, cohorts: dict[str, object]
+) -> None:
     log_in(client, cohorts["lead_a"])  # type: ignore[arg-type]
     cohort = cohorts["cohort_a"]
 

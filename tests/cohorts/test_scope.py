@@ -18,8 +18,9 @@ def courses(session: Session) -> None:
     load_fixture_courses(session)
 
 
-def test_an_instructor_gets_404_on_another_instructors_cohort(client: TestClient, session: Session,
-                                                              app: FastAPI) -> None:
+def test_an_instructor_gets_404_on_another_instructors_cohort(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     ana, beto = make_user(session, app, role=Role.instructor), make_user(session, app, role=Role.instructor)
     cohort_b = make_cohort(session, beto)
     log_in(client, ana)
@@ -39,17 +40,31 @@ def test_a_co_trainer_and_an_admin_see_the_cohort(client: TestClient, session: S
     assert client.get(f"/cohorts/{cohort.id}").status_code == 200
 
 
-def test_an_uncertified_officer_cannot_create_a_cohort(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_an_uncertified_officer_cannot_create_a_cohort(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     officer = make_user(session, app)
     log_in(client, officer)
 
     assert client.get("/cohorts/new").status_code == 403
-    response = post(client, "/cohorts/new", {"name": "X", "kind": "officer_course", "department": "itapua",
-                                             "starts_on": "2026-03-01", "ends_on": "2026-04-01", "course": "mini"})
+    response = post(
+        client,
+        "/cohorts/new",
+        {
+            "name": "X",
+            "kind": "officer_course",
+            "department": "itapua",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-04-01",
+            "course": "mini",
+        },
+    )
     assert response.status_code == 403
 
 
-def test_a_certified_trainer_leads_a_cohort_until_revoked(client: TestClient, session: Session, app: FastAPI) -> None:
+def test_a_certified_trainer_leads_a_cohort_until_revoked(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     instructor = make_user(session, app, role=Role.instructor)
     admin = make_user(session, app, role=Role.admin)
     trainee = make_user(session, app, username="formadora")
@@ -57,9 +72,18 @@ def test_a_certified_trainer_leads_a_cohort_until_revoked(client: TestClient, se
     certifications = certify_trainer(session, trainee, tot, instructor)
     log_in(client, trainee)
 
-    response = post(client, "/cohorts/new", {"name": "Cohorte Itapúa", "kind": "officer_course",
-                                             "department": "itapua", "starts_on": "2026-07-01",
-                                             "ends_on": "2026-08-01", "course": "mini"})
+    response = post(
+        client,
+        "/cohorts/new",
+        {
+            "name": "Cohorte Itapúa",
+            "kind": "officer_course",
+            "department": "itapua",
+            "starts_on": "2026-07-01",
+            "ends_on": "2026-08-01",
+            "course": "mini",
+        },
+    )
     assert response.status_code == 303, response.text
     own = response.headers["location"]
     assert client.get(own).status_code == 200
@@ -80,8 +104,14 @@ def test_attendance_hours_and_practicum_count_towards_completion(session: Sessio
         meeting = CohortSession(cohort_id=tot.id or 0, starts_at=utcnow(), hours=hours)
         session.add(meeting)
         session.flush()
-        session.add(Attendance(session_id=meeting.id or 0, user_id=trainee.id or 0, present=True,
-                               recorded_by_id=instructor.id or 0))
+        session.add(
+            Attendance(
+                session_id=meeting.id or 0,
+                user_id=trainee.id or 0,
+                present=True,
+                recorded_by_id=instructor.id or 0,
+            )
+        )
     session.commit()
 
     found = learning.enrolled(session, trainee, "mini-formadores")

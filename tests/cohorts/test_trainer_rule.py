@@ -57,8 +57,14 @@ def tot(session: Session, instructor: User, both: User, tot_only: User) -> Cohor
 
 def _certified(session: Session, user: User) -> list[str]:
     session.rollback()
-    return sorted(c.course_slug for c in session.exec(select(TrainerCertification).where(
-        TrainerCertification.user_id == user.id, col(TrainerCertification.revoked_at).is_(None))))
+    return sorted(
+        c.course_slug
+        for c in session.exec(
+            select(TrainerCertification).where(
+                TrainerCertification.user_id == user.id, col(TrainerCertification.revoked_at).is_(None)
+            )
+        )
+    )
 
 
 def _certify(client: TestClient, cohort: Cohort, user: User) -> int:
@@ -66,7 +72,8 @@ def _certify(client: TestClient, cohort: Cohort, user: User) -> int:
 
 
 def test_a_graduate_short_of_a_content_course_is_certified_for_the_tot_course_only(
-        client: TestClient, session: Session, instructor: User, both: User, tot_only: User, tot: Cohort) -> None:
+    client: TestClient, session: Session, instructor: User, both: User, tot_only: User, tot: Cohort
+) -> None:
     log_in(client, instructor)
 
     assert _certify(client, tot, both) == _certify(client, tot, tot_only) == 303
@@ -76,7 +83,8 @@ def test_a_graduate_short_of_a_content_course_is_certified_for_the_tot_course_on
 
 
 def test_the_rule_lists_each_course_with_what_is_missing(
-        session: Session, both: User, tot_only: User, tot: Cohort) -> None:
+    session: Session, both: User, tot_only: User, tot: Cohort
+) -> None:
     standing = certifiable.standing(session, tot, [both, tot_only])
 
     assert standing[both.id or 0].certifiable == [TOT, CONTENT]
@@ -88,11 +96,13 @@ def test_the_rule_lists_each_course_with_what_is_missing(
 
 
 def test_a_graduate_who_has_not_finished_the_tot_course_is_certified_for_nothing(
-        session: Session, app: FastAPI, instructor: User, tot: Cohort) -> None:
+    session: Session, app: FastAPI, instructor: User, tot: Cohort
+) -> None:
     """A content course finished elsewhere does not make a trainer without the ToT course itself."""
     late = make_user(session, app)
     from app.cohorts import service as cohort_service
     from app.cohorts.models import MemberSource
+
     cohort_service.add_member(session, tot, late, MemberSource.manual)
     session.commit()
     complete(session, late, CONTENT)
@@ -101,21 +111,28 @@ def test_a_graduate_who_has_not_finished_the_tot_course_is_certified_for_nothing
 
 
 def test_the_practicum_page_names_the_course_a_graduate_is_short_of_and_why(
-        client: TestClient, instructor: User, tot_only: User, tot: Cohort) -> None:
+    client: TestClient, instructor: User, tot_only: User, tot: Cohort
+) -> None:
     log_in(client, instructor)
     _certify(client, tot, tot_only)
 
     page = client.get(f"/cohorts/{tot.id}/practicum").text
 
-    section = page[page.index("Hugo Medina"):]
+    section = page[page.index("Hugo Medina") :]
     assert "Curso mínimo" in section and "1 lección sin leer" in section
     assert "1 evaluación sin aprobar" in section
     assert "Formación de formadores mínima" in section
 
 
 def test_the_admin_grid_shows_what_each_graduate_is_certified_for_by_course_title(
-        client: TestClient, session: Session, instructor: User, admin: User, both: User, tot_only: User,
-        tot: Cohort) -> None:
+    client: TestClient,
+    session: Session,
+    instructor: User,
+    admin: User,
+    both: User,
+    tot_only: User,
+    tot: Cohort,
+) -> None:
     log_in(client, instructor)
     _certify(client, tot, both)
     _certify(client, tot, tot_only)
@@ -123,15 +140,17 @@ def test_the_admin_grid_shows_what_each_graduate_is_certified_for_by_course_titl
 
     page = client.get(f"/admin/certificates/cohorts/{tot.id}").text
 
-    trainers_part = page[page.index("Certificados de formador/a"):]
+    trainers_part = page[page.index("Certificados de formador/a") :]
     assert "Hugo Medina" in trainers_part and "Curso mínimo" in trainers_part
-    hugo = trainers_part[trainers_part.index("Hugo Medina"):]
+    hugo = trainers_part[trainers_part.index("Hugo Medina") :]
     assert "No elegible" in hugo.split("</tr>")[0]
 
 
 def test_a_trainer_certificate_is_refused_for_a_course_the_rule_says_is_not_earned(
-        session: Session, instructor: User, admin: User, tot_only: User, tot: Cohort) -> None:
-    """A certification recorded before the rule held (old data) gets no trainer certificate, alone or in bulk."""
+    session: Session, instructor: User, admin: User, tot_only: User, tot: Cohort
+) -> None:
+    """A certification recorded before the rule held (old data) gets no trainer certificate, alone or in
+    bulk."""
     made = {c.course_slug: c for c in trainers.certify(session, tot_only.id or 0, tot, actor=instructor)}
     session.commit()
 
@@ -141,13 +160,15 @@ def test_a_trainer_certificate_is_refused_for_a_course_the_rule_says_is_not_earn
     certificate_service.issue_cohort(session, tot, actor=admin, prefix="ISEPOL")
     session.commit()
 
-    trainer_certificates = session.exec(select(Certificate).where(Certificate.kind == CertificateKind.trainer)).all()
+    trainer_certificates = session.exec(
+        select(Certificate).where(Certificate.kind == CertificateKind.trainer)
+    ).all()
     assert [c.course_slug for c in trainer_certificates] == [TOT]
 
 
 def test_certifying_again_after_a_revocation_is_refused_and_the_page_says_why(
-        client: TestClient, session: Session, app: FastAPI, instructor: User, admin: User, both: User,
-        tot: Cohort) -> None:
+    client: TestClient, session: Session, app: FastAPI, instructor: User, admin: User, both: User, tot: Cohort
+) -> None:
     """An admin's revocation is not undone by the lead's button: a new ToT cohort certifies again."""
     log_in(client, instructor)
     _certify(client, tot, both)
@@ -164,13 +185,14 @@ def test_certifying_again_after_a_revocation_is_refused_and_the_page_says_why(
     assert "nueva cohorte de formación de formadores" in again.text
     assert _certified(session, both) == []
     page = client.get(f"/cohorts/{tot.id}/practicum").text
-    section = page[page.index("Ana Benítez"):]
+    section = page[page.index("Ana Benítez") :]
     assert "certificación revocada el" in section
-    assert "Certificar como formador/a<span class=\"visually-hidden\">: Ana Benítez" not in page
+    assert 'Certificar como formador/a<span class="visually-hidden">: Ana Benítez' not in page
 
 
 def test_the_cascade_counts_trainers_per_course_as_the_rule_certified_them(
-        client: TestClient, instructor: User, both: User, tot_only: User, tot: Cohort) -> None:
+    client: TestClient, instructor: User, both: User, tot_only: User, tot: Cohort
+) -> None:
     log_in(client, instructor)
     _certify(client, tot, both)
     _certify(client, tot, tot_only)
@@ -182,14 +204,15 @@ def test_the_cascade_counts_trainers_per_course_as_the_rule_certified_them(
 
 
 def test_the_graduate_sees_which_course_they_are_short_of_and_why(
-        client: TestClient, instructor: User, tot_only: User, tot: Cohort) -> None:
+    client: TestClient, instructor: User, tot_only: User, tot: Cohort
+) -> None:
     log_in(client, instructor)
     _certify(client, tot, tot_only)
     log_in(client, tot_only)
 
     page = client.get("/cohorts").text
 
-    mine = page[page.index("Mis certificaciones de formador/a"):]
+    mine = page[page.index("Mis certificaciones de formador/a") :]
     assert "Formación de formadores mínima" in mine and "mini-formadores" not in mine
-    short = mine[mine.index("Curso mínimo"):]
+    short = mine[mine.index("Curso mínimo") :]
     assert "No elegible: 1 lección sin leer; 1 evaluación sin aprobar" in " ".join(short.split())

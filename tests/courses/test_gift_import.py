@@ -95,8 +95,9 @@ def test_a_file_and_its_twin_beside_it_are_imported_together_into_a_valid_course
 ) -> None:
     _file(tmp_path, "edades.en.gift", ENGLISH)
 
-    code, output = import_gift(_file(tmp_path, "edades.es.gift", SPANISH), courses, "mini", dry_run=False,
-                               fmt="text")
+    code, output = import_gift(
+        _file(tmp_path, "edades.es.gift", SPANISH), courses, "mini", dry_run=False, fmt="text"
+    )
 
     banks = courses / "mini" / "banks"
     assert code == 0, output
@@ -125,13 +126,25 @@ def test_the_cli_names_the_missing_english_twin_exits_1_and_writes_nothing(
     courses: Path, tmp_path: Path
 ) -> None:
     file = _file(tmp_path, "edades.gift", SPANISH)
-    env = {**os.environ, "CASCADA_COURSES_DIR": str(courses), "CASCADA_DATA_DIR": str(tmp_path / "data"),
-           "CASCADA_SECRET_KEY": "k" * 48}
+    env = {
+        **os.environ,
+        "CASCADA_COURSES_DIR": str(courses),
+        "CASCADA_DATA_DIR": str(tmp_path / "data"),
+        "CASCADA_SECRET_KEY": "k" * 48,
+    }
 
     command = [sys.executable, "-m", "app.cli", "questions", "import", str(file), "--course", "mini"]
 
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=60,
-                          cwd=tmp_path, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+    )
 
     assert done.returncode == 1, done.stderr
     assert f"put it next to {file} as edades.en.gift" in done.stderr

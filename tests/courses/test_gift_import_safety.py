@@ -132,8 +132,9 @@ def test_moodles_documented_examples_import_with_stable_generated_ids(courses: P
     course, problems = load_course(courses / "mini")
     assert code == 0 and problems == [], output
     bank = course.banks["moodle"]
-    assert [q.type for q in bank] == ["single"] * 4 + ["short"] * 2 + ["true_false"] * 2 + [
-        "matching"] + ["numeric"] * 3 + ["open", "multiple"]
+    assert [q.type for q in bank] == ["single"] * 4 + ["short"] * 2 + ["true_false"] * 2 + ["matching"] + [
+        "numeric"
+    ] * 3 + ["open", "multiple"]
     assert [q.id for q in bank][:2] == [
         "moodle-who-s-buried-in-grant-s-tomb",
         "moodle-grant-is-in-grant-s-tomb",

@@ -23,21 +23,26 @@ def shown(app: FastAPI, hours: float, language: str) -> str:
     return contextvars.copy_context().run(render)  # the language stays inside this call
 
 
-@pytest.mark.parametrize(("hours", "spanish", "english"), [
-    (1, "1 hora", "1 hour"),
-    (1.0, "1 hora", "1 hour"),
-    (1.5, "1,5 horas", "1.5 hours"),
-    (0.5, "0,5 horas", "0.5 hours"),
-    (2, "2 horas", "2 hours"),
-    (4.0, "4 horas", "4 hours"),
-])
-def test_hours_are_singular_only_when_exactly_one(app: FastAPI, hours: float, spanish: str,
-                                                  english: str) -> None:
+@pytest.mark.parametrize(
+    ("hours", "spanish", "english"),
+    [
+        (1, "1 hora", "1 hour"),
+        (1.0, "1 hora", "1 hour"),
+        (1.5, "1,5 horas", "1.5 hours"),
+        (0.5, "0,5 horas", "0.5 hours"),
+        (2, "2 horas", "2 hours"),
+        (4.0, "4 horas", "4 hours"),
+    ],
+)
+def test_hours_are_singular_only_when_exactly_one(
+    app: FastAPI, hours: float, spanish: str, english: str
+) -> None:
     assert (shown(app, hours, "es"), shown(app, hours, "en")) == (spanish, english)
 
 
-def test_catalog_and_course_page_say_1_hora_for_a_one_hour_course(client: TestClient, session: Session,
-                                                                   app: FastAPI) -> None:
+def test_catalog_and_course_page_say_1_hora_for_a_one_hour_course(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
     load_fixture_courses(session)  # `mini` is a one-hour course
     log_in(client, make_user(session, app))
 

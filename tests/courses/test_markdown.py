@@ -52,7 +52,12 @@ def assert_safe(html: str) -> None:
     for tag, attrs in tags(html):
         assert tag not in ("script", "iframe", "object", "embed", "style", "form"), tag
         if tag == "div":  # only the scroll box the renderer puts around a table
-            assert attrs.get("class") == "table-scroll" and set(attrs) == {"class", "tabindex", "role", "aria-label"}
+            assert attrs.get("class") == "table-scroll" and set(attrs) == {
+                "class",
+                "tabindex",
+                "role",
+                "aria-label",
+            }
         for name, value in attrs.items():
             assert not name.startswith(("on", "hx-", "data-")), (tag, name)
             assert name != "style", tag

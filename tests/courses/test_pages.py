@@ -20,8 +20,9 @@ def mini(session: Session) -> catalog.Course:
     return service.published(session, "mini")[1]
 
 
-def test_officer_browses_catalog_course_and_a_lesson_with_next_link(client: TestClient, session: Session,
-                                                                     app: FastAPI, mini: catalog.Course) -> None:
+def test_officer_browses_catalog_course_and_a_lesson_with_next_link(
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     log_in(client, make_user(session, app))
     first, second = mini.items()[0], mini.items()[1]
 
@@ -34,8 +35,9 @@ def test_officer_browses_catalog_course_and_a_lesson_with_next_link(client: Test
     assert first.title.es in lesson and f'href="/courses/mini/{second.id}"' in lesson
 
 
-def test_lesson_is_shown_in_english_to_an_english_user(client: TestClient, session: Session, app: FastAPI,
-                                                       mini: catalog.Course) -> None:
+def test_lesson_is_shown_in_english_to_an_english_user(
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     log_in(client, make_user(session, app, language="en"))
     lesson = next(item for item in mini.items() if item.kind == "lesson")
 
@@ -44,8 +46,9 @@ def test_lesson_is_shown_in_english_to_an_english_user(client: TestClient, sessi
     assert lesson.title.en in page and '<html lang="en">' in page
 
 
-def test_facilitator_notes_are_for_instructors_not_officers(client: TestClient, session: Session, app: FastAPI,
-                                                            mini: catalog.Course) -> None:
+def test_facilitator_notes_are_for_instructors_not_officers(
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     module = mini.modules[0]
     url = f"/courses/mini/modules/{module.id}/facilitator"
     log_in(client, make_user(session, app))
@@ -58,16 +61,18 @@ def test_facilitator_notes_are_for_instructors_not_officers(client: TestClient, 
     assert client.get(url).status_code == 200 and url in client.get("/courses/mini").text
 
 
-def test_unknown_course_or_item_is_404(client: TestClient, session: Session, app: FastAPI,
-                                       mini: catalog.Course) -> None:
+def test_unknown_course_or_item_is_404(
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     log_in(client, make_user(session, app))
 
     assert client.get("/courses/nope").status_code == 404
     assert client.get("/courses/mini/nope").status_code == 404
 
 
-def test_quiz_page_lists_settings_but_no_question_or_answer(client: TestClient, session: Session, app: FastAPI,
-                                                            mini: catalog.Course) -> None:
+def test_quiz_page_lists_settings_but_no_question_or_answer(
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     log_in(client, make_user(session, app))
     quiz = next(item for item in mini.items() if item.kind == "quiz")
 
@@ -77,8 +82,9 @@ def test_quiz_page_lists_settings_but_no_question_or_answer(client: TestClient, 
     assert all(question.text.es not in page for question in quiz.quiz.questions)  # type: ignore[union-attr]
 
 
-def test_course_images_are_served_from_the_version(client: TestClient, session: Session, app: FastAPI,
-                                                   mini: catalog.Course) -> None:
+def test_course_images_are_served_from_the_version(
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     log_in(client, make_user(session, app))
     version, _ = service.published(session, "mini")
     path = next(iter(mini.images))
@@ -89,8 +95,9 @@ def test_course_images_are_served_from_the_version(client: TestClient, session: 
     assert "sandbox" in response.headers["content-security-policy"]
 
 
-def test_admin_republishes_an_earlier_version_with_audit(client: TestClient, session: Session, app: FastAPI,
-                                                         mini: catalog.Course) -> None:
+def test_admin_republishes_an_earlier_version_with_audit(
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
     version, _ = service.published(session, "mini")
 
@@ -101,14 +108,17 @@ def test_admin_republishes_an_earlier_version_with_audit(client: TestClient, ses
     assert response.status_code == 303
 
 
-def test_hostile_markup_in_a_course_file_never_reaches_the_page(client: TestClient, session: Session, app: FastAPI,
-                                                                tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_markup_in_a_course_file_never_reaches_the_page(
+    client: TestClient, session: Session, app: FastAPI, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
     shutil.copytree(FIXTURES / "courses" / "mini", tmp_path / "mini")
     lesson = tmp_path / "mini" / "basico" / "segunda.es.md"
-    lesson.write_text("# Segunda lección\n\n<script>alert(1)</script> <img src=x onerror=alert(2)>\n"
-                      '<div hx-get="/logout" hx-trigger="load">x</div>\n')  # a javascript: link is refused by the checker
+    lesson.write_text(
+        "# Segunda lección\n\n<script>alert(1)</script> <img src=x onerror=alert(2)>\n"
+        '<div hx-get="/logout" hx-trigger="load">x</div>\n'
+    )  # a javascript: link is refused by the checker
     service.load_directory(session, tmp_path)
     session.commit()
     log_in(client, make_user(session, app))

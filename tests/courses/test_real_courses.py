@@ -1,4 +1,5 @@
-"""The four training-of-trainers courses in courses/: valid, bilingual, long enough, with teaching feedback."""
+"""The four training-of-trainers courses in courses/: valid, bilingual, long enough, with teaching
+feedback."""
 
 from pathlib import Path
 
@@ -34,26 +35,42 @@ def test_each_course_has_at_least_thirty_questions(courses: dict[str, Course]) -
 
 
 def test_every_lesson_case_and_facilitator_note_has_spanish_and_english(courses: dict[str, Course]) -> None:
-    missing = [f"{c.slug}/{item.id}" for c in courses.values() for item in c.items()
-               if item.kind != "quiz" and set(item.body) != {"es", "en"}]
-    missing += [f"{c.slug}/{m.id}/facilitator" for c in courses.values() for m in c.modules
-                if set(m.facilitator) != {"es", "en"}]
+    missing = [
+        f"{c.slug}/{item.id}"
+        for c in courses.values()
+        for item in c.items()
+        if item.kind != "quiz" and set(item.body) != {"es", "en"}
+    ]
+    missing += [
+        f"{c.slug}/{m.id}/facilitator"
+        for c in courses.values()
+        for m in c.modules
+        if set(m.facilitator) != {"es", "en"}
+    ]
     assert missing == []
 
 
 def test_every_question_has_feedback(courses: dict[str, Course]) -> None:
     questions = [(c.slug, q) for c in courses.values() for bank in c.banks.values() for q in bank]
-    questions += [(c.slug, q) for c in courses.values() for i in c.items() if i.quiz for q in i.quiz.questions]
+    questions += [
+        (c.slug, q) for c in courses.values() for i in c.items() if i.quiz for q in i.quiz.questions
+    ]
     assert [f"{slug}/{q.id}" for slug, q in questions if q.feedback is None] == []
 
 
 def test_lessons_cite_their_sources(courses: dict[str, Course]) -> None:
-    uncited = [f"{c.slug}/{i.id}" for c in courses.values() for i in c.items()
-               if i.kind == "lesson" and "](source:" not in i.body["es"]]
+    uncited = [
+        f"{c.slug}/{i.id}"
+        for c in courses.values()
+        for i in c.items()
+        if i.kind == "lesson" and "](source:" not in i.body["es"]
+    ]
     assert uncited == []
 
 
-def test_the_training_of_trainers_course_carries_a_practicum_and_attendance(courses: dict[str, Course]) -> None:
+def test_the_training_of_trainers_course_carries_a_practicum_and_attendance(
+    courses: dict[str, Course],
+) -> None:
     tot = courses["formacion-de-formadores"].manifest
 
     assert tot.kind == CourseKind.training_of_trainers and tot.practicum is not None

@@ -38,7 +38,9 @@ def test_loading_twice_creates_no_new_version(session: Session, courses_root: Pa
     assert [(v.number, v.published) for v in _versions(session)] == [(1, True)]
 
 
-def test_changing_a_lesson_creates_exactly_one_new_published_version(session: Session, courses_root: Path) -> None:
+def test_changing_a_lesson_creates_exactly_one_new_published_version(
+    session: Session, courses_root: Path
+) -> None:
     service.load_directory(session, courses_root)
     session.commit()
     lesson = _first_lesson(courses_root)
@@ -52,8 +54,9 @@ def test_changing_a_lesson_creates_exactly_one_new_published_version(session: Se
     assert [(v.number, v.published) for v in _versions(session)] == [(1, False), (2, True)]
 
 
-def test_a_course_with_errors_is_refused_and_the_published_version_stays(session: Session,
-                                                                          courses_root: Path) -> None:
+def test_a_course_with_errors_is_refused_and_the_published_version_stays(
+    session: Session, courses_root: Path
+) -> None:
     service.load_directory(session, courses_root)
     session.commit()
     manifest = courses_root / "mini" / "course.yaml"
@@ -83,7 +86,8 @@ def test_an_old_version_keeps_its_own_content_after_a_change(session: Session, c
 
 
 def test_a_version_records_the_fingerprint_of_its_files_so_start_up_can_skip_reading_them(
-        session: Session, courses_root: Path) -> None:
+    session: Session, courses_root: Path
+) -> None:
     service.load_directory(session, courses_root)
     session.commit()
     first = service.source_hash(courses_root / "mini")

@@ -1,4 +1,5 @@
-"""A commission member reads their department only, as aggregates, on every route that takes a department or cohort."""
+"""A commission member reads their department only, as aggregates, on every route that takes a department or
+cohort."""
 
 import re
 from pathlib import Path

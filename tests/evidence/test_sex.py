@@ -11,7 +11,10 @@ from tests.factories import load_fixture_courses, log_in, make_cohort, make_user
 
 
 def test_roster_reads_a_sexo_column_in_the_ways_people_write_it() -> None:
-    data = "nombre;cedula;sexo\nAna;1111;F\nLuis;2222;masculino\nRo;3333;\nEli;4444;No declarado\nMar;5555;Mujer\n"
+    data = (
+        "nombre;cedula;sexo\nAna;1111;F\nLuis;2222;masculino\nRo;3333;\nEli;4444;No declarado\n"
+        "Mar;5555;Mujer\n"
+    )
 
     result = parse(data.encode())
 

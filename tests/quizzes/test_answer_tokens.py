@@ -19,7 +19,8 @@ def _choice_positions(session: Session, mini: catalog.Course, attempt_id: int) -
 
 
 def test_a_made_up_option_token_is_refused_with_422_and_nothing_is_stored(
-        client: TestClient, session: Session, officer: User, mini: catalog.Course) -> None:
+    client: TestClient, session: Session, officer: User, mini: catalog.Course
+) -> None:
     log_in(client, officer)
     attempt_id = start(client)
     position = _choice_positions(session, mini, attempt_id)[0]
@@ -32,7 +33,8 @@ def test_a_made_up_option_token_is_refused_with_422_and_nothing_is_stored(
 
 
 def test_another_questions_option_token_is_refused_and_the_saved_answer_stays(
-        app: FastAPI, client: TestClient, session: Session, officer: User, mini: catalog.Course) -> None:
+    app: FastAPI, client: TestClient, session: Session, officer: User, mini: catalog.Course
+) -> None:
     log_in(client, officer)
     attempt_id = start(client)
     here = _choice_positions(session, mini, attempt_id)[0]
@@ -46,12 +48,15 @@ def test_another_questions_option_token_is_refused_and_the_saved_answer_stays(
     assert answer_rows(session, attempt_id)[here].response == "0"
 
 
-def test_an_unknown_true_false_value_is_refused(client: TestClient, session: Session, officer: User,
-                                               mini: catalog.Course) -> None:
+def test_an_unknown_true_false_value_is_refused(
+    client: TestClient, session: Session, officer: User, mini: catalog.Course
+) -> None:
     log_in(client, officer)
     attempt_id = start(client)
     questions = questions_of(mini, "control-basico")
-    position = next(s.position for s in slots(session, attempt_id) if questions[s.question_id].type == "true_false")
+    position = next(
+        s.position for s in slots(session, attempt_id) if questions[s.question_id].type == "true_false"
+    )
 
     assert save(client, attempt_id, position, "verdadero").status_code == 422
     assert answer_rows(session, attempt_id) == {}

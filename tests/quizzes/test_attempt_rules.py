@@ -44,16 +44,22 @@ def _start(client: TestClient, quiz: str = "control-basico") -> int:
 
 
 def _tokens(client: TestClient, attempt_id: int, position: int) -> list[str]:
-    return re.findall(r'name="response" value="([^"]+)"', client.get(f"/attempts/{attempt_id}?q={position}").text)
+    return re.findall(
+        r'name="response" value="([^"]+)"', client.get(f"/attempts/{attempt_id}?q={position}").text
+    )
 
 
 def _save(client: TestClient, attempt_id: int, position: int, value: str):  # type: ignore[no-untyped-def]
-    return client.post(f"/attempts/{attempt_id}/answers/{position}", data={"response": value},
-                       headers={"HX-Request": "true", "X-CSRF-Token": csrf_from(client)})
+    return client.post(
+        f"/attempts/{attempt_id}/answers/{position}",
+        data={"response": value},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf_from(client)},
+    )
 
 
-def test_fifty_concurrent_starts_make_one_attempt_in_progress(app: FastAPI, session: Session, officer: User,
-                                                             mini: catalog.Course) -> None:
+def test_fifty_concurrent_starts_make_one_attempt_in_progress(
+    app: FastAPI, session: Session, officer: User, mini: catalog.Course
+) -> None:
     version, _ = course_service.published(session, "mini")
 
     def start(_: int) -> int:
@@ -68,8 +74,9 @@ def test_fifty_concurrent_starts_make_one_attempt_in_progress(app: FastAPI, sess
     assert len(ids) == 1 and len(attempts) == 1  # `final` allows one attempt: never more
 
 
-def test_twenty_concurrent_finishes_grade_once(app: FastAPI, session: Session, officer: User,
-                                              mini: catalog.Course) -> None:
+def test_twenty_concurrent_finishes_grade_once(
+    app: FastAPI, session: Session, officer: User, mini: catalog.Course
+) -> None:
     version, _ = course_service.published(session, "mini")
     with transaction(app.state.engine, write=True) as own:
         attempt_id = service.start(own, officer, mini, version.id or 0, "control-basico").id
@@ -90,7 +97,8 @@ def test_twenty_concurrent_finishes_grade_once(app: FastAPI, session: Session, o
 
 
 def test_saving_the_same_answer_twice_keeps_one_answer_and_changes_update_it(
-        client: TestClient, session: Session, officer: User) -> None:
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _start(client)
     first, second = _tokens(client, attempt_id, 0)
@@ -104,8 +112,9 @@ def test_saving_the_same_answer_twice_keeps_one_answer_and_changes_update_it(
     assert len(answers) == 1 and json.loads(answers[0].response) == 1
 
 
-def test_an_answer_after_finish_is_refused_and_changes_nothing(client: TestClient, session: Session,
-                                                               officer: User) -> None:
+def test_an_answer_after_finish_is_refused_and_changes_nothing(
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _start(client)
     right, wrong = _tokens(client, attempt_id, 0)
@@ -130,7 +139,8 @@ def _expire(session: Session, attempt_id: int, ago: timedelta) -> QuizAttempt:
 
 
 def test_an_attempt_past_its_deadline_is_finished_on_next_access_as_of_the_deadline(
-        client: TestClient, session: Session, officer: User) -> None:
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _start(client, "final")
     tokens = _tokens(client, attempt_id, 0)
@@ -147,8 +157,9 @@ def test_an_attempt_past_its_deadline_is_finished_on_next_access_as_of_the_deadl
     assert _save(client, attempt_id, 1, "18").status_code == 409
 
 
-def test_a_save_within_the_grace_after_the_deadline_still_counts(client: TestClient, session: Session,
-                                                                  officer: User) -> None:
+def test_a_save_within_the_grace_after_the_deadline_still_counts(
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _start(client, "final")
     tokens = _tokens(client, attempt_id, 0)  # a made-up option would be refused (422) whatever the time
@@ -157,8 +168,9 @@ def test_a_save_within_the_grace_after_the_deadline_still_counts(client: TestCli
     assert _save(client, attempt_id, 0, tokens[0] if tokens else "18").status_code == 200
 
 
-def test_the_sweep_finishes_attempts_nobody_comes_back_to(app: FastAPI, client: TestClient, session: Session,
-                                                          officer: User) -> None:
+def test_the_sweep_finishes_attempts_nobody_comes_back_to(
+    app: FastAPI, client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _start(client, "final")
     _expire(session, attempt_id, timedelta(hours=1))
@@ -169,8 +181,9 @@ def test_the_sweep_finishes_attempts_nobody_comes_back_to(app: FastAPI, client: 
     assert session.get(QuizAttempt, attempt_id).state == AttemptState.finished  # type: ignore[union-attr]
 
 
-def test_another_officers_attempt_is_404_everywhere(client: TestClient, session: Session, app: FastAPI,
-                                                    officer: User) -> None:
+def test_another_officers_attempt_is_404_everywhere(
+    client: TestClient, session: Session, app: FastAPI, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _start(client)
     with TestClient(app, follow_redirects=False) as intruder:
@@ -178,25 +191,34 @@ def test_another_officers_attempt_is_404_everywhere(client: TestClient, session:
         log_in(intruder, other)
         token = csrf_from(intruder)
 
-        statuses = [intruder.get(f"/attempts/{attempt_id}").status_code,
-                    intruder.get(f"/attempts/{attempt_id}/review").status_code,
-                    intruder.post(f"/attempts/{attempt_id}/answers/0", data={"response": "x", "csrf_token": token}
-                                  ).status_code,
-                    intruder.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": token}).status_code]
+        statuses = [
+            intruder.get(f"/attempts/{attempt_id}").status_code,
+            intruder.get(f"/attempts/{attempt_id}/review").status_code,
+            intruder.post(
+                f"/attempts/{attempt_id}/answers/0", data={"response": "x", "csrf_token": token}
+            ).status_code,
+            intruder.post(f"/attempts/{attempt_id}/finish", data={"csrf_token": token}).status_code,
+        ]
 
     assert statuses == [404, 404, 404, 404]
 
 
-def test_correct_answers_and_feedback_never_reach_the_page_before_finishing(client: TestClient, session: Session,
-                                                                             officer: User,
-                                                                             mini: catalog.Course) -> None:
+def test_correct_answers_and_feedback_never_reach_the_page_before_finishing(
+    client: TestClient, session: Session, officer: User, mini: catalog.Course
+) -> None:
     log_in(client, officer)
     attempt_id = _start(client)
     pages = [client.get(f"/attempts/{attempt_id}?q={q}").text for q in range(3)]
     pages.append(_save(client, attempt_id, 0, "not-a-token").text)
     pages.append(client.get(f"/attempts/{attempt_id}/finish").text)
-    secrets = ["Faltan los medios", "Acto, medios y fin", "No hace falta cruzar", "Por redes sociales",
-               "redes sociales", "social media"]
+    secrets = [
+        "Faltan los medios",
+        "Acto, medios y fin",
+        "No hace falta cruzar",
+        "Por redes sociales",
+        "redes sociales",
+        "social media",
+    ]
 
     leaked = [s for s in secrets for page in pages if s in page]
 

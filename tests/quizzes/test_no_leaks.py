@@ -29,8 +29,15 @@ from tests.quizzes.flow import (
 
 # What names a correct answer. The review's per-question mark ("✓ Correcta", "✗ Incorrecta") is not
 # here: it follows the score setting and says no more than the question's points do.
-CORRECT_MARKUP = ["(correcta)", "correcta:", "Correcta:", "Respuestas aceptadas", "Respuesta correcta", "(correct)",
-                  "correct answer"]
+CORRECT_MARKUP = [
+    "(correcta)",
+    "correcta:",
+    "Correcta:",
+    "Respuestas aceptadas",
+    "Respuesta correcta",
+    "(correct)",
+    "correct answer",
+]
 
 
 @pytest.fixture

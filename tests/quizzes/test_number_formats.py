@@ -29,19 +29,23 @@ def _in(language: str, function, *args):  # type: ignore[no-untyped-def]
     def run():  # type: ignore[no-untyped-def]
         i18n.set_language(language)
         return function(*args)
+
     return contextvars.copy_context().run(run)
 
 
-@pytest.mark.parametrize(("function", "args", "spanish", "english"), [
-    (formats.percent, (80.21,), f"80,2{NBSP}%", "80.2%"),
-    (formats.percent, (100.0,), f"100{NBSP}%", "100%"),
-    (formats.percent, (66.666, 0), f"67{NBSP}%", "67%"),
-    (formats.decimal, (4.5,), "4,5", "4.5"),
-    (formats.decimal, (18.0,), "18", "18"),
-    (formats.decimal, (0.75, 2), "0,75", "0.75"),
-    (formats.decimal, (1234.5,), "1.234,5", "1,234.5"),
-    (formats.day, (date(2027, 1, 5),), "05/01/2027", "05/01/2027"),
-])
+@pytest.mark.parametrize(
+    ("function", "args", "spanish", "english"),
+    [
+        (formats.percent, (80.21,), f"80,2{NBSP}%", "80.2%"),
+        (formats.percent, (100.0,), f"100{NBSP}%", "100%"),
+        (formats.percent, (66.666, 0), f"67{NBSP}%", "67%"),
+        (formats.decimal, (4.5,), "4,5", "4.5"),
+        (formats.decimal, (18.0,), "18", "18"),
+        (formats.decimal, (0.75, 2), "0,75", "0.75"),
+        (formats.decimal, (1234.5,), "1.234,5", "1,234.5"),
+        (formats.day, (date(2027, 1, 5),), "05/01/2027", "05/01/2027"),
+    ],
+)
 def test_numbers_follow_the_language(function, args, spanish: str, english: str) -> None:  # type: ignore[no-untyped-def]
     assert (_in("es", function, *args), _in("en", function, *args)) == (spanish, english)
 
@@ -54,7 +58,8 @@ def _one_of_three_right(client: TestClient) -> int:
 
 
 def test_the_quiz_review_and_overview_write_scores_in_spanish(
-        client: TestClient, session: Session, officer: User) -> None:
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _one_of_three_right(client)
 
@@ -66,7 +71,9 @@ def test_the_quiz_review_and_overview_write_scores_in_spanish(
     assert f"33,3{NBSP}% (no aprobado)" in overview and f"50{NBSP}%" in overview
 
 
-def test_the_quiz_review_writes_scores_in_english(client: TestClient, session: Session, officer: User) -> None:
+def test_the_quiz_review_writes_scores_in_english(
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _one_of_three_right(client)
     post(client, "/language", {"language": "en", "next": "/"})
@@ -85,19 +92,28 @@ def tot(session: Session, app: FastAPI) -> tuple[FastAPI, User, int, int]:
     meeting = CohortSession(cohort_id=cohort.id or 0, starts_at=utcnow(), hours=4.5)
     session.add(meeting)
     session.flush()
-    session.add(Attendance(session_id=meeting.id or 0, user_id=trainee.id or 0, present=True,
-                           recorded_by_id=instructor.id or 0))
+    session.add(
+        Attendance(
+            session_id=meeting.id or 0,
+            user_id=trainee.id or 0,
+            present=True,
+            recorded_by_id=instructor.id or 0,
+        )
+    )
     session.commit()
     return app, instructor, cohort.id or 0, meeting.id or 0
 
 
 def test_hours_read_with_a_decimal_comma_on_every_cohort_page(
-        client: TestClient, tot: tuple[FastAPI, User, int, int]) -> None:
+    client: TestClient, tot: tuple[FastAPI, User, int, int]
+) -> None:
     _, instructor, cohort_id, meeting_id = tot
     log_in(client, instructor)
 
-    pages = {path: client.get(f"/cohorts/{cohort_id}{path}").text
-             for path in ("/sessions", f"/sessions/{meeting_id}", "/practicum", "/dashboard")}
+    pages = {
+        path: client.get(f"/cohorts/{cohort_id}{path}").text
+        for path in ("/sessions", f"/sessions/{meeting_id}", "/practicum", "/dashboard")
+    }
 
     assert "4,5 horas" in pages["/sessions"] and "4,5 horas" in pages[f"/sessions/{meeting_id}"]
     assert "Asistencia: 4,5 de 6 horas" in pages["/practicum"]
@@ -106,7 +122,8 @@ def test_hours_read_with_a_decimal_comma_on_every_cohort_page(
 
 
 def test_the_officers_home_writes_progress_as_a_spanish_percentage(
-        client: TestClient, session: Session, app: FastAPI, mini: catalog.Course) -> None:
+    client: TestClient, session: Session, app: FastAPI, mini: catalog.Course
+) -> None:
     officer = make_user(session, app)
     learning.enroll(session, officer, "mini")
     session.commit()

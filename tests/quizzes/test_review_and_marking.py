@@ -336,7 +336,12 @@ def test_marking_needs_the_csrf_token(
 
 
 def test_marking_from_a_cohorts_queue_returns_to_that_queue_with_a_confirmation(
-    app: FastAPI, client: TestClient, session: Session, officer: User, instructor: User, mini: catalog.Course,
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    officer: User,
+    instructor: User,
+    mini: catalog.Course,
     grader: TestClient,
 ) -> None:
     from app.cohorts.models import Cohort
@@ -350,5 +355,7 @@ def test_marking_from_a_cohorts_queue_returns_to_that_queue_with_a_confirmation(
     answer_id = _open_answer_ids(session, attempt_id)[0]
     response = post(grader, f"/grading/{answer_id}", {"points": "1", "cohort_id": str(cohort_id)})
 
-    assert response.status_code == 303 and response.headers["location"].endswith(f"/grading?cohort_id={cohort_id}")
+    assert response.status_code == 303 and response.headers["location"].endswith(
+        f"/grading?cohort_id={cohort_id}"
+    )
     assert "Calificación guardada." in grader.get(response.headers["location"]).text

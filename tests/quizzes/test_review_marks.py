@@ -23,7 +23,10 @@ SUMMARY = re.compile(r'<ol class="review-summary">(.*?)</ol>', re.S)
 def _summary(page: str) -> list[str]:
     match = SUMMARY.search(page)
     assert match, "no summary on the review page"
-    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in re.findall(r"<li>(.*?)</li>", match[1], re.S)]
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", item).split())
+        for item in re.findall(r"<li>(.*?)</li>", match[1], re.S)
+    ]
 
 
 def _one_right_one_wrong_one_blank(client: TestClient) -> int:
@@ -35,18 +38,24 @@ def _one_right_one_wrong_one_blank(client: TestClient) -> int:
 
 
 def test_the_review_marks_each_question_and_sums_the_marks_up(
-        client: TestClient, session: Session, officer: User) -> None:
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _one_right_one_wrong_one_blank(client)
 
     page = client.get(f"/attempts/{attempt_id}/review").text
 
-    assert _summary(page) == ["✗ Pregunta 1: incorrecta", "✓ Pregunta 2: correcta", "✗ Pregunta 3: sin responder"]
+    assert _summary(page) == [
+        "✗ Pregunta 1: incorrecta",
+        "✓ Pregunta 2: correcta",
+        "✗ Pregunta 3: sin responder",
+    ]
     assert page.count('class="mark mark-wrong"') == 2 and page.count('class="mark mark-right"') == 1
 
 
 def test_a_wrong_choice_is_marked_wrong_once_the_correct_answers_may_be_shown(
-        client: TestClient, session: Session, officer: User) -> None:
+    client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     first = _one_right_one_wrong_one_blank(client)
     before = client.get(f"/attempts/{first}/review").text
@@ -59,13 +68,16 @@ def test_a_wrong_choice_is_marked_wrong_once_the_correct_answers_may_be_shown(
     assert 'Tres <span class="ok">(correcta)</span>' in after
 
 
-@pytest.mark.parametrize(("fraction", "mark"), [(1.0, "right"), (0.5, "partial"), (0.0, "wrong"), (None, None)])
+@pytest.mark.parametrize(
+    ("fraction", "mark"), [(1.0, "right"), (0.5, "partial"), (0.0, "wrong"), (None, None)]
+)
 def test_a_fraction_of_the_points_is_a_mark(fraction: float | None, mark: str | None) -> None:
     assert review.mark(fraction) == mark
 
 
 def test_without_the_score_the_review_marks_nothing(
-        app: FastAPI, client: TestClient, session: Session, tmp_path: Path) -> None:
+    app: FastAPI, client: TestClient, session: Session, tmp_path: Path
+) -> None:
     root = copy_mini(tmp_path)
     quiz_file = root / "mini" / "basico" / "control-basico.quiz.yaml"
     quiz_file.write_text(quiz_file.read_text() + "review: {score: never}\n")
@@ -82,7 +94,8 @@ def test_without_the_score_the_review_marks_nothing(
 
 
 def test_the_review_leads_on_to_the_next_item_of_the_course(
-        app: FastAPI, client: TestClient, session: Session, officer: User) -> None:
+    app: FastAPI, client: TestClient, session: Session, officer: User
+) -> None:
     log_in(client, officer)
     attempt_id = _one_right_one_wrong_one_blank(client)
 
@@ -92,8 +105,9 @@ def test_the_review_leads_on_to_the_next_item_of_the_course(
     assert re.search(rf'<a[^>]* href="{next_item}"[^>]*>[^<]*Siguiente', page)
 
 
-def test_a_case_question_names_its_case_once(app: FastAPI, client: TestClient, session: Session,
-                                             tmp_path: Path) -> None:
+def test_a_case_question_names_its_case_once(
+    app: FastAPI, client: TestClient, session: Session, tmp_path: Path
+) -> None:
     root = copy_mini(tmp_path)
     case_file = root / "mini" / "basico" / "caso-itapua.es.md"
     case_file.write_text(case_file.read_text().replace("# Caso en Itapúa", "# Caso: una oferta en Itapúa", 1))
@@ -110,18 +124,22 @@ def test_a_case_question_names_its_case_once(app: FastAPI, client: TestClient, s
 
 
 def test_without_javascript_a_question_number_saves_the_answer_before_moving(
-        client: TestClient, session: Session, officer: User, mini: catalog.Course) -> None:
+    client: TestClient, session: Session, officer: User, mini: catalog.Course
+) -> None:
     log_in(client, officer)
     attempt_id = start(client)
     page = client.get(f"/attempts/{attempt_id}?q=1").text
     form_id = re.search(r'<form[^>]* id="([^"]+)"[^>]*data-autosave', page) or re.search(
-        r'<form[^>]*data-autosave[^>]* id="([^"]+)"', page)
+        r'<form[^>]*data-autosave[^>]* id="([^"]+)"', page
+    )
     assert form_id, "the answer form has no id for the question buttons to submit"
     nav = re.search(r'<nav class="question-nav".*?</nav>', page, re.S)
     assert nav and re.search(rf'<button[^>]* form="{form_id[1]}"[^>]* name="go" value="2"', nav[0])
 
-    response = client.post(f"/attempts/{attempt_id}/answers/1",
-                           data={"response": "false", "go": "2", "csrf_token": csrf_from(client)})
+    response = client.post(
+        f"/attempts/{attempt_id}/answers/1",
+        data={"response": "false", "go": "2", "csrf_token": csrf_from(client)},
+    )
 
     assert response.status_code == 303 and response.headers["location"].endswith("?q=2")
     assert answer_rows(session, attempt_id)[1].response == "false"

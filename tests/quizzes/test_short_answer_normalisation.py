@@ -23,24 +23,27 @@ def courses() -> dict[str, Course]:
 
 def _question(course: Course, question_id: str) -> Any:
     for item in course.items():
-        for question in (item.quiz.questions if item.quiz else []):
+        for question in item.quiz.questions if item.quiz else []:
             if question.id == question_id:
                 return question
     raise AssertionError(question_id)
 
 
-@pytest.mark.parametrize("typed", [
-    "Decreto Nº 4951/2005",    # the ordinal indicator º, the usual Spanish spelling
-    "Decreto N° 4951/2005",    # the degree sign
-    "Decreto Nro. 4951/2005",
-    "Decreto Nro 4951/2005",
-    "Decreto No. 4951/2005",
-    "decreto n.º 4951/2005",
-    "DECRETO Nº4951/2005",
-    "4951 / 2005",
-    "Decreto 4951 /2005.",
-    "４９５１／２００５",            # full-width digits from a phone keyboard (compatibility form)
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Decreto Nº 4951/2005",  # the ordinal indicator º, the usual Spanish spelling
+        "Decreto N° 4951/2005",  # the degree sign
+        "Decreto Nro. 4951/2005",
+        "Decreto Nro 4951/2005",
+        "Decreto No. 4951/2005",
+        "decreto n.º 4951/2005",
+        "DECRETO Nº4951/2005",
+        "4951 / 2005",
+        "Decreto 4951 /2005.",
+        "４９５１／２００５",  # full-width digits from a phone keyboard (compatibility form)
+    ],
+)
 def test_the_decree_number_scores_like_the_key_however_the_number_sign_is_written(
     courses: dict[str, Course], typed: str
 ) -> None:
@@ -56,13 +59,16 @@ def test_a_different_number_still_scores_nothing(courses: dict[str, Course], typ
     assert grading.score(decree, typed) == 0.0
 
 
-@pytest.mark.parametrize(("left", "right"), [
-    ("Decreto Nº 4951/2005", "decreto 4951/2005"),
-    ("1ª sesión", "1a sesion"),
-    ("art. 5", "Art.5"),
-    ("CODENI", " codeni. "),
-    ("trabajo  forzoso", "Trabajo forzoso"),
-])
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Decreto Nº 4951/2005", "decreto 4951/2005"),
+        ("1ª sesión", "1a sesion"),
+        ("art. 5", "Art.5"),
+        ("CODENI", " codeni. "),
+        ("trabajo  forzoso", "Trabajo forzoso"),
+    ],
+)
 def test_normalize_treats_these_spellings_as_one(left: str, right: str) -> None:
     assert grading.normalize(left) == grading.normalize(right)
 
@@ -71,9 +77,12 @@ def test_no_as_a_word_is_kept() -> None:
     assert grading.normalize("No lo sé") == "no lo se"
 
 
-@pytest.mark.parametrize(("slug", "question_id"), [
-    ("trabajo-infantil", "m3-decreto-lista-peligroso"),
-])
+@pytest.mark.parametrize(
+    ("slug", "question_id"),
+    [
+        ("trabajo-infantil", "m3-decreto-lista-peligroso"),
+    ],
+)
 def test_every_accepted_answer_of_the_bank_scores_its_weight(
     courses: dict[str, Course], slug: str, question_id: str
 ) -> None:
