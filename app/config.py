@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     # requests in flight before it answers 503 with Retry-After instead of queueing more.
     threads: int = 16
     max_requests_in_flight: int = 100
+    # After start-up, what it made (modules, parsed courses, templates) is frozen out of the garbage
+    # collector's reach, so a full collection during a large page walks only that page's objects.
+    # Off in tests, where one process builds many apps that must be collected.
+    freeze_startup_objects: bool = True
     log_json: bool = True
     # Certificates: who issues them, how serials start, who signs, and how hard /verify may be probed.
     certificate_issuer: str = (

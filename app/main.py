@@ -1,6 +1,7 @@
 """create_app(settings): the only place that wires routers, middleware and handlers."""
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -106,6 +107,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     configure_threads(app.state.engine, app.state.settings.threads)
     task = asyncio.create_task(run_forever(app.state.engine))
+    if app.state.settings.freeze_startup_objects:
+        gc.collect()
+        gc.freeze()
     yield
     task.cancel()
 

@@ -91,6 +91,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
         "courses_dir": FIXTURES / "courses",
         # tests that need the admin rule turn it on (tests/accounts/test_totp.py)
         "admin_second_factor": False,
+        "freeze_startup_objects": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
