@@ -14,7 +14,9 @@ The allowed ways to open a transaction (nothing else may create a `Session` or c
    BEGIN to COMMIT; the route holds no session of its own. On SQLite the writes that arrive
    meanwhile are committed together, each in a savepoint (group commit: one fsync per batch).
 4. `transaction(engine, write=...)` outside a request's transaction: middleware before the route
-   runs, background tasks, the CLI, scripts and tests.
+   runs, background tasks, the CLI, scripts and tests. `reading(engine)`, for code that renders
+   (the navigation's counts), reads through the request's own session when there is one and
+   through `transaction()` otherwise.
 
 Why: a request never holds two pooled connections, and nothing waits for a connection, a lock or
 SQLite's write turn while holding one (the hold-and-wait that stalled exam day). `transaction()`
