@@ -116,6 +116,10 @@ def course_of(session: Session, version_id: int) -> catalog.Course:
     ).first()
     if content_hash is None:
         raise NotFound(N_("No encontramos esta página."))
+    return _content(session, version_id, content_hash)
+
+
+def _content(session: Session, version_id: int, content_hash: str) -> catalog.Course:
     if content_hash not in _parsed:
         document = session.exec(select(CourseVersion.document).where(CourseVersion.id == version_id)).one()
         images = {
@@ -143,7 +147,7 @@ def published(session: Session, slug: str) -> tuple[CourseVersion, catalog.Cours
     ).first()
     if version is None or version.id is None:
         raise NotFound(N_("No encontramos esta página."))
-    return version, course_of(session, version.id)
+    return version, _content(session, version.id, version.content_hash)  # no second look-up of the hash
 
 
 def versions(session: Session) -> list[CourseVersion]:
