@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
+from app.main import walk_routes
 from tests.factories import PASSWORD, certify_trainer, csrf_from, load_fixture_courses, make_cohort, make_user
 
 # Requests that would end the fuzzing client's own login rather than test input handling.
@@ -144,15 +145,7 @@ def seed_people(session: Session, app: FastAPI) -> dict[str, User | None]:
 
 
 def routes(app: FastAPI) -> list[APIRoute]:
-    found: list[APIRoute] = []
-    stack = list(app.routes)
-    while stack:
-        route = stack.pop()
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            stack.extend(included.routes)
-        elif isinstance(route, APIRoute):
-            found.append(route)
+    found = [route for route in walk_routes(app.routes) if isinstance(route, APIRoute)]
     return sorted(found, key=lambda r: (r.path, sorted(r.methods)))
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app import spreadsheets
 from app.accounts.models import Role
 from app.inputs import DB_INT_MAX
+from app.main import walk_routes
 from app.web import safe_next
 from tests.factories import PASSWORD, csrf_from, log_in, make_user
 
@@ -157,16 +158,7 @@ def _integer_fields(app: FastAPI) -> list[tuple[str, str, object]]:
 
 
 def _api_routes(app: FastAPI) -> list[APIRoute]:
-    routes: list[APIRoute] = []
-    stack = list(app.routes)
-    while stack:
-        route = stack.pop()
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            stack.extend(included.routes)
-        elif isinstance(route, APIRoute):
-            routes.append(route)
-    return routes
+    return [route for route in walk_routes(app.routes) if isinstance(route, APIRoute)]
 
 
 def test_every_integer_query_or_form_field_that_reaches_a_query_is_bounded_by_the_column(
