@@ -3,7 +3,7 @@
 Spanish: "80,2 %", "4,5", "1.234,5"; English: "80.2%", "4.5", "1,234.5". Every page and the PDF
 call these (templates through the filters registered in `app.web`), so one figure reads the same
 everywhere. Dates are written dd/mm/yyyy in both languages, as Paraguayan documents do. CSV
-exports use the same functions in the language of the person exporting (see `cohorts/exports.py`).
+exports use the same functions in the language of the person exporting (see `cohorts/progress/exports.py`).
 """
 
 from datetime import date, datetime

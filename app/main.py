@@ -29,12 +29,12 @@ from app.audit import AuditContextMiddleware
 from app.cascade import routes as cascade_routes
 from app.certificates import routes as certificates_routes
 from app.certificates import worklist as certificate_worklist
-from app.cohorts import calendar_routes as cohorts_calendar
-from app.cohorts import dashboard_routes as cohorts_dashboard
-from app.cohorts import practicum_routes as cohorts_practicum
-from app.cohorts import roster_routes as cohorts_roster
 from app.cohorts import routes as cohorts_routes
-from app.cohorts import sessions_routes as cohorts_sessions
+from app.cohorts.meetings import calendar_routes as cohorts_calendar
+from app.cohorts.meetings import routes as cohorts_sessions
+from app.cohorts.progress import routes as cohorts_dashboard
+from app.cohorts.roster import routes as cohorts_roster
+from app.cohorts.trainers import routes as cohorts_practicum
 from app.config import Settings
 from app.courses import routes as courses_routes
 from app.db import configure_threads, make_engine

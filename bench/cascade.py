@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from server import start_cascada  # bench/ is on the path: this file runs as a script or from report.py
 from sqlalchemy import Engine, insert, select, text, update
 from sqlmodel import col
 
@@ -252,17 +253,8 @@ def prepare(url: str, courses_dir: Path) -> None:
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    beside = Path(sys.executable).parent / "cascada"  # the venv's console script, else the one on PATH
-    command = [str(beside) if beside.exists() else "cascada", "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(150):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("server did not start")
+    """`cascada serve` on the bench's data (no demo), through bench/server.py like every bench."""
+    return start_cascada(env["CASCADA_DATA_DIR"], port, demo=False, env=env)
 
 
 def log_in(base: str, username: str) -> httpx.Client:

@@ -14,8 +14,8 @@ from sqlmodel import Session
 from app.accounts.models import Institution, Role, User
 from app.accounts.passwords import hash_password
 from app.cohorts import service as cohort_service
-from app.cohorts import trainers
 from app.cohorts.models import Cohort, CohortKind, MemberSource, TrainerCertification
+from app.cohorts.trainers import certification as trainers
 from app.courses import service as course_service
 from tests.conftest import FIXTURES
 

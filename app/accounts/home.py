@@ -6,8 +6,8 @@ from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.certificates import worklist as certificate_work
-from app.cohorts import trainers
 from app.cohorts import worklist as cohort_work
+from app.cohorts.trainers import certification as trainers
 from app.learning import service as learning
 
 

@@ -13,9 +13,9 @@ from app.accounts.models import User
 from app.certificates import trainer_grid
 from app.certificates.details import Details
 from app.certificates.models import Certificate, CertificateCounter, CertificateKind
-from app.cohorts import certifiable
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Cohort, TrainerCertification
+from app.cohorts.trainers import certifiable
 from app.courses import service as course_service
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound

@@ -1,5 +1,5 @@
 """A ToT cohort's trainer certificates as the admin's grid shows them: graduates × courses, each with the
-rule's verdict (`cohorts.certifiable`), the certification, and the trainer certificate if issued."""
+rule's verdict (`cohorts.trainers.certifiable`), the certification, and the trainer certificate if issued."""
 
 from dataclasses import dataclass
 
@@ -7,9 +7,9 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import User
 from app.certificates.models import Certificate, CertificateKind
-from app.cohorts import certifiable
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Cohort, CohortKind, TrainerCertification
+from app.cohorts.trainers import certifiable
 from app.errors import NotFound
 
 

@@ -6,8 +6,9 @@ from fastapi import Depends
 
 from app.access import CurrentUser, Permission, can
 from app.accounts.models import User
-from app.cohorts import service, trainers
+from app.cohorts import service
 from app.cohorts.models import Cohort
+from app.cohorts.trainers import certification as trainers
 from app.db import SessionDep
 from app.errors import Forbidden
 from app.i18n import N_

@@ -8,9 +8,9 @@ from starlette.datastructures import FormData
 
 from app.accounts.departments import DEPARTMENTS
 from app.accounts.models import Institution, Role, User
-from app.cohorts import trainers
 from app.cohorts.models import CohortKind
 from app.cohorts.service import CohortChanges, CohortForm
+from app.cohorts.trainers import certification as trainers
 from app.courses import service as course_service
 from app.errors import DomainError
 from app.i18n import N_

@@ -10,9 +10,12 @@ from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.certificates import requests as certificate_requests
-from app.cohorts import calendar, certifiable, forms, planning, service, trainers
+from app.cohorts import forms, service
 from app.cohorts.deps import CohortLeader, LedCohort
+from app.cohorts.meetings import calendar, planning
 from app.cohorts.models import Cohort, CohortKind
+from app.cohorts.trainers import certifiable
+from app.cohorts.trainers import certification as trainers
 from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import current_language, gettext

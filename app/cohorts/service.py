@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import BY_NAME, Role, User
-from app.cohorts import trainers
 from app.cohorts.models import (
     Cohort,
     CohortCourse,
@@ -22,6 +21,7 @@ from app.cohorts.models import (
     MemberSource,
     TrainerCertification,
 )
+from app.cohorts.trainers import certification as trainers
 from app.dbtools import insert_for
 from app.errors import NotFound
 from app.i18n import N_

@@ -11,7 +11,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.cohorts import marking, practicum, service
+from app.cohorts import service
+from app.cohorts.grading import marking
 from app.cohorts.models import (
     Cohort,
     CohortCourse,
@@ -21,6 +22,7 @@ from app.cohorts.models import (
     PracticumScore,
     TrainerCertification,
 )
+from app.cohorts.trainers import practicum
 from app.courses import service as course_service
 from app.courses.schema import Text
 from app.errors import NotFound

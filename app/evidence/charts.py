@@ -1,10 +1,11 @@
-"""The report's SVG charts, drawn with the cohort charts' frame (app/cohorts/charts.py): no script."""
+"""The report's SVG charts, drawn with the cohort charts' frame (app/cohorts/progress/charts.py): no
+script."""
 
 from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from app.cohorts import charts as frame
+from app.cohorts.progress import charts as frame
 
 PRE_FILL = "#9aa5b1"  # light grey-blue: before; the brand blue: after
 

@@ -1,5 +1,5 @@
 """The report as CSV: UTF-8 with a BOM, semicolons, numbers as the page writes them (see
-cohorts/exports.py)."""
+cohorts/progress/exports.py)."""
 
 import csv
 import io

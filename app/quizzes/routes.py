@@ -7,9 +7,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.access import CourseReader
-from app.cohorts import late_answers as late
-from app.cohorts import marking
 from app.cohorts.deps import CohortGrader
+from app.cohorts.grading import late_answers as late
+from app.cohorts.grading import marking
 from app.courses import drawing, pages
 from app.courses import service as course_service
 from app.db import SessionDep, run_write

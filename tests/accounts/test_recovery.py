@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role, User
 from app.audit import AuditEntry
-from app.cohorts import roster
+from app.cohorts.roster import parsing as roster
 from tests.factories import csrf_from, load_fixture_courses, log_in, make_cohort, make_user, post
 
 CODE = re.compile(r'<dd class="code">([A-Z2-9]{4}-[A-Z2-9]{4})</dd>')

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.cohorts import trainers
 from app.cohorts.models import Cohort
+from app.cohorts.trainers import certification as trainers
 from app.courses import service as course_service
 from app.learning import service as learning
 from app.quizzes.models import AttemptState, QuizAttempt

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.cohorts import charts
+from app.cohorts.progress import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script> & "quotes"'

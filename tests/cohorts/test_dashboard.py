@@ -13,9 +13,9 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.cohorts import dashboard as board
-from app.cohorts import exports
 from app.cohorts.models import Attendance, Cohort, CohortSession
+from app.cohorts.progress import dashboard as board
+from app.cohorts.progress import exports
 from app.courses import service as course_service
 from app.learning import service as learning
 from app.quizzes.models import AttemptState, QuizAttempt

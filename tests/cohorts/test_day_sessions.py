@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role, User
 from app.audit import AuditEntry
-from app.cohorts import calendar
+from app.cohorts.meetings import calendar
 from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortSession
 from app.learning.cohort_facts import attendance_hours
 from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload

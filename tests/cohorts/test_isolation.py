@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.access import ROLE_PERMISSIONS
 from app.accounts.models import Role, User
-from app.cohorts import calendar
+from app.cohorts.meetings import calendar
 from app.cohorts.models import Cohort, CohortSession
 from app.main import route_rules
 from app.timeutil import utcnow

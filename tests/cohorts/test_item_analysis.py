@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.cohorts import analysis
-from app.cohorts.item_analysis import ItemResult, analyse, choices, first_attempts, pearson
+from app.cohorts.progress import analysis
+from app.cohorts.progress.item_analysis import ItemResult, analyse, choices, first_attempts, pearson
 from app.courses import schema
 from app.courses import service as course_service
 from app.quizzes.models import Answer, AttemptSlot, AttemptState, QuizAttempt

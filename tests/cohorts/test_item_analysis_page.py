@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role, User
-from app.cohorts import analysis
 from app.cohorts.models import Cohort
+from app.cohorts.progress import analysis
 from app.demo import DEMO_PASSWORD
 from app.quizzes.models import Answer, AttemptSlot, QuizAttempt
 from tests.certificates.helpers import complete

@@ -1,8 +1,8 @@
 """Roster CSV parsing: encodings, delimiters, headers, limits, and problems that name the row and column."""
 
-from app.cohorts import roster
-from app.cohorts.roster import MAX_BYTES, MAX_ROWS, parse
-from app.cohorts.roster_service import username_base
+from app.cohorts.roster import parsing as roster
+from app.cohorts.roster.parsing import MAX_BYTES, MAX_ROWS, parse
+from app.cohorts.roster.service import username_base
 
 
 def _messages(result: roster.Roster) -> list[str]:

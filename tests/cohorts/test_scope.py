@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role
-from app.cohorts import trainers
 from app.cohorts.models import Attendance, CohortSession
+from app.cohorts.trainers import certification as trainers
 from app.learning import service as learning
 from app.timeutil import utcnow
 from tests.factories import certify_trainer, load_fixture_courses, log_in, make_cohort, make_user, post

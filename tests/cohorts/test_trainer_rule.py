@@ -9,8 +9,9 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Role, User
 from app.certificates import service as certificate_service
 from app.certificates.models import Certificate, CertificateKind
-from app.cohorts import certifiable, trainers
 from app.cohorts.models import Cohort, TrainerCertification
+from app.cohorts.trainers import certifiable
+from app.cohorts.trainers import certification as trainers
 from tests.certificates.helpers import attend, complete, pass_practicum
 from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
 

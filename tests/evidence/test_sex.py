@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role, Sex, User
-from app.cohorts.roster import parse
+from app.cohorts.roster.parsing import parse
 from tests.cohorts.test_roster_import import confirm, upload
 from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app import i18n
-from app.cohorts import analysis, charts, exports
-from app.cohorts import dashboard as board
 from app.cohorts.deps import LedCohort
+from app.cohorts.progress import analysis, charts, exports
+from app.cohorts.progress import dashboard as board
 from app.courses import service as course_service
 from app.db import SessionDep
 from app.timeutil import local, utcnow

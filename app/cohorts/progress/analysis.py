@@ -15,10 +15,10 @@ from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.cohorts import item_analysis
-from app.cohorts.dashboard import course_slugs
-from app.cohorts.item_analysis import Choices, ItemResult, QuestionStats
 from app.cohorts.models import Cohort, CohortCourse, CohortMember
+from app.cohorts.progress import item_analysis
+from app.cohorts.progress.dashboard import course_slugs
+from app.cohorts.progress.item_analysis import Choices, ItemResult, QuestionStats
 from app.courses import catalog, drawing, schema
 from app.courses import service as course_service
 from app.errors import NotFound

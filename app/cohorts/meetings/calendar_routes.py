@@ -5,7 +5,7 @@ from fastapi.responses import Response
 
 from app.access import PUBLIC, CurrentUser
 from app.accounts.models import User
-from app.cohorts import calendar
+from app.cohorts.meetings import calendar
 from app.cohorts.models import Cohort
 from app.db import SessionDep
 from app.errors import NotFound

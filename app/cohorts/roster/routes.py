@@ -12,10 +12,11 @@ from sqlmodel import Session
 from app.access import CurrentUser
 from app.accounts import activation
 from app.accounts.auth import ThrottlePolicy
-from app.cohorts import roster, roster_service
 from app.cohorts import service as cohort_service
 from app.cohorts.deps import CohortLeader, LedCohort
 from app.cohorts.models import Cohort
+from app.cohorts.roster import parsing as roster
+from app.cohorts.roster import service as roster_service
 from app.db import SessionDep
 from app.i18n import gettext
 from app.web import redirect, render, translate

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app import i18n, spreadsheets
-from app.cohorts.dashboard import Dashboard, QuizCell, Row
+from app.cohorts.progress.dashboard import Dashboard, QuizCell, Row
 from app.courses import pages
 from app.formats import day, percent
 from app.formats import decimal as number

@@ -6,7 +6,8 @@ from datetime import date
 from babel.numbers import format_decimal
 from sqlmodel import Session
 
-from app.cohorts import attendance, service
+from app.cohorts import service
+from app.cohorts.meetings import attendance
 from app.cohorts.models import Cohort
 from app.courses import service as course_service
 from app.courses.schema import Text

@@ -22,7 +22,7 @@ from app.accounts.auth import ThrottlePolicy
 from app.accounts.models import Institution, Role, Sex, User
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Cohort, CohortMember, MemberSource
-from app.cohorts.roster import Problem, Roster, RosterRow, fold
+from app.cohorts.roster.parsing import Problem, Roster, RosterRow, fold
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import User
-from app.cohorts import marking
+from app.cohorts.grading import marking
 from app.courses import catalog, drawing
 from app.dbtools import insert_for
 from app.errors import NotFound

@@ -8,9 +8,10 @@ from fastapi.responses import Response
 
 from app.access import CurrentUser, TrainerCertifier
 from app.certificates import service as certificate_service
-from app.cohorts import practicum, trainers
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
+from app.cohorts.trainers import certification as trainers
+from app.cohorts.trainers import practicum
 from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import current_language, gettext

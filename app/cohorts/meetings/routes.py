@@ -6,8 +6,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.access import CurrentUser
-from app.cohorts import attendance, service
+from app.cohorts import service
 from app.cohorts.deps import LedCohort
+from app.cohorts.meetings import attendance
 from app.cohorts.models import AttendanceStatus, Cohort, CohortSession
 from app.courses import service as course_service
 from app.db import SessionDep

@@ -7,9 +7,11 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.accounts.models import User
-from app.cohorts import certifiable, service, trainers
-from app.cohorts.certifiable import tot_course
+from app.cohorts import service
 from app.cohorts.models import Cohort, PracticumScore, TrainerCertification
+from app.cohorts.trainers import certifiable
+from app.cohorts.trainers import certification as trainers
+from app.cohorts.trainers.certifiable import tot_course
 from app.courses import schema
 from app.courses import service as course_service
 from app.errors import DomainError, NotFound

@@ -1,0 +1,1 @@
+"""Instructors grading: marking open answers and deciding late ones."""

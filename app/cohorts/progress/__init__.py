@@ -1,0 +1,1 @@
+"""A cohort's progress: the dashboard, item analysis, charts and exports."""

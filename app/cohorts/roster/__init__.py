@@ -1,0 +1,1 @@
+"""The roster: importing a spreadsheet of participants, activation codes, joining with a code."""

@@ -1,0 +1,1 @@
+"""Training of trainers: practicum scores, the certification rule, certified trainers."""
