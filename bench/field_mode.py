@@ -11,6 +11,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -78,6 +79,12 @@ def measure(base: str, log: Path) -> None:
         browser.close()
 
 
+def _cascada() -> str:
+    """The venv's console script, even when the venv is not activated; else the one on PATH."""
+    beside = Path(sys.executable).parent / "cascada"
+    return str(beside) if beside.exists() else "cascada"
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as data:
         port, log = _free_port(), Path(data) / "server.log"
@@ -90,7 +97,7 @@ def main() -> None:
         )
         with log.open("wb") as out:
             server = subprocess.Popen(
-                ["cascada", "serve", "--demo", "--port", str(port)],
+                [_cascada(), "serve", "--demo", "--port", str(port)],
                 cwd=data,
                 env=env,
                 stdout=out,
