@@ -62,6 +62,15 @@ def _schedule(page: Page, cohort_url: str, hours: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Asistencia")
 
 
+def _mark_present(page: Page, name: str) -> None:
+    """Tap "Presente" and wait until the server has it: the row shows the tap at once, flagged as not
+    sent, and leaving the page before the answer would leave the tap queued on this device."""
+    row = page.locator(".roll-row", has_text=name)
+    page.get_by_role("button", name=f"Presente: {name}").click()
+    expect(row.locator(".roll-state")).to_have_text(re.compile(r"Presente$"))
+    expect(row.locator("[data-queued]")).to_be_hidden()
+
+
 def _complete_online_part(
     server: Server, username: str, slugs: tuple[str, ...] = ("formacion-de-formadores",)
 ) -> None:
@@ -91,8 +100,7 @@ def test_an_instructor_certifies_a_trainer_who_then_leads_a_cohort(
     username, code = _enrol_roster(page, f"{8_000_000 + suffix}", name)
 
     _schedule(page, cohort_url, "8")
-    page.get_by_role("button", name=f"Presente: {name}").click()
-    expect(page.locator(".roll-row")).to_contain_text("Presente")
+    _mark_present(page, name)
     _checked(page)
     _schedule(page, cohort_url, "7")
     context.set_offline(True)

@@ -10,7 +10,14 @@ from collections.abc import Callable
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import Server, assert_accessible, log_in
-from tests.browser.test_cohort_flow import PHONE, _checked, _complete_online_part, _create_cohort, _schedule
+from tests.browser.test_cohort_flow import (
+    PHONE,
+    _checked,
+    _complete_online_part,
+    _create_cohort,
+    _mark_present,
+    _schedule,
+)
 
 TOT, CONTENT = "formacion-de-formadores", "trabajo-infantil"
 TOT_TITLE, CONTENT_TITLE = "Formación de formadores", "Trabajo infantil"
@@ -71,10 +78,7 @@ def test_only_the_graduate_who_finished_both_courses_is_certified_for_both_and_e
     for hours in ("8", "7"):
         _schedule(page, cohort_url, hours)
         for name in (both, tot_only):
-            page.get_by_role("button", name=f"Presente: {name}").click()
-            expect(page.locator(".roll-row", has_text=name).locator(".roll-state")).to_have_text(
-                re.compile(r"Presente$")
-            )
+            _mark_present(page, name)
     _complete_online_part(cascada_server, both_user, (TOT, CONTENT))
     _complete_online_part(cascada_server, tot_only_user, (TOT,))
 
