@@ -13,8 +13,9 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.accounts.passwords import make_hasher
 from app.config import ConfigError, Settings
-from app.courses import catalog, gift_import
+from app.courses import catalog
 from app.courses import service as course_service
+from app.courses.files import gift_import
 from app.db import make_engine, transaction
 from app.errors import DomainError
 from app.web import translate

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from app.courses import bankfiles, checks, evaluation, imagefiles, markdown, schema
-from app.courses.sourcefiles import Located, Problem, Reader
-from app.courses.yamlerrors import SLUG_PATTERN
+from app.courses import evaluation, markdown, schema
+from app.courses.files import bankfiles, checks, imagefiles
+from app.courses.files.sourcefiles import Located, Problem, Reader
+from app.courses.files.yamlerrors import SLUG_PATTERN
 
 __all__ = [
     "Course",

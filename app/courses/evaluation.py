@@ -11,7 +11,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from app.courses import drawing, schema
-from app.courses.sourcefiles import Reader
+from app.courses.files.sourcefiles import Reader
 
 if TYPE_CHECKING:
     from app.courses.catalog import Course, Item

@@ -17,7 +17,8 @@ class CourseVersion(SQLModel, table=True):
     slug: str = Field(max_length=80, index=True)
     number: int
     content_hash: str = Field(max_length=64)
-    source_hash: str | None = Field(default=None, max_length=64, index=True)  # see courses/sourcehash.py
+    # see courses/files/sourcehash.py
+    source_hash: str | None = Field(default=None, max_length=64, index=True)
     document: str = Field(sa_column=Column(Text, nullable=False))  # catalog.to_document as JSON
     loaded_at: datetime = Field(default_factory=utcnow)
     published: bool = Field(default=False, index=True)

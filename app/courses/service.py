@@ -12,8 +12,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app import audit
 from app.accounts.models import User
 from app.courses import catalog, schema
+from app.courses.files.sourcehash import source_hash
 from app.courses.models import CourseAsset, CourseVersion
-from app.courses.sourcehash import source_hash
 from app.errors import NotFound
 from app.i18n import N_, current_language
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from app.courses.gift import (
+from app.courses.files.gift import (
     GiftError,
     GiftQuestion,
     parse,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.courses import gift
 from app.courses.catalog import load_course
-from app.courses.gift_import import bank_file_name, import_gift
+from app.courses.files import gift
+from app.courses.files.gift_import import bank_file_name, import_gift
 from tests.conftest import FIXTURES
 
 GIFT = FIXTURES / "gift"

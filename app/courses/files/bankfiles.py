@@ -9,9 +9,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from app.courses import gift, schema
-from app.courses.sourcefiles import Located, Reader
-from app.courses.yamlerrors import describe
+from app.courses import schema
+from app.courses.files import gift
+from app.courses.files.sourcefiles import Located, Reader
+from app.courses.files.yamlerrors import describe
 
 QUESTION: TypeAdapter[schema.Question] = TypeAdapter(schema.Question)
 Banks = dict[str, tuple[schema.Question, ...]]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.courses import markdown, schema
-from app.courses.sourcefiles import Located, Reader
+from app.courses.files.sourcefiles import Located, Reader
 
 if TYPE_CHECKING:
     from app.courses.catalog import Course

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from app.courses.gift_answers import (
+from app.courses.files.gift_answers import (
     BlockError,
     GiftAnswer,
     GiftNumber,

@@ -1,4 +1,4 @@
-"""The answer block of a Moodle GIFT question (the part between `{` and `}`), used by app.courses.gift.
+"""The answer block of a Moodle GIFT question (the part between `{` and `}`), used by app.courses.files.gift.
 
 Texts here are "hidden": GIFT escapes (`\\~ \\= \\# \\{ \\} \\: \\n \\\\`) have been replaced by private
 placeholder characters, so the control characters left are real ones; `resolve` turns placeholders

@@ -16,8 +16,9 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from app.courses import catalog, gift
-from app.courses.yamlerrors import SLUG_PATTERN
+from app.courses import catalog
+from app.courses.files import gift
+from app.courses.files.yamlerrors import SLUG_PATTERN
 
 GIFT_SUFFIXES = (".es.gift", ".en.gift")
 Plan = dict[Path, tuple[Path, bytes]]  # target in banks/ -> (the file it comes from, its bytes)

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from app.courses.sourcefiles import Reader
+from app.courses.files.sourcefiles import Reader
 
 IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 MAX_IMAGE_BYTES = 200 * 1024

@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from app.courses import schema
-from app.courses.yamlerrors import describe, line_of
+from app.courses.files.yamlerrors import describe, line_of
 
 M = TypeVar("M", bound=BaseModel)
 
