@@ -257,8 +257,9 @@ def finish(
     )
     if closed.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    fractions = _grade(session, attempt, course)
-    set_grade(session, attempt, course, fractions)
+    attempt_slots = slots(session, attempt)
+    fractions = _grade(session, attempt, course, attempt_slots)
+    set_grade(session, attempt, course, attempt_slots, fractions)
     for position, fraction in fractions.items():
         session.execute(
             update(Answer)
@@ -273,28 +274,32 @@ def finish(
 
 
 def set_grade(
-    session: Session, attempt: QuizAttempt, course: catalog.Course, fractions: dict[int, float | None]
+    session: Session,
+    attempt: QuizAttempt,
+    course: catalog.Course,
+    attempt_slots: list[AttemptSlot],
+    fractions: dict[int, float | None],
 ) -> None:
     """The attempt's percent and pass from the score of each position (None: an open answer not yet
     marked, so no grade yet). The one grading rule: finishing, marking and late answers all use it."""
     quiz = _quiz(course, attempt.quiz_id).quiz
     assert quiz is not None
-    percent = grading.attempt_percent(
-        [(slot.points, fractions[slot.position]) for slot in slots(session, attempt)]
-    )
+    percent = grading.attempt_percent([(slot.points, fractions[slot.position]) for slot in attempt_slots])
     passed = grading.passed(percent, quiz.pass_mark) if percent is not None else None
     session.execute(
         update(QuizAttempt).where(col(QuizAttempt.id) == attempt.id).values(percent=percent, passed=passed)
     )
 
 
-def _grade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> dict[int, float | None]:
+def _grade(
+    session: Session, attempt: QuizAttempt, course: catalog.Course, attempt_slots: list[AttemptSlot]
+) -> dict[int, float | None]:
     quiz = _quiz(course, attempt.quiz_id).quiz
     assert quiz is not None
     questions = drawing.question_index(quiz, course.banks)
     saved = answers(session, attempt)
     fractions: dict[int, float | None] = {}
-    for slot in slots(session, attempt):
+    for slot in attempt_slots:
         answer = saved.get(slot.position)
         response = json.loads(answer.response) if answer else None
         fractions[slot.position] = grading.score(questions[slot.question_id], response)

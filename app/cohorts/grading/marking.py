@@ -110,9 +110,9 @@ def record_completion(session: Session, attempt: QuizAttempt) -> None:
 def regrade(session: Session, attempt: QuizAttempt, course: catalog.Course) -> None:
     """The attempt's percent and pass from its answers' scores (after a mark, or a late answer's decision)."""
     saved = quiz_service.answers(session, attempt)
+    attempt_slots = quiz_service.slots(session, attempt)
     fractions = {
-        s.position: saved[s.position].fraction if s.position in saved else 0.0
-        for s in quiz_service.slots(session, attempt)
+        s.position: saved[s.position].fraction if s.position in saved else 0.0 for s in attempt_slots
     }  # an unanswered question scores 0
-    quiz_service.set_grade(session, attempt, course, fractions)
+    quiz_service.set_grade(session, attempt, course, attempt_slots, fractions)
     session.refresh(attempt)  # the caller, and completion, read the new grade
