@@ -139,3 +139,15 @@ def test_every_number_in_a_path_is_typed_so_route_order_cannot_matter(app: FastA
 def test_a_word_where_a_cohort_number_goes_is_a_page_not_a_422(client: TestClient) -> None:
     assert client.get("/cohorts/join", follow_redirects=False).status_code in (200, 303)
     assert client.get("/cohorts/not-a-number", follow_redirects=False).status_code in (303, 404)
+
+
+def test_templates_find_each_named_route_where_starlette_would(app: FastAPI) -> None:
+    """url_for in templates reads a dict by name; it must give the path Starlette's own search gives."""
+    index = app.state.routes_by_name
+    for route in walk_routes(app.routes):
+        if not isinstance(route, APIRoute):
+            continue
+        params = {name: "7" for name in route.param_convertors}
+        assert str(index[route.name].url_path_for(route.name, **params)) == str(
+            app.url_path_for(route.name, **params)
+        ), route.name
