@@ -20,7 +20,7 @@ def _context(**values: object) -> dict[str, object]:
 
 @router.get("/courses", name="courses:catalog")
 def catalog_page(request: Request, user: CourseReader, session: SessionDep) -> Response:
-    entries = [(v, service.course_of(session, v.id or 0)) for v in service.published_versions(session)]
+    entries = service.published_courses(session)
     return render(request, "courses/catalog.html", _context(entries=entries))
 
 

@@ -140,6 +140,11 @@ def published_versions(session: Session) -> list[CourseVersion]:
     return list(session.exec(query))
 
 
+def published_courses(session: Session) -> list[tuple[CourseVersion, catalog.Course]]:
+    """Every published version with its content, by slug (the versions carry their hashes: one query)."""
+    return [(v, _content(session, v.id or 0, v.content_hash)) for v in published_versions(session)]
+
+
 def published(session: Session, slug: str) -> tuple[CourseVersion, catalog.Course]:
     """The published version of a course and its content, or NotFound."""
     version = session.exec(

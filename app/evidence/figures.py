@@ -284,8 +284,7 @@ def _trainers(
 
 def _courses(session: Session) -> dict[str, CourseFacts]:
     found = {}
-    for version in course_service.published_versions(session):
-        course = course_service.course_of(session, version.id or 0)
+    for _, course in course_service.published_courses(session):
         mastery = course.evaluation.mastery if course.evaluation else None
         found[course.slug] = CourseFacts(course.manifest.title, course.manifest.hours, mastery)
     return found
