@@ -109,11 +109,13 @@ def publish(session: Session, version_id: int, *, actor: User) -> CourseVersion:
     return version
 
 
-def course_of(session: Session, version_id: int) -> catalog.Course:
-    """The parsed content of a version (cached: versions are immutable)."""
-    content_hash = session.exec(
-        select(CourseVersion.content_hash).where(CourseVersion.id == version_id)
-    ).first()
+def course_of(session: Session, version_id: int, content_hash: str | None = None) -> catalog.Course:
+    """The parsed content of a version (cached: versions are immutable); a caller that read the version's
+    content hash with its own query passes it, saving a look-up."""
+    content_hash = (
+        content_hash
+        or session.exec(select(CourseVersion.content_hash).where(CourseVersion.id == version_id)).first()
+    )
     if content_hash is None:
         raise NotFound(N_("No encontramos esta página."))
     return _content(session, version_id, content_hash)

@@ -19,6 +19,7 @@ from app import audit
 from app.accounts.models import User
 from app.courses import catalog, drawing, evaluation, schema
 from app.courses import service as course_service
+from app.courses.models import CourseVersion
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.quizzes import grading, player
@@ -192,21 +193,21 @@ def owned_attempt(session: Session, attempt_id: int, user: User, *, lock: bool =
 def save_answer(session: Session, user: User, attempt_id: int, position: int, form: Any, secret: str) -> None:
     """Keep the officer's latest response at `position`, read from the submitted form.
 
-    The hot path of exam day, one short write transaction: the attempt and its slot in one
-    statement (the attempt row locked, FOR UPDATE on PostgreSQL, so a concurrent finish grades
-    after this save), the course from the per-version cache, then one upsert. Both statements
+    The hot path of exam day, one short write transaction: the attempt, its slot and its version's
+    content hash in one statement (the attempt row locked, FOR UPDATE on PostgreSQL, so a concurrent
+    finish grades after this save), the course from the per-version cache, then one upsert. Both statements
     are built once (see `_SLOT_TO_SAVE`, `_answer_upsert`): building them was most of its cost.
     """
     found = session.exec(_SLOT_TO_SAVE, params={"attempt_id": attempt_id, "position": position}).first()
     if found is None or found[0].user_id != user.id:
         raise NotFound(N_("No encontramos esta página."))
-    attempt, slot = found
+    attempt, slot, content_hash = found
     now = utcnow()
     if attempt.state != AttemptState.in_progress:
         raise AttemptClosed(N_("Este intento ya terminó: la respuesta no se guardó."))
     if attempt.deadline_at and now > attempt.deadline_at + GRACE:
         raise AttemptClosed(N_("Se acabó el tiempo: la respuesta no se guardó."))
-    course = course_service.course_of(session, attempt.version_id)
+    course = course_service.course_of(session, attempt.version_id, content_hash)
     question = _questions(course, attempt.quiz_id)[slot.question_id]
     response = player.read_response(question, slot, secret, form)  # InvalidAnswer: nothing is stored
     connection = session.connection()
@@ -217,8 +218,9 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, fo
 
 
 _SLOT_TO_SAVE = (
-    select(QuizAttempt, AttemptSlot)
+    select(QuizAttempt, AttemptSlot, CourseVersion.content_hash)
     .join(AttemptSlot, col(AttemptSlot.attempt_id) == col(QuizAttempt.id))
+    .join(CourseVersion, col(CourseVersion.id) == col(QuizAttempt.version_id))
     .where(col(QuizAttempt.id) == bindparam("attempt_id"), col(AttemptSlot.position) == bindparam("position"))
     .with_for_update(of=QuizAttempt)
 )
