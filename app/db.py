@@ -301,8 +301,11 @@ async def get_session(
         ok = True
     finally:
         _request_session.set(None)
-        with anyio.CancelScope(shield=True):  # a cancelled request still returns its connection
-            await anyio.to_thread.run_sync(_end, session, ok, limiter=_ender())
+        if request.method in SAFE_METHODS and engine.dialect.name == "sqlite":
+            _end(session, ok)  # ending a read in WAL mode waits for no lock and no disk: no thread hop
+        else:
+            with anyio.CancelScope(shield=True):  # a cancelled request still returns its connection
+                await anyio.to_thread.run_sync(_end, session, ok, limiter=_ender())
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
