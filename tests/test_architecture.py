@@ -151,3 +151,38 @@ def test_templates_find_each_named_route_where_starlette_would(app: FastAPI) -> 
         assert str(index[route.name].url_path_for(route.name, **params)) == str(
             app.url_path_for(route.name, **params)
         ), route.name
+
+
+def _imported_modules(tree: ast.Module) -> set[str]:
+    """Local names bound to app modules: `from app.x import y` where app/x/y.py exists, `import app.x`."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app"):
+            folder = APP.parent.joinpath(*(node.module or "").split("."))
+            names |= {a.asname or a.name for a in node.names if (folder / f"{a.name}.py").exists()}
+        elif isinstance(node, ast.Import):
+            names |= {a.asname or a.name for a in node.names if a.name.startswith("app")}
+    return names
+
+
+def _private_reaches(tree: ast.Module) -> list[str]:
+    modules = _imported_modules(tree)
+    return [
+        f"{node.lineno}: {node.value.id}.{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in modules
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+    ]
+
+
+def test_no_module_reaches_into_another_modules_private_names() -> None:
+    found = {str(path.relative_to(APP)): _private_reaches(tree) for path, tree in _modules()}
+    assert {path: hits for path, hits in found.items() if hits} == {}
+
+
+def test_the_private_name_check_sees_a_call_into_another_modules_private_function() -> None:
+    tree = ast.parse("from app.accounts import auth\nauth._count_failure(row)\n")
+    assert _private_reaches(tree) == ["2: auth._count_failure"]

@@ -132,7 +132,7 @@ def _matches(stored: ActivationCode, code: str) -> bool:
 def open_attempt(session: Session, key: str) -> LoginThrottle | None:
     """The throttle row for `key`, locked for this transaction; None while the key is locked out."""
     now = utcnow()
-    throttle = auth._locked_throttle_row(session, key[:64], now)  # same table and rule as login
+    throttle = auth.locked_throttle_row(session, key[:64], now)  # same table and rule as login
     if throttle.locked_until and now < throttle.locked_until:
         return None
     return throttle
@@ -140,5 +140,5 @@ def open_attempt(session: Session, key: str) -> LoginThrottle | None:
 
 def count_failure(throttle: LoginThrottle, policy: auth.ThrottlePolicy) -> bool:
     """Count a wrong guess; True when this one locks the key out."""
-    auth._count_failure(throttle, utcnow(), policy)
+    auth.count_failure(throttle, utcnow(), policy)
     return throttle.locked_until is not None and throttle.locked_until > utcnow()

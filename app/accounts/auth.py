@@ -72,10 +72,10 @@ def authenticate(
     rows are locked before the outcome counts, so parallel guesses never pass the limit.
     """
     now, name = utcnow(), check.username
-    pair = _locked_throttle_row(
+    pair = locked_throttle_row(
         session, pair_key(name, client_address), now, shown=name, address=client_address
     )
-    place = _locked_throttle_row(session, f"addr:{client_address}"[:64], now, address=client_address)
+    place = locked_throttle_row(session, f"addr:{client_address}"[:64], now, address=client_address)
     if is_locked(pair, now) or is_locked(place, now):
         audit.record(session, None, "login.refused_locked", None, username=name)
         return LoginRefusal.locked
@@ -87,8 +87,8 @@ def authenticate(
             user.password_hash = check.upgraded_hash
         audit.record(session, user.id, "login.success", user)
         return user
-    _count_failure(pair, now, policy)
-    _count_failure(place, now, ThrottlePolicy(policy.max_address_failures, policy.lockout))
+    count_failure(pair, now, policy)
+    count_failure(place, now, ThrottlePolicy(policy.max_address_failures, policy.lockout))
     locked = is_locked(pair, now) or is_locked(place, now)
     audit.record(session, None, "login.lockout" if locked else "login.failure", user, username=name)
     return LoginRefusal.locked if locked else LoginRefusal.bad_credentials
@@ -102,7 +102,7 @@ def is_locked(throttle: LoginThrottle, now: datetime) -> bool:
     return throttle.locked_until is not None and now < throttle.locked_until
 
 
-def _locked_throttle_row(
+def locked_throttle_row(
     session: Session, key: str, now: datetime, *, shown: str = "", address: str = ""
 ) -> LoginThrottle:
     session.execute(
@@ -119,7 +119,7 @@ def _locked_throttle_row(
     return session.exec(select(LoginThrottle).where(LoginThrottle.username == key).with_for_update()).one()
 
 
-def _count_failure(throttle: LoginThrottle, now: datetime, policy: ThrottlePolicy) -> None:
+def count_failure(throttle: LoginThrottle, now: datetime, policy: ThrottlePolicy) -> None:
     """Count a failure; from the threshold on, each one waits twice as long as the last (up to the cap)."""
     if throttle.failures and now - throttle.window_started_at > policy.lockout:
         throttle.failures = 0  # quiet for a whole lockout period: start again

@@ -30,7 +30,7 @@ def bins_summary(counts: Sequence[int]) -> str:
     return "; ".join(f"{label}: {count}" for label, count in zip(BIN_LABELS, counts, strict=True) if count)
 
 
-def _open(title: str, desc: str, chart_id: str) -> str:
+def svg_open(title: str, desc: str, chart_id: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" '
@@ -40,21 +40,21 @@ def _open(title: str, desc: str, chart_id: str) -> str:
     )
 
 
-def _text(x: float, y: float, content: object, anchor: str = "middle", fill: str = MUTED) -> str:
+def svg_text(x: float, y: float, content: object, anchor: str = "middle", fill: str = MUTED) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}">{escape(str(content))}</text>'
 
 
-def _axes(top_label: object) -> str:
+def axes(top_label: object) -> str:
     """The two axes, with the y-axis maximum written at its top and 0 at its foot."""
     x0, y0, y1 = LEFT, HEIGHT - BOTTOM, TOP
     return (
         f'<path d="M{x0} {y1}V{y0}H{WIDTH - RIGHT}" fill="none" stroke="{MUTED}" stroke-width="1"/>'
-        + _text(x0 - 4, y1 + 4, top_label, "end")
-        + _text(x0 - 4, y0, 0, "end")
+        + svg_text(x0 - 4, y1 + 4, top_label, "end")
+        + svg_text(x0 - 4, y0, 0, "end")
     )
 
 
-def _plot_height() -> int:
+def plot_height() -> int:
     return HEIGHT - TOP - BOTTOM
 
 
@@ -70,12 +70,12 @@ def completion_over_time(
     """Cumulative completions per day as a stepped line; the y axis runs to the cohort's size."""
     top = max(members, 1)
     width = WIDTH - LEFT - RIGHT
-    parts = [_open(title, desc, chart_id), _axes(top)]
+    parts = [svg_open(title, desc, chart_id), axes(top)]
     if series:
         step = width / max(len(series) - 1, 1)
 
         def y(count: int) -> float:
-            return HEIGHT - BOTTOM - _plot_height() * count / top
+            return HEIGHT - BOTTOM - plot_height() * count / top
 
         path = f"M{LEFT} {y(series[0][1]):.1f}"
         for i in range(1, len(series)):  # a step only where the count changes: short markup
@@ -83,10 +83,12 @@ def completion_over_time(
                 path += f"H{LEFT + i * step:.1f}V{y(series[i][1]):.1f}"
         path += f"H{WIDTH - RIGHT if len(series) > 1 else LEFT}"
         parts.append(f'<path d="{path}" fill="none" stroke="{BRAND}" stroke-width="2"/>')
-        parts.append(_text(LEFT, HEIGHT - BOTTOM + 14, series[0][0].strftime(date_format), "start"))
-        parts.append(_text(WIDTH - RIGHT, HEIGHT - BOTTOM + 14, series[-1][0].strftime(date_format), "end"))
+        parts.append(svg_text(LEFT, HEIGHT - BOTTOM + 14, series[0][0].strftime(date_format), "start"))
+        parts.append(
+            svg_text(WIDTH - RIGHT, HEIGHT - BOTTOM + 14, series[-1][0].strftime(date_format), "end")
+        )
         last = series[-1][1]
-        parts.append(_text(WIDTH - RIGHT - 2, max(y(last) - 4, TOP + 8), last, "end", INK))
+        parts.append(svg_text(WIDTH - RIGHT - 2, max(y(last) - 4, TOP + 8), last, "end", INK))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -96,16 +98,16 @@ def score_histogram(grades: Sequence[float], *, title: str, desc: str, chart_id:
     counts = score_bins(grades)
     top = max(max(counts), 1)
     slot = (WIDTH - LEFT - RIGHT) / len(counts)
-    parts = [_open(title, desc, chart_id), _axes(top)]
+    parts = [svg_open(title, desc, chart_id), axes(top)]
     for i, count in enumerate(counts):
-        height = _plot_height() * count / top
+        height = plot_height() * count / top
         x, y = LEFT + i * slot + 2, HEIGHT - BOTTOM - height
         if count:
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot - 4:.1f}" height="{height:.1f}" fill="{BRAND}"/>'
             )
-            parts.append(_text(x + (slot - 4) / 2, y - 3, count, fill=INK))
-        parts.append(_text(LEFT + i * slot, HEIGHT - BOTTOM + 14, i * 10))
-    parts.append(_text(WIDTH - RIGHT, HEIGHT - BOTTOM + 14, 100, "end"))
+            parts.append(svg_text(x + (slot - 4) / 2, y - 3, count, fill=INK))
+        parts.append(svg_text(LEFT + i * slot, HEIGHT - BOTTOM + 14, i * 10))
+    parts.append(svg_text(WIDTH - RIGHT, HEIGHT - BOTTOM + 14, 100, "end"))
     parts.append("</svg>")
     return Markup("".join(parts))
