@@ -28,3 +28,13 @@ class LoginRequired(DomainError):
 
 class CsrfFailed(DomainError):
     status_code = 403
+
+
+class FieldError(DomainError):
+    """A form field's value was refused: the form is shown again with the message by that field."""
+
+    status_code = 422
+
+    def __init__(self, field: str, message: str, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.field = field

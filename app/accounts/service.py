@@ -1,6 +1,5 @@
 """Managing users and institutions: the rules for who can exist in Cascada and how they change."""
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from math import ceil
@@ -12,22 +11,17 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts import activation, auth, names
 from app.accounts.departments import DEPARTMENTS, SEED_INSTITUTIONS
+from app.accounts.identifiers import NATIONAL_ID, USERNAME
 from app.accounts.models import Institution, Role, Sex, User
 from app.accounts.passwords import check_policy, hash_password, verify_password
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, FieldError, NotFound
 from app.i18n import LANGUAGES, N_
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-NATIONAL_ID = re.compile(r"^[0-9]{3,12}$")
 PAGE_SIZE = 25
 
 
-class InvalidUser(DomainError):
-    status_code = 422
-
-    def __init__(self, field: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
+class InvalidUser(FieldError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,13 @@ from app.cohorts.models import CohortKind
 from app.cohorts.service import CohortChanges, CohortForm
 from app.cohorts.trainers import certification as trainers
 from app.courses import service as course_service
-from app.errors import DomainError
+from app.errors import FieldError
 from app.i18n import N_
 from app.inputs import as_db_id
 
 
-class InvalidCohort(DomainError):
-    status_code = 422
-
-    def __init__(self, field: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
+class InvalidCohort(FieldError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from app.accounts.departments import DEPARTMENTS
+from app.accounts.identifiers import NATIONAL_ID, USERNAME
 from app.i18n import N_
 
 MAX_BYTES = 256 * 1024
 MAX_ROWS = 500
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")  # the rule of accounts.service
-NATIONAL_ID = re.compile(r"^[0-9]{3,12}$")
 FORMULA_START = ("=", "+", "-", "@")  # what spreadsheets run as a formula (OWASP CSV injection)
 
 TEMPLATE_COLUMNS = ("usuario", "cedula", "nombre", "grado", "institucion", "departamento")
