@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.access import PUBLIC, CertificateManager, CurrentUser, MaybeUser, Permission, can
 from app.accounts.models import User
-from app.certificates import credentials, keys, requests, service, status_list, throttle, trainer_grid
+from app.certificates import credentials, issue_requests, keys, service, status_list, throttle, trainer_grid
 from app.certificates.models import Certificate
 from app.cohorts.deps import LedCohort
 from app.cohorts.models import Cohort
@@ -60,7 +60,7 @@ def admin_index(request: Request, user: CertificateManager, session: SessionDep,
         "certificates/admin_index.html",
         {
             "cohorts": cohorts,
-            "requests": requests.open_requests(session),
+            "requests": issue_requests.open_requests(session),
             "certificates": _with_holders(session, service.recent(session)),
             "q": q,
             "found": found,
@@ -300,7 +300,7 @@ def request_certificates(
     request: Request, cohort: LedCohort, user: CurrentUser, session: SessionDep
 ) -> Response:
     """A lead trainer asks the admins to issue the cohort's certificates (admins issue them)."""
-    eligible = requests.request_issue(session, cohort, actor=user)
+    eligible = issue_requests.request_issue(session, cohort, actor=user)
     done = ngettext(
         "Pedido enviado a la administración: %(num)d certificado listo para emitir.",
         "Pedido enviado a la administración: %(num)d certificados listos para emitir.",

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from app.access import Permission, can
 from app.accounts.models import User
 from app.audit import AuditEntry
-from app.certificates import requests
+from app.certificates import issue_requests
 from app.certificates.models import Certificate, CertificateKind
 from app.cohorts.models import Cohort, CohortCourse, CohortMember
 from app.db import reading
@@ -26,7 +26,7 @@ class Day:
 
 
 def day(session: Session) -> Day:
-    return Day(requests.open_requests(session), unissued_cohorts(session), recent_revocations(session))
+    return Day(issue_requests.open_requests(session), unissued_cohorts(session), recent_revocations(session))
 
 
 def unissued_cohorts(session: Session, limit: int = SHOWN) -> list[tuple[Cohort, int]]:
@@ -71,7 +71,7 @@ def recent_revocations(session: Session, limit: int = 5) -> list[tuple[Certifica
 
 def open_request_count(session: Session) -> int:
     """The number the navigation shows next to "Certificados"."""
-    return len(requests.open_requests(session))
+    return len(issue_requests.open_requests(session))
 
 
 def nav_counts(request: Request, user: User) -> dict[str, int]:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.access import CohortAdmin, CurrentUser
 from app.accounts import service as accounts_service
 from app.accounts.models import User
-from app.certificates import requests as certificate_requests
+from app.certificates import issue_requests as certificate_requests
 from app.cohorts import forms, service
 from app.cohorts.deps import CohortLeader, LedCohort
 from app.cohorts.meetings import calendar, planning
