@@ -23,6 +23,13 @@ def _no_sideways_scroll(page: Page, where: str) -> None:
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert scroll <= client, f"{page.url} ({where}) is {scroll}px wide in a {client}px viewport"
+    # a table wider than its region scrolls inside it: the page fits, but the last column is cut off
+    regions = page.evaluate(
+        "[...document.querySelectorAll('article.lesson .table-scroll')]"
+        ".map(region => [region.scrollWidth, region.clientWidth])"
+    )
+    wide = [(scroll, client) for scroll, client in regions if scroll > client]
+    assert not wide, f"{page.url} ({where}): tables wider than their region (scroll, visible): {wide}"
 
 
 def _check_every_sheet(page: Page) -> None:

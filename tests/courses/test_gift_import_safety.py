@@ -2,7 +2,10 @@
 Moodle's own documented examples import (untitled questions get stable generated ids)."""
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -173,3 +176,51 @@ def test_a_repeated_title_is_reported_even_before_the_twin_exists(courses: Path,
     assert code == 1
     assert f"{file}:123: a second question titled ::Jesus' hometown::" in output
     assert "the English twin is missing: put it next to" in output
+
+
+REAL_COURSES = Path(__file__).parent.parent.parent / "courses"
+REFUSED_IN_A_REAL_COURSE: dict[str, Setup] = {
+    "a title that is already a question id of the course": _pair(
+        "::b-ley-16-escuela::¿Sí? {T}\n", "::b-ley-16-escuela::Yes? {T}\n", name="extra"
+    ),
+    "no English twin": _pair("::Nueva::¿Sí? {T}\n", None, name="extra"),
+    "GIFT syntax errors": lambda folder: Path(shutil.copy(GIFT / "errors.gift", folder / "errores.gift")),
+}
+
+
+@pytest.fixture
+def real_courses(tmp_path: Path) -> Path:
+    shutil.copytree(REAL_COURSES, tmp_path / "courses", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path / "courses"
+
+
+@pytest.mark.parametrize("case", list(REFUSED_IN_A_REAL_COURSE))
+def test_the_cli_refuses_the_same_way_with_and_without_dry_run_and_the_real_courses_tree_is_unchanged(
+    real_courses: Path, tmp_path: Path, case: str
+) -> None:
+    file = REFUSED_IN_A_REAL_COURSE[case](_inbox(tmp_path))
+    before = tree_hash(real_courses)
+    env = {
+        **os.environ,
+        "CASCADA_COURSES_DIR": str(real_courses),
+        "CASCADA_DATA_DIR": str(tmp_path / "data"),
+        "CASCADA_SECRET_KEY": "k" * 48,
+    }
+    command = [sys.executable, "-m", "app.cli", "questions", "import", str(file)]
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, "--course", "trabajo-infantil", *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+
+    dry, real = run("--dry-run"), run()
+
+    assert (dry.returncode, real.returncode) == (1, 1), real.stderr
+    assert dry.stderr == real.stderr and f"{file}:" in real.stderr
+    assert tree_hash(real_courses) == before == tree_hash(REAL_COURSES)
