@@ -6,7 +6,7 @@ Retry-After, keeps the admitted requests fast and lets clients come back (the qu
 answer and retries). `/healthz` is always admitted, so a load balancer sees a live worker.
 """
 
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 RETRY_AFTER_SECONDS = 2
 ALWAYS_ADMITTED = frozenset({"/healthz"})
@@ -18,31 +18,12 @@ BUSY = (
 ).encode()
 
 
-class AdmissionLimitMiddleware:
-    """At most `limit` HTTP requests in flight in this worker (static files and /healthz excepted)."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit, self.in_flight = app, limit, 0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["path"] in ALWAYS_ADMITTED
-            or scope["path"].startswith("/static/")
-        ):
-            await self.app(scope, receive, send)
-            return
-        if self.in_flight >= self.limit:
-            await _busy(send)
-            return
-        self.in_flight += 1  # one event loop per worker: no lock needed between these two lines
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.in_flight -= 1
+def exempt(scope: Scope) -> bool:
+    """Static files and the health check are always admitted: they hold no thread and no connection."""
+    return scope["path"] in ALWAYS_ADMITTED or scope["path"].startswith("/static/")
 
 
-async def _busy(send: Send) -> None:
+async def send_busy(send: Send) -> None:
     await send(
         {
             "type": "http.response.start",

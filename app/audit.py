@@ -8,14 +8,14 @@ PostgreSQL a trigger also refuses UPDATE and DELETE on the table, whatever role 
 import hashlib
 import json
 from collections.abc import Iterable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DDL, event, text
 from sqlmodel import Field, Session, SQLModel, col, func, select
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from app.timeutil import utcnow
 
@@ -66,23 +66,15 @@ _NOWHERE = Origin()  # commands and background sweeps: no client
 _origin: ContextVar[Origin] = ContextVar("audit_origin", default=_NOWHERE)  # noqa: B039 (frozen)
 
 
-class AuditContextMiddleware:
-    """Makes the client address and user agent of each request available to `record`."""
+def enter_origin(scope: Scope) -> Token[Origin]:
+    """Make this request's client address and user agent available to `record` (undo with `leave_origin`)."""
+    client = scope.get("client")
+    agent = next((v.decode("latin-1") for n, v in scope["headers"] if n == b"user-agent"), "")
+    return _origin.set(Origin(_printable(client[0] if client else "")[:64], _printable(agent)[:300]))
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        client = scope.get("client")
-        agent = next((v.decode("latin-1") for n, v in scope["headers"] if n == b"user-agent"), "")
-        token = _origin.set(Origin(_printable(client[0] if client else "")[:64], _printable(agent)[:300]))
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            _origin.reset(token)
+def leave_origin(token: Token[Origin]) -> None:
+    _origin.reset(token)
 
 
 def _printable(value: str) -> str:

@@ -8,7 +8,7 @@ import time
 import uuid
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 log = logging.getLogger("cascada.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -48,45 +48,30 @@ def configure_logging(json_lines: bool) -> None:
     root.propagate = False
 
 
-class RequestLogMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+def request_id_of(scope: Scope) -> str:
+    """The id a proxy sent in X-Request-ID when it is safe to log, else a new one."""
+    incoming = next((v.decode("latin-1") for n, v in scope["headers"] if n == b"x-request-id"), "")
+    return incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex[:16]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = next((v.decode("latin-1") for n, v in scope["headers"] if n == b"x-request-id"), "")
-        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex[:16]
-        scope.setdefault("state", {})["request_id"] = request_id
-        started, status = time.perf_counter(), [500]
 
-        async def send_logged(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-                elapsed = (time.perf_counter() - started) * 1000
-                message.setdefault("headers", []).extend(
-                    [
-                        (b"x-request-id", request_id.encode()),
-                        (b"server-timing", f"app;dur={elapsed:.1f}".encode()),
-                    ]
-                )
-            await send(message)
+def timing_headers(request_id: str, started: float) -> list[tuple[bytes, bytes]]:
+    """The request id echoed to the client, and the server's time so far (Server-Timing)."""
+    elapsed = (time.perf_counter() - started) * 1000
+    return [(b"x-request-id", request_id.encode()), (b"server-timing", f"app;dur={elapsed:.1f}".encode())]
 
-        try:
-            await self.app(scope, receive, send_logged)
-        finally:
-            user = scope["state"].get("user")
-            log.info(
-                "request",
-                extra={
-                    "fields": {
-                        "request_id": request_id,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status[0],
-                        "ms": round((time.perf_counter() - started) * 1000, 1),
-                        "user_id": getattr(user, "id", None),
-                    }
-                },
-            )
+
+def log_request(scope: Scope, request_id: str, status: int, started: float) -> None:
+    user = scope["state"].get("user")
+    log.info(
+        "request",
+        extra={
+            "fields": {
+                "request_id": request_id,
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": getattr(user, "id", None),
+            }
+        },
+    )

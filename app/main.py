@@ -24,8 +24,6 @@ from app.accounts import lockout_routes as accounts_lockouts
 from app.accounts import routes as accounts_routes
 from app.accounts.middleware import SessionMiddleware
 from app.accounts.passwords import make_hasher
-from app.admission import AdmissionLimitMiddleware
-from app.audit import AuditContextMiddleware
 from app.cascade import routes as cascade_routes
 from app.certificates import routes as certificates_routes
 from app.certificates import worklist as certificate_worklist
@@ -38,17 +36,17 @@ from app.cohorts.trainers import routes as cohorts_practicum
 from app.config import Settings
 from app.courses import routes as courses_routes
 from app.db import configure_threads, make_engine
+from app.edge import EdgeMiddleware
 from app.errors import DomainError
 from app.evidence import routes as evidence_routes
 from app.field import routes as field_routes
 from app.health import router as health_router
 from app.inputs import InputGuardMiddleware
 from app.learning import routes as learning_routes
-from app.logs import RequestLogMiddleware, configure_logging
+from app.logs import configure_logging
 from app.quizzes import late_routes as quizzes_late
 from app.quizzes import routes as quizzes_routes
 from app.quizzes.sweep import run_forever
-from app.security import BodyLimitMiddleware, SecurityHeadersMiddleware
 
 ROUTERS = (
     health_router,
@@ -123,17 +121,13 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         idle=timedelta(minutes=settings.session_idle_minutes),
         absolute=timedelta(hours=settings.session_absolute_hours),
     )
-    # Added inside-out: requests pass RequestLog, then Admission, BodyLimit, SecurityHeaders, GZip, Session,
-    # InputGuard, AuditContext. Admission stays outermost so that shedding load costs nothing; the guard
-    # is inside Session so that its 422 page is in the user's language.
-    app.add_middleware(AuditContextMiddleware)
+    # Added inside-out: requests pass the edge (request id and log, admission, body limit, security
+    # headers, audit origin), then GZip, Session, InputGuard. The guard is inside Session so that its
+    # 422 page is in the user's language.
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SessionMiddleware, engine=app.state.engine, policy=policy, secure=settings.https)
     app.add_middleware(GZipMiddleware, minimum_size=500)
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.https)
-    app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(AdmissionLimitMiddleware, limit=settings.max_requests_in_flight)
-    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(EdgeMiddleware, limit=settings.max_requests_in_flight, hsts=settings.https)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

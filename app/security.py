@@ -5,7 +5,7 @@ import hmac
 from typing import Any
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 CSRF_COOKIE = "cascada_csrf"
 CONTENT_SECURITY_POLICY = (
@@ -33,32 +33,11 @@ def csrf_token_is_valid(request: Request, submitted: str | None) -> bool:
 HSTS = b"max-age=31536000; includeSubDomains"  # one year: browsers then refuse plain HTTP to this host
 
 
-class SecurityHeadersMiddleware:
-    """CSP without inline script, no framing, no sniffing, HSTS over HTTPS; pages are not cached, assets
-    are."""
-
-    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
-        self.app, self.hsts = app, hsts
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        versioned_asset = scope["path"].startswith("/static/") and b"v=" in scope.get("query_string", b"")
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                _add_headers(message, versioned_asset)
-                if self.hsts:
-                    message["headers"].append((b"strict-transport-security", HSTS))
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-def _add_headers(message: Message, versioned_asset: bool) -> None:
-    headers: list[Any] = message.setdefault("headers", [])
+def add_headers(headers: list[Any], scope: Scope, *, hsts: bool) -> None:
+    """CSP without inline script, no framing, no sniffing, HSTS over HTTPS; pages are not cached, versioned
+    assets are, for a year."""
     present = {name.lower() for name, _ in headers}
+    versioned_asset = scope["path"].startswith("/static/") and b"v=" in scope.get("query_string", b"")
     headers += [
         (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
         (b"x-content-type-options", b"nosniff"),
@@ -69,6 +48,8 @@ def _add_headers(message: Message, versioned_asset: bool) -> None:
     if b"cache-control" not in present:
         policy = b"public, max-age=31536000, immutable" if versioned_asset else b"no-store"
         headers.append((b"cache-control", policy))
+    if hsts:
+        headers.append((b"strict-transport-security", HSTS))
 
 
 MAX_BODY_BYTES = 1024 * 1024  # the largest thing anyone sends is a roster CSV (256 KB)
@@ -79,32 +60,23 @@ TOO_LARGE = (
 ).encode()
 
 
-class BodyLimitMiddleware:
-    """Refuse a body whose declared size is over the limit, before any form parser spools it to disk."""
+def declared_body_size(scope: Scope) -> int:
+    """The body's declared length: one over the limit is refused before any form parser spools it to disk."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self._declared(scope) > self.max_bytes:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 413,
-                    "headers": [
-                        (b"content-type", b"text/html; charset=utf-8"),
-                        (b"content-length", str(len(TOO_LARGE)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": TOO_LARGE})
-            return
-        await self.app(scope, receive, send)
-
-    @staticmethod
-    def _declared(scope: Scope) -> int:
-        for name, value in scope["headers"]:
-            if name == b"content-length":
-                return int(value) if value.isdigit() else 0
-        return 0
+async def send_too_large(send: Send) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(TOO_LARGE)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": TOO_LARGE})
