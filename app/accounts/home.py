@@ -8,12 +8,22 @@ from app.accounts.models import Role, User
 from app.certificates import worklist as certificate_work
 from app.cohorts import worklist as cohort_work
 from app.cohorts.trainers import certification as trainers
+from app.learning import completion
 from app.learning import service as learning
+from app.timeutil import local_today
 
 
 def context(session: Session, user: User) -> dict[str, Any]:
     courses = [learning.progress(session, e) for e in learning.enrollments(session, user)]
-    due = [p.enrollment.due_on for p in courses if p.enrollment.due_on and not p.enrollment.completed_at]
+    # The next due date still ahead (or today): a past one is shown as overdue on its course's card.
+    today = local_today()
+    due = [
+        p.enrollment.due_on
+        for p in courses
+        if p.enrollment.due_on
+        and not p.enrollment.completed_at
+        and not completion.is_overdue(p.enrollment.due_on, today)
+    ]
     found: dict[str, Any] = {
         "courses": courses,
         "next_due": min(due) if due else None,

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.accounts.models import User
+from app.accounts.models import BY_NAME, User
 from app.cohorts import service
 from app.cohorts.grading import marking
 from app.cohorts.models import (
@@ -103,7 +103,7 @@ def overdue_members(session: Session, cohorts: dict[int, Cohort]) -> list[Overdu
             col(Enrollment.due_on) < today,
             col(Enrollment.completed_at).is_(None),
         )
-        .order_by(col(Enrollment.due_on), col(User.full_name))
+        .order_by(col(Enrollment.due_on), *BY_NAME)
     ).all()
     return [
         Overdue(

@@ -186,3 +186,20 @@ def test_the_officer_sees_the_next_due_date_the_next_session_and_start_before_co
     )
     assert ">Comenzar</a>" in fresh and ">Continuar</a>" not in fresh
     assert ">Continuar</a>" in started
+
+
+def test_a_past_due_date_is_not_announced_as_the_next_one(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
+    """Only a day still ahead (or today) is "the next due date"; a past one reads as overdue on its card."""
+    _, (officer,) = officer_cohort(session, app)
+    found = session.get(Enrollment, learning.enrolled(session, officer, "mini").id)
+    assert found is not None
+    found.due_on = local_today() - timedelta(days=1)
+    session.add(found)
+    session.commit()
+    log_in(client, officer)
+
+    page = client.get("/").text
+
+    assert "Próxima fecha límite:" not in page and "Venció el" in page

@@ -1,7 +1,7 @@
 """Names: search ignores accents and case, and lists of people follow Spanish order (Óscar with the O's)."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -11,6 +11,8 @@ from sqlmodel import Session, select
 from app.accounts.models import Role, User
 from app.cohorts import service as cohort_service
 from app.cohorts.models import CohortSession, MemberSource
+from app.learning import service as learning
+from app.timeutil import local_today
 from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
 
 NUNEZ = ["Óscar Núñez", "Ana Nuñez Ríos", "Carlos NUNEZ"]
@@ -81,3 +83,25 @@ def test_the_name_key_follows_the_name_however_the_user_is_written(
 
     assert reload(session, officer).name_key == "oscar nunez avalos"
     assert session.exec(select(User.name_key).where(User.username == "bulk")).one() == "na evora"
+
+
+def test_officers_past_the_same_due_day_are_listed_in_spanish_order_on_the_instructors_home(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
+    load_fixture_courses(session)
+    lead = make_user(session, app, role=Role.instructor, full_name="Instructora")
+    late = [
+        make_user(session, app, full_name=name) for name in ("Zulma Benítez", "Óscar Núñez", "ángel Acosta")
+    ]
+    make_cohort(session, lead, members=late)
+    for officer in late:
+        found = learning.enrolled(session, officer, "mini")
+        found.due_on = local_today() - timedelta(days=2)
+        session.add(found)
+    session.commit()
+    log_in(client, lead)
+
+    home = client.get("/").text
+
+    shown = re.findall(r"Zulma Benítez|Óscar Núñez|ángel Acosta", home)
+    assert shown == ["ángel Acosta", "Óscar Núñez", "Zulma Benítez"]

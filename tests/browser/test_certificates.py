@@ -81,6 +81,11 @@ def test_bulk_issue_download_and_verify_from_the_qr(
     log_in(page, "emisora")
     page.goto(f"/admin/certificates/cohorts/{cohort_id}")
     assert_accessible(page)
+    one_by_one = page.locator("td").get_by_role("button", name="Emitir").first
+    colours = one_by_one.evaluate(
+        "e => [getComputedStyle(e).color, getComputedStyle(document.documentElement).backgroundColor]"
+    )
+    assert colours[0] != colours[1], "the per-cell 'Emitir' is written in the page's own background colour"
 
     page.get_by_role("link", name=f"Emitir los {OFFICERS} certificados elegibles").click()
     expect(page.locator(".confirm-box")).to_contain_text(f"¿Emitir {OFFICERS} certificados?")

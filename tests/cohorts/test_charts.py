@@ -57,6 +57,24 @@ def test_histogram_draws_one_bar_per_nonempty_bin_labelled_with_its_count() -> N
     assert "2" in labels and "100" in labels
 
 
+def test_the_histograms_axis_labels_do_not_run_into_each_other() -> None:
+    """The axis read "…80 90100" on the dashboard: its labels are spaced so each number stands alone."""
+    root = parsed(charts.score_histogram([55, 91], title="t", desc="d"))
+    foot = charts.HEIGHT - charts.BOTTOM + 14
+    spans = []
+    for text in root.findall(f"{SVG}text"):
+        if float(text.get("y") or 0) == foot:
+            width = 0.6 * 11 * len(text.text or "")  # a generous digit width at font-size 11
+            x = float(text.get("x") or 0)
+            shift = {"start": 0, "middle": width / 2, "end": width}[text.get("text-anchor") or "start"]
+            start = x - shift
+            spans.append((start, start + width, text.text))
+
+    spans.sort()
+    assert [label for _, _, label in spans][0] == "0" and spans[-1][2] == "100"
+    assert all(left[1] + 3 <= right[0] for left, right in zip(spans, spans[1:], strict=False)), spans
+
+
 def test_completion_line_steps_up_only_where_the_count_changes() -> None:
     root = parsed(charts.completion_over_time(series(5, [0, 1, 1, 3, 4]), 4, title="t", desc="d"))
 

@@ -1,6 +1,8 @@
 """What a ToT graduate is certified for: one rule, asked by the certify button, the admin's grid, the
 trainer certificate and the cascade; and certifying again after a revocation."""
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -217,3 +219,17 @@ def test_the_graduate_sees_which_course_they_are_short_of_and_why(
     assert "Formación de formadores mínima" in mine and "mini-formadores" not in mine
     short = mine[mine.index("Curso mínimo") :]
     assert "No elegible: 1 lección sin leer; 1 evaluación sin aprobar" in " ".join(short.split())
+
+
+def test_the_course_certificate_grid_says_what_is_missing_as_the_trainer_rule_does(
+    client: TestClient, admin: User, tot_only: User, tot: Cohort
+) -> None:
+    """Both tables of the admin's page write what a graduate lacks the same way (no stray separators)."""
+    log_in(client, admin)
+
+    page = client.get(f"/admin/certificates/cohorts/{tot.id}").text
+
+    members = page[: page.index("Certificados de formador/a")]
+    hugo = members[members.index("Hugo Medina") :].split("</tr>")[0]
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in hugo.split("<td>")[1:]]
+    assert cells[0] == "No elegible: 1 lección sin leer; 1 evaluación sin aprobar"  # Curso mínimo

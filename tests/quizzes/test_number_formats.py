@@ -84,7 +84,7 @@ def test_the_quiz_review_writes_scores_in_english(
 
 
 @pytest.fixture
-def tot(session: Session, app: FastAPI) -> tuple[FastAPI, User, int, int]:
+def tot(session: Session, app: FastAPI) -> tuple[FastAPI, User, int, int, User]:
     """A ToT cohort (6 hours required) whose trainee attended a 4.5-hour session."""
     load_fixture_courses(session)
     instructor, trainee = make_user(session, app, role=Role.instructor), make_user(session, app)
@@ -101,13 +101,13 @@ def tot(session: Session, app: FastAPI) -> tuple[FastAPI, User, int, int]:
         )
     )
     session.commit()
-    return app, instructor, cohort.id or 0, meeting.id or 0
+    return app, instructor, cohort.id or 0, meeting.id or 0, trainee
 
 
 def test_hours_read_with_a_decimal_comma_on_every_cohort_page(
-    client: TestClient, tot: tuple[FastAPI, User, int, int]
+    client: TestClient, tot: tuple[FastAPI, User, int, int, User]
 ) -> None:
-    _, instructor, cohort_id, meeting_id = tot
+    _, instructor, cohort_id, meeting_id, trainee = tot
     log_in(client, instructor)
 
     pages = {
@@ -117,8 +117,12 @@ def test_hours_read_with_a_decimal_comma_on_every_cohort_page(
 
     assert "4,5 horas" in pages["/sessions"] and "4,5 horas" in pages[f"/sessions/{meeting_id}"]
     assert "Asistencia: 4,5 de 6 horas" in pages["/practicum"]
+    assert "faltan 1,5 horas de asistencia" in pages["/practicum"]
     assert re.search(r'<td class="num"[^>]*>4,5</td>', pages["/dashboard"])
-    assert not [path for path, page in pages.items() if "4.5" in page]
+    log_in(client, trainee)
+    pages["/calendar"] = client.get("/calendar").text
+    assert "4,5 horas" in pages["/calendar"]
+    assert not [path for path, page in pages.items() if re.search(r"\b[14]\.5\b", page)]
 
 
 def test_the_officers_home_writes_progress_as_a_spanish_percentage(
