@@ -14,12 +14,9 @@ from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.timeutil import local_today, utcnow
 from tests.certificates.helpers import attend, complete, issue, officer_cohort
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import log_in, make_cohort, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def _section(page: str, heading: str, until: str) -> str:

@@ -8,24 +8,9 @@ from sqlmodel import Session, select
 from app.accounts.models import Role, User
 from app.cohorts.models import Attendance, Cohort, CohortSession
 from app.learning import service as learning
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import log_in, make_cohort, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def instructor(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.instructor)
-
-
-@pytest.fixture
-def officers(session: Session, app: FastAPI) -> list[User]:
-    return [
-        make_user(session, app, full_name=name) for name in ("Ana Benítez", "Óscar Ñamandú", "Rocío Giménez")
-    ]
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture

@@ -20,14 +20,12 @@ from app.courses import service as course_service
 from app.learning import service as learning
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import local_today, utcnow
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, reload
+from tests.factories import log_in, make_cohort, make_user, reload
 
 READINGS = ("primera", "segunda", "caso-itapua", "tercera")  # the `mini` course's lessons and case
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def add_attempt(

@@ -15,26 +15,17 @@ from app.audit import AuditEntry
 from app.cohorts.meetings import calendar
 from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortSession
 from app.learning.cohort_facts import attendance_hours
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
+from tests.factories import log_in, make_cohort, make_user, post, reload
 
 ASUNCION = ZoneInfo("America/Asuncion")
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture
 def instructor(session: Session, app: FastAPI) -> User:
     return make_user(session, app, role=Role.instructor, full_name="Marta Instructora")
-
-
-@pytest.fixture
-def officers(session: Session, app: FastAPI) -> list[User]:
-    return [
-        make_user(session, app, full_name=name) for name in ("Ana Benítez", "Óscar Ñamandú", "Rocío Giménez")
-    ]
 
 
 @pytest.fixture

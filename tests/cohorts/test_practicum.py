@@ -15,17 +15,9 @@ from app.learning import service as learning
 from app.learning.models import ItemProgress
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
+from tests.factories import log_in, make_cohort, make_user, post, reload
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def instructor(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.instructor)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture

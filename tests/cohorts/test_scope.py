@@ -10,12 +10,9 @@ from app.cohorts.models import Attendance, CohortSession
 from app.cohorts.trainers import certification as trainers
 from app.learning import service as learning
 from app.timeutil import utcnow
-from tests.factories import certify_trainer, load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import certify_trainer, log_in, make_cohort, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_an_instructor_gets_404_on_another_instructors_cohort(
