@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.accounts.models import Role, User
-from app.cohorts.models import Attendance, Cohort, CohortSession
+from app.cohorts.models import Attendance, Cohort, Meeting
 from app.learning import service as learning
 from tests.factories import log_in, make_cohort, make_user, post
 
@@ -141,7 +141,7 @@ def test_a_bad_session_form_says_what_to_fix_and_saves_nothing(
 
     assert response.status_code == 422 and message in response.text
     session.rollback()
-    assert session.exec(select(CohortSession)).all() == []
+    assert session.exec(select(Meeting)).all() == []
 
 
 def test_an_officer_outside_the_cohort_cannot_be_marked(

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role, User
 from app.audit import AuditEntry
-from app.cohorts.models import Attendance, Cohort, CohortSession, PracticumScore, TrainerCertification
+from app.cohorts.models import Attendance, Cohort, Meeting, PracticumScore, TrainerCertification
 from app.courses import service as course_service
 from app.learning import service as learning
 from app.learning.models import ItemProgress
@@ -52,7 +52,7 @@ def _complete_online_part_and_attend(session: Session, tot: Cohort, trainee: Use
             )
         else:
             session.add(ItemProgress(enrollment_id=found.id or 0, item_id=item.id))
-    meeting = CohortSession(cohort_id=tot.id or 0, starts_at=utcnow(), hours=6)
+    meeting = Meeting(cohort_id=tot.id or 0, starts_at=utcnow(), hours=6)
     session.add(meeting)
     session.flush()
     session.add(

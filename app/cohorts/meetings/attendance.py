@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts.models import User
 from app.cohorts import service
-from app.cohorts.models import Attendance, AttendanceStatus, Cohort, CohortSession
+from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Meeting
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
 from app.i18n import N_
@@ -73,28 +73,22 @@ def counts(roll: list[RollEntry]) -> dict[str, int]:
     return found
 
 
-def sessions(session: Session, cohort: Cohort) -> list[CohortSession]:
+def sessions(session: Session, cohort: Cohort) -> list[Meeting]:
     return list(
-        session.exec(
-            select(CohortSession)
-            .where(CohortSession.cohort_id == cohort.id)
-            .order_by(col(CohortSession.starts_at))
-        )
+        session.exec(select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(col(Meeting.starts_at)))
     )
 
 
-def cohort_session(session: Session, cohort: Cohort, session_id: int) -> CohortSession:
-    found = session.get(CohortSession, session_id)
+def cohort_session(session: Session, cohort: Cohort, session_id: int) -> Meeting:
+    found = session.get(Meeting, session_id)
     if found is None or found.cohort_id != cohort.id:
         raise NotFound(N_("No encontramos esta sesión."))
     return found
 
 
-def add_session(
-    session: Session, cohort: Cohort, form: SessionForm, *, actor: User | None = None
-) -> CohortSession:
+def add_session(session: Session, cohort: Cohort, form: SessionForm, *, actor: User | None = None) -> Meeting:
     """Schedule a session; hours are what attending it counts towards the course's requirement."""
-    created = CohortSession(cohort_id=cohort.id or 0, **_fields(session, cohort, form))
+    created = Meeting(cohort_id=cohort.id or 0, **_fields(session, cohort, form))
     session.add(created)
     session.flush()
     if actor is not None:
@@ -111,8 +105,8 @@ def add_session(
 
 
 def update_session(
-    session: Session, cohort: Cohort, meeting: CohortSession, form: SessionForm, *, actor: User
-) -> CohortSession:
+    session: Session, cohort: Cohort, meeting: Meeting, form: SessionForm, *, actor: User
+) -> Meeting:
     """Change a session; its SEQUENCE goes up so calendars that hold it replace their copy."""
     for name, value in _fields(session, cohort, form).items():
         setattr(meeting, name, value)
@@ -164,7 +158,7 @@ def _starts_at(day: str, start: str) -> datetime:
         ) from None
 
 
-def roll(session: Session, meeting: CohortSession) -> list[RollEntry]:
+def roll(session: Session, meeting: Meeting) -> list[RollEntry]:
     """Every member of the cohort, with what was recorded for this session."""
     cohort = session.get(Cohort, meeting.cohort_id)
     assert cohort is not None
@@ -176,7 +170,7 @@ def roll(session: Session, meeting: CohortSession) -> list[RollEntry]:
 
 
 def mark(
-    session: Session, meeting: CohortSession, user_id: int, status: AttendanceStatus, *, recorder: User
+    session: Session, meeting: Meeting, user_id: int, status: AttendanceStatus, *, recorder: User
 ) -> None:
     """Record one officer's state; the same tap sent twice (a retry) changes nothing."""
     cohort = session.get(Cohort, meeting.cohort_id)
@@ -195,14 +189,14 @@ def mark(
     )
 
 
-def mark_all_present(session: Session, meeting: CohortSession, *, recorder: User) -> int:
+def mark_all_present(session: Session, meeting: Meeting, *, recorder: User) -> int:
     """ "Todos presentes": every member not yet taken is present; states already taken stay. Returns how
     many."""
     pending = {e.member.id or 0: AttendanceStatus.present for e in roll(session, meeting) if e.status is None}
     return _record_many(session, meeting, pending, recorder, "attendance.all_present")
 
 
-def mark_sheet(session: Session, meeting: CohortSession, present_ids: set[int], *, recorder: User) -> int:
+def mark_sheet(session: Session, meeting: Meeting, present_ids: set[int], *, recorder: User) -> int:
     """Enter a paper sheet: the ticked members present, every other member absent. Returns how many attended.
 
     A member already taken as late (ticked) or excused (not ticked) keeps that state.
@@ -221,7 +215,7 @@ def _from_sheet(current: AttendanceStatus | None, ticked: bool) -> AttendanceSta
 
 
 def _record_many(
-    session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User, action: str
+    session: Session, meeting: Meeting, marks: dict[int, AttendanceStatus], recorder: User, action: str
 ) -> int:
     cohort = session.get(Cohort, meeting.cohort_id)
     assert cohort is not None
@@ -232,9 +226,7 @@ def _record_many(
     return len(marks)
 
 
-def _record(
-    session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User
-) -> None:
+def _record(session: Session, meeting: Meeting, marks: dict[int, AttendanceStatus], recorder: User) -> None:
     """Upsert the marks in one statement: set, not toggled, so the last tap wins."""
     now = utcnow()
     statement = insert_for(session, Attendance).values(

@@ -9,7 +9,7 @@ from app.access import CurrentUser
 from app.cohorts import service
 from app.cohorts.deps import LedCohort
 from app.cohorts.meetings import attendance
-from app.cohorts.models import AttendanceStatus, Cohort, CohortSession
+from app.cohorts.models import AttendanceStatus, Cohort, Meeting
 from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import gettext, ngettext
@@ -73,7 +73,7 @@ _STATES = {
 
 
 def _roll_context(
-    session: SessionDep, cohort: Cohort, meeting: CohortSession, **extra: object
+    session: SessionDep, cohort: Cohort, meeting: Meeting, **extra: object
 ) -> dict[str, object]:
     entries = attendance.roll(session, meeting)
     return {
