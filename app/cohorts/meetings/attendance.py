@@ -28,7 +28,7 @@ STATE_LABELS = {
 STATE_ICONS = {"present": "✓", "late": "◷", "excused": "≈", "absent": "✗"}
 
 
-class InvalidSession(DomainError):
+class InvalidMeeting(DomainError):
     status_code = 422
 
     def __init__(self, field: str, message: str, **params: object) -> None:
@@ -37,7 +37,7 @@ class InvalidSession(DomainError):
 
 
 @dataclass(frozen=True)
-class SessionForm:
+class MeetingForm:
     day: str
     start: str
     hours: str
@@ -62,7 +62,7 @@ def parse_status(status: str, present: str = "") -> AttendanceStatus:
         return AttendanceStatus(status)
     if present in ("true", "false"):
         return AttendanceStatus.present if present == "true" else AttendanceStatus.absent
-    raise InvalidSession("status", N_("Elija presente, tarde, justificado o ausente."))
+    raise InvalidMeeting("status", N_("Elija presente, tarde, justificado o ausente."))
 
 
 def counts(roll: list[RollEntry]) -> dict[str, int]:
@@ -73,20 +73,20 @@ def counts(roll: list[RollEntry]) -> dict[str, int]:
     return found
 
 
-def sessions(session: Session, cohort: Cohort) -> list[Meeting]:
+def meetings(session: Session, cohort: Cohort) -> list[Meeting]:
     return list(
         session.exec(select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(col(Meeting.starts_at)))
     )
 
 
-def cohort_session(session: Session, cohort: Cohort, session_id: int) -> Meeting:
-    found = session.get(Meeting, session_id)
+def cohort_meeting(session: Session, cohort: Cohort, meeting_id: int) -> Meeting:
+    found = session.get(Meeting, meeting_id)
     if found is None or found.cohort_id != cohort.id:
         raise NotFound(N_("No encontramos esta sesión."))
     return found
 
 
-def add_session(session: Session, cohort: Cohort, form: SessionForm, *, actor: User | None = None) -> Meeting:
+def add_meeting(session: Session, cohort: Cohort, form: MeetingForm, *, actor: User | None = None) -> Meeting:
     """Schedule a session; hours are what attending it counts towards the course's requirement."""
     created = Meeting(cohort_id=cohort.id or 0, **_fields(session, cohort, form))
     session.add(created)
@@ -104,8 +104,8 @@ def add_session(session: Session, cohort: Cohort, form: SessionForm, *, actor: U
     return created
 
 
-def update_session(
-    session: Session, cohort: Cohort, meeting: Meeting, form: SessionForm, *, actor: User
+def update_meeting(
+    session: Session, cohort: Cohort, meeting: Meeting, form: MeetingForm, *, actor: User
 ) -> Meeting:
     """Change a session; its SEQUENCE goes up so calendars that hold it replace their copy."""
     for name, value in _fields(session, cohort, form).items():
@@ -125,19 +125,19 @@ def update_session(
     return meeting
 
 
-def _fields(session: Session, cohort: Cohort, form: SessionForm) -> dict[str, Any]:
+def _fields(session: Session, cohort: Cohort, form: MeetingForm) -> dict[str, Any]:
     starts_at = _starts_at(form.day, form.start)
     try:
         hours = float(form.hours.replace(",", "."))
     except ValueError:
-        raise InvalidSession("hours", N_("Indique las horas con un número, por ejemplo 3 o 2,5.")) from None
+        raise InvalidMeeting("hours", N_("Indique las horas con un número, por ejemplo 3 o 2,5.")) from None
     if not 0 < hours <= MAX_HOURS:
-        raise InvalidSession(
+        raise InvalidMeeting(
             "hours", N_("Una sesión dura entre unos minutos y %(max)s horas."), max=MAX_HOURS
         )
     slugs = {c.course_slug for c in service.courses(session, cohort)}
     if form.course_slug and form.course_slug not in slugs:
-        raise InvalidSession("course_slug", N_("Elija uno de los cursos de la cohorte."))
+        raise InvalidMeeting("course_slug", N_("Elija uno de los cursos de la cohorte."))
     return {
         "starts_at": starts_at,
         "hours": round(hours, 2),
@@ -153,7 +153,7 @@ def _starts_at(day: str, start: str) -> datetime:
             date.fromisoformat(day), time.fromisoformat(start or "08:00"), tzinfo=LOCAL_TZ
         )
     except ValueError:
-        raise InvalidSession(
+        raise InvalidMeeting(
             "day", N_("Indique la fecha (AAAA-MM-DD) y la hora (HH:MM) de la sesión.")
         ) from None
 

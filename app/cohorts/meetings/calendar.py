@@ -55,7 +55,7 @@ def cohort_feed_url(request: Request, cohort: Cohort) -> str:
     )
 
 
-def person_sessions(session: Session, user: User) -> list[worklist.Upcoming]:
+def person_meetings(session: Session, user: User) -> list[worklist.Upcoming]:
     """Sessions of the cohorts `user` attends, and of those they lead or co-train, in time order."""
     attended = worklist.member_sessions(session, user, upcoming=False)
     taught = {c.id or 0: c for c in service.cohorts_for(session, user)} if user.role != "admin" else {}
@@ -66,7 +66,7 @@ def person_sessions(session: Session, user: User) -> list[worklist.Upcoming]:
     return sorted(found.values(), key=lambda u: u.meeting.starts_at)
 
 
-def cohort_sessions(session: Session, cohort: Cohort) -> list[worklist.Upcoming]:
+def cohort_meetings(session: Session, cohort: Cohort) -> list[worklist.Upcoming]:
     meetings = session.exec(
         select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(col(Meeting.starts_at))
     ).all()
