@@ -90,7 +90,8 @@ def record(
     entry = AuditEntry(
         actor_id=actor_id,
         action=action,
-        target_type=type(target).__name__.lower() if target is not None else "",
+        # the table name, not the class name: it is stored, and a class may be renamed
+        target_type=str(type(target).__tablename__) if target is not None else "",
         target_id=str(getattr(target, "id", "") or "")[:64],
         details=json.dumps(details, ensure_ascii=False, default=str)[:4000],
         client_address=origin.client_address,

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Institution, User
 from app.audit import AuditEntry
 from app.certificates.models import Certificate
-from app.cohorts.models import Cohort, CohortSession
+from app.cohorts.models import Cohort, Meeting
 from app.i18n import N_, gettext
 from app.spreadsheets import neutralise
 from app.timeutil import LOCAL_TZ, local
@@ -172,7 +172,7 @@ def readable(session: Session, entries: list[AuditEntry]) -> list[Row]:
     cohorts = _by_id(session, Cohort, ids.get("cohort", set()))
     certificates = _by_id(session, Certificate, ids.get("certificate", set()))
     institutions = _by_id(session, Institution, ids.get("institution", set()))
-    meetings = _by_id(session, CohortSession, ids.get("cohortsession", set()))
+    meetings = _by_id(session, Meeting, ids.get("cohortsession", set()))
     known = {
         "user": people,
         "cohort": cohorts,

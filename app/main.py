@@ -29,7 +29,7 @@ from app.certificates import routes as certificates_routes
 from app.certificates import worklist as certificate_worklist
 from app.cohorts import routes as cohorts_routes
 from app.cohorts.meetings import calendar_routes as cohorts_calendar
-from app.cohorts.meetings import routes as cohorts_sessions
+from app.cohorts.meetings import routes as cohorts_meetings
 from app.cohorts.progress import routes as cohorts_dashboard
 from app.cohorts.roster import routes as cohorts_roster
 from app.cohorts.trainers import routes as cohorts_practicum
@@ -61,7 +61,7 @@ ROUTERS = (
     quizzes_late.router,
     cohorts_roster.router,
     cohorts_dashboard.router,
-    cohorts_sessions.router,
+    cohorts_meetings.router,
     cohorts_calendar.router,
     cohorts_practicum.router,
     cohorts_routes.router,

@@ -21,8 +21,8 @@ from app.cohorts.models import (
     CohortCourse,
     CohortInstitution,
     CohortMember,
-    CohortSession,
     CoTrainer,
+    Meeting,
     PracticumScore,
     TrainerCertification,
 )
@@ -40,7 +40,7 @@ __all__ = [
     "CohortCourse",
     "CohortInstitution",
     "CohortMember",
-    "CohortSession",
+    "Meeting",
     "CoTrainer",
     "PracticumScore",
     "TrainerCertification",

@@ -31,7 +31,7 @@ from sqlmodel import Session
 from app.accounts.models import Role, User
 from app.accounts.passwords import hash_password, make_hasher
 from app.cohorts import service as cohort_service
-from app.cohorts.models import Attendance, Cohort, CohortKind, CohortSession, MemberSource, PracticumScore
+from app.cohorts.models import Attendance, Cohort, CohortKind, Meeting, MemberSource, PracticumScore
 from app.courses import catalog, drawing
 from app.courses import service as course_service
 from app.db import make_engine, transaction
@@ -119,9 +119,9 @@ NAMES = (
 )
 
 
-def _sessions(session: Session, cohort: Cohort) -> list[CohortSession]:
+def _sessions(session: Session, cohort: Cohort) -> list[Meeting]:
     meetings = [
-        CohortSession(cohort_id=cohort.id or 0, starts_at=utcnow() - timedelta(days=30 - 7 * i), hours=5)
+        Meeting(cohort_id=cohort.id or 0, starts_at=utcnow() - timedelta(days=30 - 7 * i), hours=5)
         for i in range(3)
     ]
     session.add_all(meetings)

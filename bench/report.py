@@ -30,7 +30,7 @@ from foundation import free_port  # noqa: E402
 
 from app.accounts.departments import DEPARTMENTS  # noqa: E402
 from app.accounts.models import Sex, User  # noqa: E402
-from app.cohorts.models import Cohort, CohortMember, CohortSession  # noqa: E402
+from app.cohorts.models import Cohort, CohortMember, Meeting  # noqa: E402
 from app.courses.models import CourseVersion  # noqa: E402
 from app.db import make_engine, transaction  # noqa: E402
 from app.evidence.models import DepartmentHeadcount  # noqa: E402
@@ -88,7 +88,7 @@ def add_evidence(engine: Engine) -> int:
             session.execute(update(User).where(col(User.id).in_(chosen)).values(sex=sex))
         cohorts = [row[0] for row in session.execute(select(Cohort.id)).all()]
         session.execute(
-            insert(CohortSession),
+            insert(Meeting),
             [
                 {
                     "cohort_id": c,

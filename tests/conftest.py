@@ -11,7 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
+from app.accounts.models import Role, User
 from app.config import Settings
+from app.courses import catalog
 from app.db import make_engine
 from app.main import create_app
 from app.models import metadata
@@ -119,3 +121,29 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def session(app: FastAPI) -> Iterator[Session]:
     with Session(app.state.engine, expire_on_commit=False) as session:
         yield session
+
+
+# --- data several folders share (tests.factories and tests.quizzes.flow import FIXTURES from this
+# module, so the fixtures below import them when they run, not at the top) ---
+
+
+@pytest.fixture
+def courses(session: Session) -> None:
+    """The fixture courses, published; modules that need them in every test mark `usefixtures("courses")`."""
+    from tests.factories import load_fixture_courses
+
+    load_fixture_courses(session)
+
+
+@pytest.fixture
+def mini(session: Session) -> catalog.Course:
+    from tests.quizzes.flow import load_courses
+
+    return load_courses(session)
+
+
+@pytest.fixture
+def admin(session: Session, app: FastAPI) -> User:
+    from tests.factories import make_user
+
+    return make_user(session, app, role=Role.admin)

@@ -8,14 +8,12 @@ from sqlmodel import Session
 from app.accounts.models import Role
 from app.flash import FLASH_COOKIE
 from tests.certificates.helpers import complete, officer_cohort
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import log_in, make_cohort, make_user, post
 
 NOTICE = '<p class="notice" role="status">'
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_a_change_is_confirmed_once_on_the_next_page(

@@ -30,7 +30,7 @@ from app.cohorts.models import (
     CohortInstitution,
     CohortKind,
     CohortMember,
-    CohortSession,
+    Meeting,
     MemberSource,
     PracticumScore,
     TrainerCertification,
@@ -174,11 +174,11 @@ class _Context:
             created_at=_at(planned.starts_on - timedelta(days=14)),
         )
 
-    def _meetings(self, cohort: Cohort, planned: plan.PlannedCohort) -> list[CohortSession]:
+    def _meetings(self, cohort: Cohort, planned: plan.PlannedCohort) -> list[Meeting]:
         """Workshop days: three of 5 h for trainers (the ToT course asks 15 h), two of 4 h for officers."""
         hours, days = (5.0, 3) if planned.kind == CohortKind.training_of_trainers else (4.0, 2)
         return [
-            CohortSession(
+            Meeting(
                 cohort_id=cohort.id or 0,
                 starts_at=_at(planned.starts_on + timedelta(days=7 * n)),
                 hours=hours,
@@ -189,7 +189,7 @@ class _Context:
         ]
 
     def _fill(
-        self, rows: _Rows, cohort: Cohort, planned: plan.PlannedCohort, meetings: list[CohortSession]
+        self, rows: _Rows, cohort: Cohort, planned: plan.PlannedCohort, meetings: list[Meeting]
     ) -> None:
         cohort_id = cohort.id or 0
         for slug in planned.courses:

@@ -71,8 +71,10 @@ class CohortMember(SQLModel, table=True):
     joined_at: datetime = Field(default_factory=utcnow)
 
 
-class CohortSession(SQLModel, table=True):
-    """An in-person session of a cohort (a workshop day, a teach-back session)."""
+class Meeting(SQLModel, table=True):
+    """An in-person meeting of a cohort (a workshop day, a teach-back session)."""
+
+    __tablename__ = "cohortsession"  # the class was CohortSession; the table and the audit log keep its name
 
     id: int | None = Field(default=None, primary_key=True)
     cohort_id: int = Field(foreign_key="cohort.id", index=True, ondelete="CASCADE")

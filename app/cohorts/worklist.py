@@ -18,7 +18,7 @@ from app.cohorts.models import (
     CohortCourse,
     CohortKind,
     CohortMember,
-    CohortSession,
+    Meeting,
     PracticumScore,
     TrainerCertification,
 )
@@ -46,7 +46,7 @@ class Overdue:
 @dataclass(frozen=True)
 class Upcoming:
     cohort: Cohort
-    meeting: CohortSession
+    meeting: Meeting
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,9 @@ def _ready_to_certify(session: Session, cohorts: list[Cohort]) -> list[tuple[Coh
 
 def upcoming_sessions(session: Session, cohorts: dict[int, Cohort], limit: int = UPCOMING) -> list[Upcoming]:
     meetings = session.exec(
-        select(CohortSession)
-        .where(col(CohortSession.cohort_id).in_(list(cohorts)), col(CohortSession.starts_at) >= utcnow())
-        .order_by(col(CohortSession.starts_at))
+        select(Meeting)
+        .where(col(Meeting.cohort_id).in_(list(cohorts)), col(Meeting.starts_at) >= utcnow())
+        .order_by(col(Meeting.starts_at))
         .limit(limit)
     ).all()
     return [Upcoming(cohorts[m.cohort_id], m) for m in meetings]
@@ -171,14 +171,13 @@ def upcoming_sessions(session: Session, cohorts: dict[int, Cohort], limit: int =
 def member_sessions(session: Session, user: User, *, upcoming: bool = True) -> list[Upcoming]:
     """In-person sessions of the cohorts `user` takes part in (the officer's calendar), soonest first."""
     query = (
-        select(Cohort, CohortSession)
-        .join(CohortSession, col(CohortSession.cohort_id) == Cohort.id)
+        select(Cohort, Meeting)
+        .join(Meeting, col(Meeting.cohort_id) == Cohort.id)
         .join(CohortMember, col(CohortMember.cohort_id) == Cohort.id)
         .where(CohortMember.user_id == user.id)
     )
     if upcoming:
-        query = query.where(col(CohortSession.starts_at) >= utcnow())
+        query = query.where(col(Meeting.starts_at) >= utcnow())
     return [
-        Upcoming(cohort, meeting)
-        for cohort, meeting in session.exec(query.order_by(col(CohortSession.starts_at)))
+        Upcoming(cohort, meeting) for cohort, meeting in session.exec(query.order_by(col(Meeting.starts_at)))
     ]

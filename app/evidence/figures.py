@@ -20,8 +20,8 @@ from app.cohorts.models import (
     Cohort,
     CohortCourse,
     CohortMember,
-    CohortSession,
     CoTrainer,
+    Meeting,
     TrainerCertification,
 )
 from app.courses import evaluation
@@ -106,13 +106,13 @@ def load(session: Session, department: str | None, period: Period, today: date) 
             session, select(CohortCourse.cohort_id, CohortCourse.course_slug).where(_in(CohortCourse, ids))
         ),
         forms=_forms(session, None if everyone else ids, courses),
-        session_hours=_sums(session, _hours(ids).group_by(CohortSession.cohort_id)),
+        session_hours=_sums(session, _hours(ids).group_by(Meeting.cohort_id)),
         attended_hours=_sums(
             session,
             _hours(ids)
-            .join(Attendance, col(Attendance.session_id) == CohortSession.id)
+            .join(Attendance, col(Attendance.session_id) == Meeting.id)
             .where(col(Attendance.present))
-            .group_by(CohortSession.cohort_id),
+            .group_by(Meeting.cohort_id),
         ),
         completions=_completions(session, department, period),
         certificates=_counts(
@@ -169,7 +169,7 @@ def _counts(session: Session, query: Any) -> dict[Any, int]:
 
 
 def _hours(ids: Any) -> Any:
-    return select(CohortSession.cohort_id, func.sum(CohortSession.hours)).where(_in(CohortSession, ids))
+    return select(Meeting.cohort_id, func.sum(Meeting.hours)).where(_in(Meeting, ids))
 
 
 def _members(session: Session, department: str | None, period: Period) -> list[Any]:
@@ -260,11 +260,11 @@ def _trainers(
     until = datetime.combine(today + timedelta(days=1), time(), tzinfo=LOCAL_TZ).astimezone(UTC)
     recent = (
         select(Cohort.lead_id, CoTrainer.user_id)
-        .join(CohortSession, col(CohortSession.cohort_id) == Cohort.id)
+        .join(Meeting, col(Meeting.cohort_id) == Cohort.id)
         .outerjoin(CoTrainer, col(CoTrainer.cohort_id) == Cohort.id)
         .where(
-            col(CohortSession.starts_at) >= since,
-            col(CohortSession.starts_at) < until,
+            col(Meeting.starts_at) >= since,
+            col(Meeting.starts_at) < until,
             or_(col(Cohort.lead_id).in_(people), col(CoTrainer.user_id).in_(people)),
         )
     )

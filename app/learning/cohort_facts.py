@@ -7,7 +7,7 @@ cohorts record attendance and practicum scores, learning counts them.
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from app.cohorts.models import Attendance, CohortCourse, CohortMember, CohortSession, PracticumScore
+from app.cohorts.models import Attendance, CohortCourse, CohortMember, Meeting, PracticumScore
 
 
 def attendance_hours(session: Session, user_id: int, course_slug: str) -> float:
@@ -17,22 +17,22 @@ def attendance_hours(session: Session, user_id: int, course_slug: str) -> float:
     course of its cohort (a workshop day usually covers them all).
     """
     total = session.exec(
-        select(func.coalesce(func.sum(CohortSession.hours), 0.0))
-        .join(Attendance, col(Attendance.session_id) == CohortSession.id)
+        select(func.coalesce(func.sum(Meeting.hours), 0.0))
+        .join(Attendance, col(Attendance.session_id) == Meeting.id)
         .join(
             CohortMember,
-            (col(CohortMember.cohort_id) == CohortSession.cohort_id)
+            (col(CohortMember.cohort_id) == Meeting.cohort_id)
             & (col(CohortMember.user_id) == Attendance.user_id),
         )
         .join(
             CohortCourse,
-            (col(CohortCourse.cohort_id) == CohortSession.cohort_id)
+            (col(CohortCourse.cohort_id) == Meeting.cohort_id)
             & (col(CohortCourse.course_slug) == course_slug),
         )
         .where(
             Attendance.user_id == user_id,
             col(Attendance.present).is_(True),
-            or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == course_slug),
+            or_(col(Meeting.course_slug).is_(None), col(Meeting.course_slug) == course_slug),
         )
     ).one()
     return float(total)

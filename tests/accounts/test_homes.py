@@ -9,17 +9,14 @@ from sqlmodel import Session
 
 from app.accounts.models import Role, User
 from app.certificates import service as certificate_service
-from app.cohorts.models import CohortSession
+from app.cohorts.models import Meeting
 from app.learning import service as learning
 from app.learning.models import Enrollment
 from app.timeutil import local_today, utcnow
 from tests.certificates.helpers import attend, complete, issue, officer_cohort
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import log_in, make_cohort, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def _section(page: str, heading: str, until: str) -> str:
@@ -59,7 +56,7 @@ def test_the_instructors_queue_counts_overdue_officers_practicums_and_graduates(
     session.add(found)
     complete(session, ready, "mini-formadores")
     attend(session, tot, ready, 6, maria)
-    upcoming = CohortSession(
+    upcoming = Meeting(
         cohort_id=officers_cohort.id or 0,
         starts_at=utcnow() + timedelta(days=3),
         hours=3,
@@ -168,7 +165,7 @@ def test_the_officer_sees_the_next_due_date_the_next_session_and_start_before_co
     found.due_on = local_today() + timedelta(days=10)
     session.add(found)
     session.add(
-        CohortSession(
+        Meeting(
             cohort_id=cohort.id or 0, starts_at=utcnow() + timedelta(days=1), hours=2, place="Salón de actos"
         )
     )

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role, User
 from app.cohorts import service as cohort_service
-from app.cohorts.models import CohortSession, MemberSource
+from app.cohorts.models import Meeting, MemberSource
 from app.learning import service as learning
 from app.timeutil import local_today
 from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
@@ -55,7 +55,7 @@ def test_a_cohorts_people_are_listed_in_spanish_order(
         cohort_service.add_member(
             session, cohort, make_user(session, app, full_name=name), MemberSource.manual
         )
-    meeting = CohortSession(cohort_id=cohort.id or 0, starts_at=datetime(2027, 1, 4, 12, tzinfo=UTC), hours=4)
+    meeting = Meeting(cohort_id=cohort.id or 0, starts_at=datetime(2027, 1, 4, 12, tzinfo=UTC), hours=4)
     session.add(meeting)
     session.commit()
     log_in(client, lead)

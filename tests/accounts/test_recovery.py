@@ -13,14 +13,12 @@ from sqlmodel import Session, select
 from app.accounts.models import Role, User
 from app.audit import AuditEntry
 from app.cohorts.roster import parsing as roster
-from tests.factories import csrf_from, load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import csrf_from, log_in, make_cohort, make_user, post
 
 CODE = re.compile(r'<dd class="code">([A-Z2-9]{4}-[A-Z2-9]{4})</dd>')
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_an_instructor_gives_a_forgetful_officer_a_code_that_sets_a_new_password(

@@ -2,7 +2,6 @@
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyotp
@@ -14,7 +13,6 @@ from sqlmodel import Session, select
 from app.accounts.models import RecoveryCode, Role, SecondFactor, User, UserSession
 from app.audit import AuditEntry
 from app.config import Settings
-from app.main import create_app
 from tests.conftest import make_settings
 from tests.factories import PASSWORD, csrf_from, log_in, make_user, post
 
@@ -25,13 +23,6 @@ _CODES = re.compile(r"<li><code>([A-Z0-9-]+)</code></li>")
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return make_settings(tmp_path, database_url, admin_second_factor=True)  # production's rule
-
-
-@pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    app = create_app(settings)
-    yield app
-    app.state.engine.dispose()
 
 
 def _password_step(client: TestClient, user: User) -> str:

@@ -6,7 +6,7 @@ from sqlmodel import Session
 from app.accounts.models import Role, User
 from app.certificates import service
 from app.certificates.models import Certificate
-from app.cohorts.models import Attendance, Cohort, CohortSession, PracticumScore
+from app.cohorts.models import Attendance, Cohort, Meeting, PracticumScore
 from app.courses import service as course_service
 from app.learning import service as learning
 from app.learning.models import ItemProgress
@@ -53,7 +53,7 @@ def complete(
 
 
 def attend(session: Session, cohort: Cohort, user: User, hours: float, recorder: User) -> None:
-    meeting = CohortSession(cohort_id=cohort.id or 0, starts_at=utcnow(), hours=hours)
+    meeting = Meeting(cohort_id=cohort.id or 0, starts_at=utcnow(), hours=hours)
     session.add(meeting)
     session.flush()
     session.add(

@@ -13,22 +13,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.certificates import keys, service, status_list, verification
 from app.certificates.models import Certificate
 from app.cli import main
 from tests.certificates.helpers import complete, issue, officer_cohort
-from tests.factories import load_fixture_courses, make_user
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def admin(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.admin)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture

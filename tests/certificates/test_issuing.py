@@ -12,17 +12,9 @@ from app.certificates import service
 from app.certificates.models import Certificate
 from app.db import transaction
 from tests.certificates.helpers import PREFIX, attend, complete, issue, officer_cohort, pass_practicum
-from tests.factories import load_fixture_courses, make_cohort, make_user
+from tests.factories import make_cohort, make_user
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def admin(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.admin)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_an_officer_who_read_everything_and_passed_every_quiz_is_eligible(

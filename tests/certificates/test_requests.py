@@ -8,12 +8,9 @@ from sqlmodel import Session, select
 from app.accounts.models import Role, User
 from app.audit import AuditEntry
 from tests.certificates.helpers import complete, issue, officer_cohort
-from tests.factories import load_fixture_courses, log_in, make_user, post
+from tests.factories import log_in, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_a_request_reaches_the_admins_and_closes_once_the_certificates_are_issued(

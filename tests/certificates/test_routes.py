@@ -11,17 +11,9 @@ from app.accounts.models import Role, User
 from app.audit import AuditEntry
 from app.certificates.models import Certificate
 from tests.certificates.helpers import complete, issue, officer_cohort
-from tests.factories import csrf_from, load_fixture_courses, log_in, make_user, post, reload
+from tests.factories import csrf_from, log_in, make_user, post, reload
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def admin(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.admin)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_the_cohort_page_shows_issued_eligible_and_what_is_missing(

@@ -16,17 +16,9 @@ from app.certificates.models import Certificate
 from app.config import ConfigError, Settings
 from tests.certificates.helpers import PREFIX, attend, complete, issue, officer_cohort, pass_practicum
 from tests.certificates.test_pdf import text_of
-from tests.factories import certify_trainer, load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import certify_trainer, log_in, make_cohort, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def admin(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.admin)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def _pdf(client: TestClient, certificate: Certificate) -> str:

@@ -12,12 +12,9 @@ from app.certificates import service
 from app.certificates.models import Certificate
 from app.timeutil import utcnow
 from tests.certificates.helpers import complete, issue, officer_cohort
-from tests.factories import load_fixture_courses, make_user
+from tests.factories import make_user
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture

@@ -6,26 +6,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.accounts.models import Role, User
-from app.cohorts.models import Attendance, Cohort, CohortSession
+from app.cohorts.models import Attendance, Cohort, Meeting
 from app.learning import service as learning
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import log_in, make_cohort, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def instructor(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.instructor)
-
-
-@pytest.fixture
-def officers(session: Session, app: FastAPI) -> list[User]:
-    return [
-        make_user(session, app, full_name=name) for name in ("Ana Benítez", "Óscar Ñamandú", "Rocío Giménez")
-    ]
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture
@@ -156,7 +141,7 @@ def test_a_bad_session_form_says_what_to_fix_and_saves_nothing(
 
     assert response.status_code == 422 and message in response.text
     session.rollback()
-    assert session.exec(select(CohortSession)).all() == []
+    assert session.exec(select(Meeting)).all() == []
 
 
 def test_an_officer_outside_the_cohort_cannot_be_marked(

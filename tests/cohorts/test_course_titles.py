@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.accounts.models import Role, User
 from app.cohorts.models import Cohort
 from tests.certificates.helpers import attend, complete, issue, pass_practicum
-from tests.factories import certify_trainer, load_fixture_courses, log_in, make_cohort, make_user
+from tests.factories import certify_trainer, log_in, make_cohort, make_user
 
 TITLES = {"mini": "Curso mínimo", "mini-formadores": "Formación de formadores mínima"}
 
@@ -50,14 +50,7 @@ def assert_titles_not_ids(html: str, *slugs: str) -> None:
         )
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def instructor(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.instructor)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture

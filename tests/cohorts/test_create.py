@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from app.accounts.models import Role
 from app.audit import AuditEntry
 from app.cohorts.models import Cohort, CohortCourse, CoTrainer
-from tests.factories import load_fixture_courses, log_in, make_user, post, reload
+from tests.factories import log_in, make_user, post, reload
 
 VALID = {
     "name": "Taller Boquerón 2026",
@@ -21,9 +21,7 @@ VALID = {
 }
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_an_instructor_creates_a_cohort_with_courses_due_dates_and_a_co_trainer(

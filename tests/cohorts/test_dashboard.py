@@ -13,21 +13,19 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from app.accounts.models import Role, User
-from app.cohorts.models import Attendance, Cohort, CohortSession
+from app.cohorts.models import Attendance, Cohort, Meeting
 from app.cohorts.progress import dashboard as board
 from app.cohorts.progress import exports
 from app.courses import service as course_service
 from app.learning import service as learning
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import local_today, utcnow
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, reload
+from tests.factories import log_in, make_cohort, make_user, reload
 
 READINGS = ("primera", "segunda", "caso-itapua", "tercera")  # the `mini` course's lessons and case
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def add_attempt(
@@ -123,7 +121,7 @@ def test_dashboard_agrees_with_each_officers_own_progress(session: Session, app:
     instructor = make_user(session, app, role=Role.instructor)
     trainees = [make_user(session, app) for _ in range(3)]
     tot = make_cohort(session, instructor, courses=("mini-formadores",), members=trainees)
-    meeting = CohortSession(cohort_id=tot.id or 0, starts_at=utcnow(), hours=4.5)
+    meeting = Meeting(cohort_id=tot.id or 0, starts_at=utcnow(), hours=4.5)
     session.add(meeting)
     session.flush()
     for trainee in trainees[:2]:
@@ -177,7 +175,7 @@ def test_sorting_orders_the_rows(session: Session, klass: Class, sort: str, expe
 
 
 def test_sorting_by_hours_puts_more_hours_last(session: Session, klass: Class) -> None:
-    meeting = CohortSession(cohort_id=klass.cohort.id or 0, starts_at=utcnow(), hours=2)
+    meeting = Meeting(cohort_id=klass.cohort.id or 0, starts_at=utcnow(), hours=2)
     session.add(meeting)
     session.flush()
     session.add(

@@ -13,28 +13,19 @@ from sqlmodel import Session, select
 from app.accounts.models import Role, User
 from app.audit import AuditEntry
 from app.cohorts.meetings import calendar
-from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortSession
+from app.cohorts.models import Attendance, Cohort, CohortCourse, Meeting
 from app.learning.cohort_facts import attendance_hours
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
+from tests.factories import log_in, make_cohort, make_user, post, reload
 
 ASUNCION = ZoneInfo("America/Asuncion")
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture
 def instructor(session: Session, app: FastAPI) -> User:
     return make_user(session, app, role=Role.instructor, full_name="Marta Instructora")
-
-
-@pytest.fixture
-def officers(session: Session, app: FastAPI) -> list[User]:
-    return [
-        make_user(session, app, full_name=name) for name in ("Ana Benítez", "Óscar Ñamandú", "Rocío Giménez")
-    ]
 
 
 @pytest.fixture
@@ -218,7 +209,7 @@ def test_a_bad_change_to_a_session_is_refused_and_leaves_it_as_it_was(
     )
 
     assert response.status_code == 422 and "Indique las horas con un número" in response.text
-    found = reload(session, session.get(CohortSession, meeting))
+    found = reload(session, session.get(Meeting, meeting))
     assert (found.sequence, found.hours) == (0, 4)
 
 

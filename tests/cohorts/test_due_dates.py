@@ -19,7 +19,7 @@ from app.learning.completion import is_overdue
 from app.learning.models import Enrollment
 from app.migrate import upgrade
 from app.timeutil import local, utcnow
-from tests.factories import load_fixture_courses, log_in, make_user, post
+from tests.factories import log_in, make_user, post
 
 COHORT = {
     "name": "Taller Boquerón 2027",
@@ -32,9 +32,7 @@ COHORT = {
 }
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def _cohort_with(client: TestClient, session: Session, lead: User, officer: User, **changes: str) -> Cohort:

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from app.access import ROLE_PERMISSIONS
 from app.accounts.models import Role, User
 from app.cohorts.meetings import calendar
-from app.cohorts.models import Cohort, CohortSession
+from app.cohorts.models import Cohort, Meeting
 from app.main import route_rules
 from app.timeutil import utcnow
 from tests.factories import csrf_from, load_fixture_courses, log_in, make_cohort, make_user
@@ -30,7 +30,7 @@ def cohort_b(session: Session, app: FastAPI, lead_b: User) -> tuple[Cohort, User
     load_fixture_courses(session)
     member = make_user(session, app)
     cohort = make_cohort(session, lead_b, courses=("mini-formadores", "mini"), members=[member])
-    meeting = CohortSession(cohort_id=cohort.id or 0, starts_at=utcnow(), hours=3)
+    meeting = Meeting(cohort_id=cohort.id or 0, starts_at=utcnow(), hours=3)
     session.add(meeting)
     session.commit()
     return cohort, member, meeting.id or 0

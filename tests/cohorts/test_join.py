@@ -9,12 +9,9 @@ from sqlmodel import Session, select
 from app.accounts.models import Role, User
 from app.cohorts.models import Cohort, CohortMember, MemberSource
 from app.learning.models import Enrollment
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
+from tests.factories import log_in, make_cohort, make_user, post, reload
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture

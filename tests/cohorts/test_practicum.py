@@ -9,23 +9,15 @@ from sqlmodel import Session, select
 
 from app.accounts.models import Role, User
 from app.audit import AuditEntry
-from app.cohorts.models import Attendance, Cohort, CohortSession, PracticumScore, TrainerCertification
+from app.cohorts.models import Attendance, Cohort, Meeting, PracticumScore, TrainerCertification
 from app.courses import service as course_service
 from app.learning import service as learning
 from app.learning.models import ItemProgress
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import utcnow
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post, reload
+from tests.factories import log_in, make_cohort, make_user, post, reload
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def instructor(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.instructor)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture
@@ -60,7 +52,7 @@ def _complete_online_part_and_attend(session: Session, tot: Cohort, trainee: Use
             )
         else:
             session.add(ItemProgress(enrollment_id=found.id or 0, item_id=item.id))
-    meeting = CohortSession(cohort_id=tot.id or 0, starts_at=utcnow(), hours=6)
+    meeting = Meeting(cohort_id=tot.id or 0, starts_at=utcnow(), hours=6)
     session.add(meeting)
     session.flush()
     session.add(

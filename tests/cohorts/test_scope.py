@@ -6,16 +6,13 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role
-from app.cohorts.models import Attendance, CohortSession
+from app.cohorts.models import Attendance, Meeting
 from app.cohorts.trainers import certification as trainers
 from app.learning import service as learning
 from app.timeutil import utcnow
-from tests.factories import certify_trainer, load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import certify_trainer, log_in, make_cohort, make_user, post
 
-
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 def test_an_instructor_gets_404_on_another_instructors_cohort(
@@ -101,7 +98,7 @@ def test_attendance_hours_and_practicum_count_towards_completion(session: Sessio
     trainee = make_user(session, app)
     tot = make_cohort(session, instructor, courses=("mini-formadores",), members=[trainee])
     for hours in (4, 3):
-        meeting = CohortSession(cohort_id=tot.id or 0, starts_at=utcnow(), hours=hours)
+        meeting = Meeting(cohort_id=tot.id or 0, starts_at=utcnow(), hours=hours)
         session.add(meeting)
         session.flush()
         session.add(

@@ -8,31 +8,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
 from app.certificates import service as certificate_service
 from app.certificates.models import Certificate, CertificateKind
 from app.cohorts.models import Cohort, TrainerCertification
 from app.cohorts.trainers import certifiable
 from app.cohorts.trainers import certification as trainers
 from tests.certificates.helpers import attend, complete, pass_practicum
-from tests.factories import load_fixture_courses, log_in, make_cohort, make_user, post
+from tests.factories import log_in, make_cohort, make_user, post
 
 TOT, CONTENT = "mini-formadores", "mini"
 
 
-@pytest.fixture(autouse=True)
-def courses(session: Session) -> None:
-    load_fixture_courses(session)
-
-
-@pytest.fixture
-def instructor(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.instructor)
-
-
-@pytest.fixture
-def admin(session: Session, app: FastAPI) -> User:
-    return make_user(session, app, role=Role.admin)
+pytestmark = pytest.mark.usefixtures("courses")
 
 
 @pytest.fixture

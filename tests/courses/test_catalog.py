@@ -241,6 +241,10 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
         edit("course.yaml", "hours: 1", "hours: 1\n  minutes: 2"),
         "mini/course.yaml:5: YAML syntax error: mapping values are not allowed here",
     ),
+    "YAML syntax error in a bank": (
+        edit("banks/general.yaml", "questions:", "questions: [\n"),
+        "general.yaml:",
+    ),
     "duplicate YAML key": (
         edit("course.yaml", "hours: 1", "hours: 1\nhours: 2"),
         "mini/course.yaml:5: duplicate key `hours`",
@@ -264,6 +268,10 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
     "missing English text in YAML": (
         edit(QUIZ, '{es: "Control básico", en: "Basic check"}', '{es: "Control básico"}'),
         f"mini/{QUIZ}:1: missing English translation (`en`) of title",
+    ),
+    "missing English course title": (
+        edit("course.yaml", ', en: "Minimal course"}', "}"),
+        "course.yaml:1: missing English translation (`en`) of title",
     ),
     "missing nested English text": (
         edit("glossary.yaml", ', en: "Act, means and purpose of exploitation."}', "}"),
@@ -306,6 +314,10 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
         remove("practica/facilitator.es.md"),
         "mini/course.yaml:17: missing file mini/practica/facilitator.es.md: the Spanish translation",
     ),
+    "module without English facilitator notes": (
+        remove("practica/facilitator.en.md"),
+        "missing file mini/practica/facilitator.en.md",
+    ),
     "lesson without title": (
         edit("practica/tercera.es.md", "# Tercera lección", "Tercera lección"),
         "mini/practica/tercera.es.md:1: a lesson starts with its title: `# Title`",
@@ -330,9 +342,17 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
         edit("basico/primera.en.md", "glossary:trata", "glossary:trafico"),
         "mini/basico/primera.en.md:3: broken glossary link: `trafico` is not in glossary.yaml",
     ),
+    "broken glossary link in Spanish": (
+        edit("basico/primera.es.md", "glossary:trata", "glossary:otro"),
+        "primera.es.md:3: broken glossary link: `otro`",
+    ),
     "broken lesson link": (
         edit("basico/primera.es.md", "lesson:segunda", "lesson:control-basico"),
         "mini/basico/primera.es.md:11: broken lesson link: `control-basico` is not a lesson or case study",
+    ),
+    "lesson link to no item": (
+        edit("basico/primera.es.md", "lesson:segunda", "lesson:cuarta"),
+        "primera.es.md:11: broken lesson link: `cuarta`",
     ),
     "broken image": (
         edit("basico/primera.en.md", "images/flujo.svg", "images/flow.svg"),
@@ -342,6 +362,10 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
         edit("practica/facilitator.es.md", "| Caso | 20 |", "| Caso | 20 |\n\nVer [el plan](ftp://plan)"),
         "mini/practica/facilitator.es.md:7: link `ftp://plan` is not allowed",
     ),
+    "javascript link": (
+        edit("basico/segunda.es.md", "Texto", "[x](javascript:alert(1))"),
+        "segunda.es.md:3: link `javascript:alert(1)` is not allowed",
+    ),
     "draw from an unknown bank": (
         edit(FINAL, "bank: general", "bank: generales"),
         f"mini/{FINAL}:5: no bank `generales` (banks/generales.yaml or banks/generales.es.gift); banks of",
@@ -349,6 +373,10 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
     "draw more than the bank holds": (
         edit(FINAL, "{bank: banco}", "{bank: banco, count: 8}"),
         f"mini/{FINAL}:6: draws 8 questions but bank `banco` has 7",
+    ),
+    "draw more than a YAML bank holds": (
+        edit(FINAL, "count: 3", "count: 9"),
+        "final.quiz.yaml:5: draws 9 questions but bank `general` has 4",
     ),
     "draw from an empty category": (
         edit(FINAL, "count: 3", "category: nada"),
@@ -366,9 +394,17 @@ BREAKAGES: dict[str, tuple[Callable[[Path], None], str]] = {
         edit("course.yaml", "quiz: final", "quiz: control-basico"),
         "mini/course.yaml:22: duplicate lesson, case or quiz id `control-basico`",
     ),
+    "duplicate lesson id": (
+        edit("course.yaml", "lesson: tercera", "lesson: primera"),
+        "duplicate lesson, case or quiz id `primera`",
+    ),
     "duplicate question id in two files": (
         edit("banks/general.yaml", "id: formas", "id: cruce"),
         f"mini/{QUIZ}:15: duplicate question id `cruce` in this course (also in mini/banks/general.yaml)",
+    ),
+    "duplicate question id in one bank": (
+        edit("banks/general.yaml", "id: formas", "id: edad-nino"),
+        "general.yaml:7: duplicate question id `edad-nino`",
     ),
     "duplicate question id in a GIFT bank": (
         lambda m: [

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +16,6 @@ from tests.conftest import FIXTURES
 GIFT = FIXTURES / "gift"
 SPANISH = "::Edad mínima::¿Desde qué edad se permite el trabajo adolescente? {#14}\n"
 ENGLISH = "::Edad mínima::From what age is adolescent work allowed? {#14}\n"
-
-
-@pytest.fixture
-def courses(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURES / "courses" / "mini", tmp_path / "courses" / "mini")
-    return tmp_path / "courses"
 
 
 def _file(folder: Path, name: str, text: str) -> Path:

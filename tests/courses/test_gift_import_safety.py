@@ -19,12 +19,6 @@ GIFT = FIXTURES / "gift"
 Setup = Callable[[Path], Path]  # writes the file(s) to import into a folder, returns the one to name
 
 
-@pytest.fixture
-def courses(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURES / "courses" / "mini", tmp_path / "courses" / "mini")
-    return tmp_path / "courses"
-
-
 def tree_hash(root: Path) -> str:
     """A hash of every path (files and folders) under `root` and every file's bytes."""
     digest = hashlib.sha256()

@@ -2,9 +2,7 @@
 cohort."""
 
 import re
-from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -13,7 +11,7 @@ from app.accounts.models import Role, User
 from app.audit import AuditEntry
 from app.evidence.models import DepartmentHeadcount
 from app.main import route_rules
-from tests.evidence.world import World, build
+from tests.evidence.world import World
 from tests.factories import log_in, make_user, post
 
 SCOPED = re.compile(r"\{(cohort_id|code|department)(:\w+)?\}")
@@ -29,11 +27,6 @@ FILLERS = {
     "name": "flujo.svg",
     "position": "0",
 }
-
-
-@pytest.fixture
-def world(session: Session, app: FastAPI, tmp_path: Path) -> World:
-    return build(session, app, tmp_path)
 
 
 def _scoped_paths(app: FastAPI, cohort_id: int, code: str, user_id: int) -> list[str]:

@@ -4,22 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from app.certificates import keys
 from app.evidence import signing
-from tests.evidence.world import World, build
+from tests.evidence.world import World
 from tests.factories import log_in
 
 ROOT = Path(__file__).parents[2]
-
-
-@pytest.fixture
-def world(session: Session, app: FastAPI, tmp_path: Path) -> World:
-    return build(session, app, tmp_path)
 
 
 def _download(client: TestClient, path: str) -> bytes:

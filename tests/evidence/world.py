@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 
 from app.accounts.models import Role, Sex, User
-from app.cohorts.models import Cohort, CohortSession
+from app.cohorts.models import Cohort, Meeting
 from app.courses import evaluation
 from app.courses import service as course_service
 from app.quizzes.models import AttemptState, QuizAttempt
@@ -78,7 +78,7 @@ def build(session: Session, app: FastAPI, tmp_path: Path) -> World:
         cohort = make_cohort(
             session, instructor, department=department, members=people, name=f"Cohorte {department}"
         )
-        session.add(CohortSession(cohort_id=cohort.id or 0, starts_at=utcnow() - timedelta(days=3), hours=4))
+        session.add(Meeting(cohort_id=cohort.id or 0, starts_at=utcnow() - timedelta(days=3), hours=4))
         session.commit()
         officers += people
         cohorts.append(cohort)

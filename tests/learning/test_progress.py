@@ -33,11 +33,6 @@ LESSONS = ["primera", "segunda", "caso-itapua", "tercera"]
 
 
 @pytest.fixture
-def mini(session: Session) -> catalog.Course:
-    return load_courses(session)
-
-
-@pytest.fixture
 def officer(session: Session, app: FastAPI, mini: catalog.Course) -> User:
     return make_user(session, app)
 

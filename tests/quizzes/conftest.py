@@ -1,4 +1,4 @@
-"""The `mini` fixture course, published, and an officer enrolled in it."""
+"""An officer enrolled in the published `mini` fixture course (the `mini` fixture is in tests/conftest.py)."""
 
 import pytest
 from fastapi import FastAPI
@@ -8,12 +8,6 @@ from app.accounts.models import User
 from app.courses import catalog
 from app.learning import service as learning
 from tests.factories import make_user
-from tests.quizzes.flow import load_courses
-
-
-@pytest.fixture
-def mini(session: Session) -> catalog.Course:
-    return load_courses(session)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from app.accounts.models import User
 from app.courses import catalog
 from app.courses import service as course_service
 from app.db import transaction
-from app.learning import service as learning
 from app.quizzes import service, sweep
 from app.quizzes.models import Answer, AttemptState, QuizAttempt
 from app.timeutil import utcnow
@@ -27,14 +26,6 @@ def mini(session: Session) -> catalog.Course:
     course_service.load_directory(session, FIXTURES / "courses")
     session.commit()
     return course_service.published(session, "mini")[1]
-
-
-@pytest.fixture
-def officer(session: Session, app: FastAPI, mini: catalog.Course) -> User:
-    user = make_user(session, app)
-    learning.enroll(session, user, "mini")
-    session.commit()
-    return user
 
 
 def _start(client: TestClient, quiz: str = "control-basico") -> int:

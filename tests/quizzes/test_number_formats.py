@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from app import formats, i18n
 from app.accounts.models import Role, User
-from app.cohorts.models import Attendance, CohortSession
+from app.cohorts.models import Attendance, Meeting
 from app.courses import catalog
 from app.learning import service as learning
 from app.timeutil import utcnow
@@ -89,7 +89,7 @@ def tot(session: Session, app: FastAPI) -> tuple[FastAPI, User, int, int, User]:
     load_fixture_courses(session)
     instructor, trainee = make_user(session, app, role=Role.instructor), make_user(session, app)
     cohort = make_cohort(session, instructor, courses=("mini-formadores",), members=[trainee])
-    meeting = CohortSession(cohort_id=cohort.id or 0, starts_at=utcnow(), hours=4.5)
+    meeting = Meeting(cohort_id=cohort.id or 0, starts_at=utcnow(), hours=4.5)
     session.add(meeting)
     session.flush()
     session.add(

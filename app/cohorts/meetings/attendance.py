@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from app import audit
 from app.accounts.models import User
 from app.cohorts import service
-from app.cohorts.models import Attendance, AttendanceStatus, Cohort, CohortSession
+from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Meeting
 from app.dbtools import insert_for
 from app.errors import DomainError, NotFound
 from app.i18n import N_
@@ -28,7 +28,7 @@ STATE_LABELS = {
 STATE_ICONS = {"present": "✓", "late": "◷", "excused": "≈", "absent": "✗"}
 
 
-class InvalidSession(DomainError):
+class InvalidMeeting(DomainError):
     status_code = 422
 
     def __init__(self, field: str, message: str, **params: object) -> None:
@@ -37,7 +37,7 @@ class InvalidSession(DomainError):
 
 
 @dataclass(frozen=True)
-class SessionForm:
+class MeetingForm:
     day: str
     start: str
     hours: str
@@ -62,7 +62,7 @@ def parse_status(status: str, present: str = "") -> AttendanceStatus:
         return AttendanceStatus(status)
     if present in ("true", "false"):
         return AttendanceStatus.present if present == "true" else AttendanceStatus.absent
-    raise InvalidSession("status", N_("Elija presente, tarde, justificado o ausente."))
+    raise InvalidMeeting("status", N_("Elija presente, tarde, justificado o ausente."))
 
 
 def counts(roll: list[RollEntry]) -> dict[str, int]:
@@ -73,28 +73,22 @@ def counts(roll: list[RollEntry]) -> dict[str, int]:
     return found
 
 
-def sessions(session: Session, cohort: Cohort) -> list[CohortSession]:
+def meetings(session: Session, cohort: Cohort) -> list[Meeting]:
     return list(
-        session.exec(
-            select(CohortSession)
-            .where(CohortSession.cohort_id == cohort.id)
-            .order_by(col(CohortSession.starts_at))
-        )
+        session.exec(select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(col(Meeting.starts_at)))
     )
 
 
-def cohort_session(session: Session, cohort: Cohort, session_id: int) -> CohortSession:
-    found = session.get(CohortSession, session_id)
+def cohort_meeting(session: Session, cohort: Cohort, meeting_id: int) -> Meeting:
+    found = session.get(Meeting, meeting_id)
     if found is None or found.cohort_id != cohort.id:
         raise NotFound(N_("No encontramos esta sesión."))
     return found
 
 
-def add_session(
-    session: Session, cohort: Cohort, form: SessionForm, *, actor: User | None = None
-) -> CohortSession:
+def add_meeting(session: Session, cohort: Cohort, form: MeetingForm, *, actor: User | None = None) -> Meeting:
     """Schedule a session; hours are what attending it counts towards the course's requirement."""
-    created = CohortSession(cohort_id=cohort.id or 0, **_fields(session, cohort, form))
+    created = Meeting(cohort_id=cohort.id or 0, **_fields(session, cohort, form))
     session.add(created)
     session.flush()
     if actor is not None:
@@ -110,9 +104,9 @@ def add_session(
     return created
 
 
-def update_session(
-    session: Session, cohort: Cohort, meeting: CohortSession, form: SessionForm, *, actor: User
-) -> CohortSession:
+def update_meeting(
+    session: Session, cohort: Cohort, meeting: Meeting, form: MeetingForm, *, actor: User
+) -> Meeting:
     """Change a session; its SEQUENCE goes up so calendars that hold it replace their copy."""
     for name, value in _fields(session, cohort, form).items():
         setattr(meeting, name, value)
@@ -131,19 +125,19 @@ def update_session(
     return meeting
 
 
-def _fields(session: Session, cohort: Cohort, form: SessionForm) -> dict[str, Any]:
+def _fields(session: Session, cohort: Cohort, form: MeetingForm) -> dict[str, Any]:
     starts_at = _starts_at(form.day, form.start)
     try:
         hours = float(form.hours.replace(",", "."))
     except ValueError:
-        raise InvalidSession("hours", N_("Indique las horas con un número, por ejemplo 3 o 2,5.")) from None
+        raise InvalidMeeting("hours", N_("Indique las horas con un número, por ejemplo 3 o 2,5.")) from None
     if not 0 < hours <= MAX_HOURS:
-        raise InvalidSession(
+        raise InvalidMeeting(
             "hours", N_("Una sesión dura entre unos minutos y %(max)s horas."), max=MAX_HOURS
         )
     slugs = {c.course_slug for c in service.courses(session, cohort)}
     if form.course_slug and form.course_slug not in slugs:
-        raise InvalidSession("course_slug", N_("Elija uno de los cursos de la cohorte."))
+        raise InvalidMeeting("course_slug", N_("Elija uno de los cursos de la cohorte."))
     return {
         "starts_at": starts_at,
         "hours": round(hours, 2),
@@ -159,12 +153,12 @@ def _starts_at(day: str, start: str) -> datetime:
             date.fromisoformat(day), time.fromisoformat(start or "08:00"), tzinfo=LOCAL_TZ
         )
     except ValueError:
-        raise InvalidSession(
+        raise InvalidMeeting(
             "day", N_("Indique la fecha (AAAA-MM-DD) y la hora (HH:MM) de la sesión.")
         ) from None
 
 
-def roll(session: Session, meeting: CohortSession) -> list[RollEntry]:
+def roll(session: Session, meeting: Meeting) -> list[RollEntry]:
     """Every member of the cohort, with what was recorded for this session."""
     cohort = session.get(Cohort, meeting.cohort_id)
     assert cohort is not None
@@ -176,7 +170,7 @@ def roll(session: Session, meeting: CohortSession) -> list[RollEntry]:
 
 
 def mark(
-    session: Session, meeting: CohortSession, user_id: int, status: AttendanceStatus, *, recorder: User
+    session: Session, meeting: Meeting, user_id: int, status: AttendanceStatus, *, recorder: User
 ) -> None:
     """Record one officer's state; the same tap sent twice (a retry) changes nothing."""
     cohort = session.get(Cohort, meeting.cohort_id)
@@ -195,14 +189,14 @@ def mark(
     )
 
 
-def mark_all_present(session: Session, meeting: CohortSession, *, recorder: User) -> int:
+def mark_all_present(session: Session, meeting: Meeting, *, recorder: User) -> int:
     """ "Todos presentes": every member not yet taken is present; states already taken stay. Returns how
     many."""
     pending = {e.member.id or 0: AttendanceStatus.present for e in roll(session, meeting) if e.status is None}
     return _record_many(session, meeting, pending, recorder, "attendance.all_present")
 
 
-def mark_sheet(session: Session, meeting: CohortSession, present_ids: set[int], *, recorder: User) -> int:
+def mark_sheet(session: Session, meeting: Meeting, present_ids: set[int], *, recorder: User) -> int:
     """Enter a paper sheet: the ticked members present, every other member absent. Returns how many attended.
 
     A member already taken as late (ticked) or excused (not ticked) keeps that state.
@@ -221,7 +215,7 @@ def _from_sheet(current: AttendanceStatus | None, ticked: bool) -> AttendanceSta
 
 
 def _record_many(
-    session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User, action: str
+    session: Session, meeting: Meeting, marks: dict[int, AttendanceStatus], recorder: User, action: str
 ) -> int:
     cohort = session.get(Cohort, meeting.cohort_id)
     assert cohort is not None
@@ -232,9 +226,7 @@ def _record_many(
     return len(marks)
 
 
-def _record(
-    session: Session, meeting: CohortSession, marks: dict[int, AttendanceStatus], recorder: User
-) -> None:
+def _record(session: Session, meeting: Meeting, marks: dict[int, AttendanceStatus], recorder: User) -> None:
     """Upsert the marks in one statement: set, not toggled, so the last tap wins."""
     now = utcnow()
     statement = insert_for(session, Attendance).values(

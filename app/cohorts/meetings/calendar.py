@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from app.accounts.models import User
 from app.cohorts import service, worklist
-from app.cohorts.models import Cohort, CohortSession
+from app.cohorts.models import Cohort, Meeting
 from app.timeutil import LOCAL_TZ, utcnow
 from app.web import public_base_url
 
@@ -55,22 +55,20 @@ def cohort_feed_url(request: Request, cohort: Cohort) -> str:
     )
 
 
-def person_sessions(session: Session, user: User) -> list[worklist.Upcoming]:
+def person_meetings(session: Session, user: User) -> list[worklist.Upcoming]:
     """Sessions of the cohorts `user` attends, and of those they lead or co-train, in time order."""
     attended = worklist.member_sessions(session, user, upcoming=False)
     taught = {c.id or 0: c for c in service.cohorts_for(session, user)} if user.role != "admin" else {}
-    meetings = session.exec(select(CohortSession).where(col(CohortSession.cohort_id).in_(list(taught)))).all()
+    meetings = session.exec(select(Meeting).where(col(Meeting.cohort_id).in_(list(taught)))).all()
     found = {u.meeting.id: u for u in attended} | {
         m.id: worklist.Upcoming(taught[m.cohort_id], m) for m in meetings
     }
     return sorted(found.values(), key=lambda u: u.meeting.starts_at)
 
 
-def cohort_sessions(session: Session, cohort: Cohort) -> list[worklist.Upcoming]:
+def cohort_meetings(session: Session, cohort: Cohort) -> list[worklist.Upcoming]:
     meetings = session.exec(
-        select(CohortSession)
-        .where(CohortSession.cohort_id == cohort.id)
-        .order_by(col(CohortSession.starts_at))
+        select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(col(Meeting.starts_at))
     ).all()
     return [worklist.Upcoming(cohort, m) for m in meetings]
 

@@ -23,7 +23,7 @@ def mine(request: Request, user: CurrentUser, session: SessionDep) -> Response:
         request,
         "cohorts/calendar.html",
         {
-            "entries": calendar.person_sessions(session, user),
+            "entries": calendar.person_meetings(session, user),
             "feed_url": calendar.person_feed_url(request, user),
         },
     )
@@ -40,7 +40,7 @@ def person_feed(request: Request, user_id: int, token: str, session: SessionDep)
         raise NotFound(N_("No encontramos este calendario."))
     body = calendar.ics(
         gettext("Sesiones de %(name)s") % {"name": found.full_name},
-        calendar.person_sessions(session, found),
+        calendar.person_meetings(session, found),
         host=calendar.host_of(request),
     )
     return Response(body, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})
@@ -51,5 +51,5 @@ def cohort_feed(request: Request, cohort_id: int, token: str, session: SessionDe
     found = session.get(Cohort, cohort_id)
     if found is None or not calendar.token_is_valid(request.app.state.secret_key, "cohort", cohort_id, token):
         raise NotFound(N_("No encontramos este calendario."))
-    body = calendar.ics(found.name, calendar.cohort_sessions(session, found), host=calendar.host_of(request))
+    body = calendar.ics(found.name, calendar.cohort_meetings(session, found), host=calendar.host_of(request))
     return Response(body, media_type=ICS, headers={"Cache-Control": "private, max-age=300"})

@@ -36,7 +36,7 @@ class DueOutside:
 
 def warnings(session: Session, cohort: Cohort) -> list[ShortHours | DueOutside]:
     """What the cohort's plan gets wrong, course by course (nothing when it is sound)."""
-    meetings = attendance.sessions(session, cohort)
+    meetings = attendance.meetings(session, cohort)
     found: list[ShortHours | DueOutside] = []
     for course in service.courses(session, cohort):
         try:

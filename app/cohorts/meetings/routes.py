@@ -9,7 +9,7 @@ from app.access import CurrentUser
 from app.cohorts import service
 from app.cohorts.deps import LedCohort
 from app.cohorts.meetings import attendance
-from app.cohorts.models import AttendanceStatus, Cohort, CohortSession
+from app.cohorts.models import AttendanceStatus, Cohort, Meeting
 from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import gettext, ngettext
@@ -24,7 +24,7 @@ Text = Annotated[str, Form(max_length=200)]
 def _list_context(session: SessionDep, cohort: Cohort, **extra: object) -> dict[str, object]:
     return {
         "cohort": cohort,
-        "sessions": attendance.sessions(session, cohort),
+        "sessions": attendance.meetings(session, cohort),
         "courses": service.courses(session, cohort),
         "values": {},
         "titles": course_service.titles(session),
@@ -33,12 +33,12 @@ def _list_context(session: SessionDep, cohort: Cohort, **extra: object) -> dict[
 
 
 @router.get("/{cohort_id:int}/sessions", name="cohorts:sessions")
-def sessions(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
+def meetings(request: Request, cohort: LedCohort, session: SessionDep) -> Response:
     return render(request, "cohorts/sessions.html", _list_context(session, cohort))
 
 
 @router.post("/{cohort_id:int}/sessions", name="cohorts:add_session")
-def add_session(
+def add_meeting(
     request: Request,
     cohort: LedCohort,
     user: CurrentUser,
@@ -50,10 +50,10 @@ def add_session(
     topic: Text = "",
     course_slug: Text = "",
 ) -> Response:
-    form = attendance.SessionForm(day, start, hours, place, topic, course_slug)
+    form = attendance.MeetingForm(day, start, hours, place, topic, course_slug)
     try:
-        created = attendance.add_session(session, cohort, form, actor=user)
-    except attendance.InvalidSession as error:
+        created = attendance.add_meeting(session, cohort, form, actor=user)
+    except attendance.InvalidMeeting as error:
         context = _list_context(session, cohort, values=form, error=translate(error), error_field=error.field)
         return render(request, "cohorts/sessions.html", context, status_code=422)
     return redirect(
@@ -73,7 +73,7 @@ _STATES = {
 
 
 def _roll_context(
-    session: SessionDep, cohort: Cohort, meeting: CohortSession, **extra: object
+    session: SessionDep, cohort: Cohort, meeting: Meeting, **extra: object
 ) -> dict[str, object]:
     entries = attendance.roll(session, meeting)
     return {
@@ -94,12 +94,12 @@ def _roll_context(
 
 @router.get("/{cohort_id:int}/sessions/{session_id:int}", name="cohorts:roll")
 def roll(request: Request, cohort: LedCohort, session_id: int, session: SessionDep) -> Response:
-    meeting = attendance.cohort_session(session, cohort, session_id)
+    meeting = attendance.cohort_meeting(session, cohort, session_id)
     return render(request, "cohorts/roll.html", _roll_context(session, cohort, meeting))
 
 
 @router.post("/{cohort_id:int}/sessions/{session_id:int}", name="cohorts:update_session")
-def update_session(
+def update_meeting(
     request: Request,
     cohort: LedCohort,
     session_id: int,
@@ -113,11 +113,11 @@ def update_session(
     course_slug: Text = "",
 ) -> Response:
     """Move or change a session; calendars that subscribed get the new version."""
-    meeting = attendance.cohort_session(session, cohort, session_id)
-    form = attendance.SessionForm(day, start, hours, place, topic, course_slug)
+    meeting = attendance.cohort_meeting(session, cohort, session_id)
+    form = attendance.MeetingForm(day, start, hours, place, topic, course_slug)
     try:
-        attendance.update_session(session, cohort, meeting, form, actor=user)
-    except attendance.InvalidSession as error:  # raised before anything changed
+        attendance.update_meeting(session, cohort, meeting, form, actor=user)
+    except attendance.InvalidMeeting as error:  # raised before anything changed
         context = _roll_context(session, cohort, meeting, error=translate(error), error_field=error.field)
         return render(request, "cohorts/roll.html", context, status_code=422)
     return redirect(
@@ -132,7 +132,7 @@ def update_session(
 @router.get("/{cohort_id:int}/sessions/{session_id:int}/sheet", name="cohorts:sheet")
 def sheet(request: Request, cohort: LedCohort, session_id: int, session: SessionDep) -> Response:
     """A sheet to print, sign in the room, and enter afterwards."""
-    meeting = attendance.cohort_session(session, cohort, session_id)
+    meeting = attendance.cohort_meeting(session, cohort, session_id)
     return render(
         request,
         "cohorts/sheet.html",
@@ -152,7 +152,7 @@ def attend(
     present: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     """One tap: present, late, excused or absent. htmx (and the offline retry) get the officer's row back."""
-    meeting = attendance.cohort_session(session, cohort, session_id)
+    meeting = attendance.cohort_meeting(session, cohort, session_id)
     attendance.mark(session, meeting, user_id, attendance.parse_status(status, present), recorder=user)
     if is_htmx(request):
         entry = next(e for e in attendance.roll(session, meeting) if e.member.id == user_id)
@@ -170,7 +170,7 @@ def attend_all_present(
     request: Request, cohort: LedCohort, session_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
     """ "Todos presentes": the members not yet taken are marked present."""
-    meeting = attendance.cohort_session(session, cohort, session_id)
+    meeting = attendance.cohort_meeting(session, cohort, session_id)
     count = attendance.mark_all_present(session, meeting, recorder=user)
     done = ngettext("%(num)d persona marcada presente.", "%(num)d personas marcadas presentes.", count)
     return redirect(
@@ -188,7 +188,7 @@ def attend_all(
     data: FormDep,
 ) -> Response:
     """The paper sheet entered afterwards: ticked officers present, the others absent."""
-    meeting = attendance.cohort_session(session, cohort, session_id)
+    meeting = attendance.cohort_meeting(session, cohort, session_id)
     present = {i for v in data.getlist("present") if isinstance(v, str) and (i := as_db_id(v)) is not None}
     count = attendance.mark_sheet(session, meeting, present, recorder=user)
     done = ngettext("Planilla guardada: %(num)d presente.", "Planilla guardada: %(num)d presentes.", count)

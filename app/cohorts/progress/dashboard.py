@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import User
 from app.accounts.names import folded
 from app.cohorts import service as cohort_service
-from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortMember, CohortSession, PracticumScore
+from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortMember, Meeting, PracticumScore
 from app.courses import catalog, schema
 from app.courses import service as course_service
 from app.errors import DomainError, NotFound
@@ -210,21 +210,21 @@ _PRACTICUMS = (
 # `learning.cohort_facts.attendance_hours` for every member at once: hours present at sessions of any of
 # the officer's cohorts with this course; a session tied to another course does not count.
 _HOURS = (
-    select(Attendance.user_id, func.sum(CohortSession.hours))
-    .join(CohortSession, col(CohortSession.id) == Attendance.session_id)
+    select(Attendance.user_id, func.sum(Meeting.hours))
+    .join(Meeting, col(Meeting.id) == Attendance.session_id)
     .join(
         CohortMember,
-        (col(CohortMember.cohort_id) == CohortSession.cohort_id)
+        (col(CohortMember.cohort_id) == Meeting.cohort_id)
         & (col(CohortMember.user_id) == Attendance.user_id),
     )
     .join(
         CohortCourse,
-        (col(CohortCourse.cohort_id) == CohortSession.cohort_id) & (col(CohortCourse.course_slug) == _SLUG),
+        (col(CohortCourse.cohort_id) == Meeting.cohort_id) & (col(CohortCourse.course_slug) == _SLUG),
     )
     .where(
         col(Attendance.present).is_(True),
         col(Attendance.user_id).in_(_IN_COHORT),
-        or_(col(CohortSession.course_slug).is_(None), col(CohortSession.course_slug) == _SLUG),
+        or_(col(Meeting.course_slug).is_(None), col(Meeting.course_slug) == _SLUG),
     )
     .group_by(col(Attendance.user_id))
 )
