@@ -11,7 +11,7 @@ from app.accounts.models import User
 from app.cohorts import service
 from app.cohorts.models import Attendance, AttendanceStatus, Cohort, Meeting
 from app.dbtools import insert_for
-from app.errors import DomainError, NotFound
+from app.errors import FieldError, NotFound
 from app.i18n import N_
 from app.learning import service as learning
 from app.learning.models import Enrollment
@@ -28,12 +28,8 @@ STATE_LABELS = {
 STATE_ICONS = {"present": "✓", "late": "◷", "excused": "≈", "absent": "✗"}
 
 
-class InvalidMeeting(DomainError):
-    status_code = 422
-
-    def __init__(self, field: str, message: str, **params: object) -> None:
-        super().__init__(message, **params)
-        self.field = field
+class InvalidMeeting(FieldError):
+    pass
 
 
 @dataclass(frozen=True)
