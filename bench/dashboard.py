@@ -81,7 +81,7 @@ def _cohort(
         courses={slug: today - timedelta(days=rng.choice([2, 30])) for slug in COHORT_COURSES},
     )
     cohort = cohort_service.create(session, form, actor=lead)
-    meetings = _sessions(session, cohort)
+    meetings = _meetings(session, cohort)
     for n in range(size):
         officer = User(
             username=f"c{cohort.id}-oficial{n:02d}",
@@ -119,7 +119,7 @@ NAMES = (
 )
 
 
-def _sessions(session: Session, cohort: Cohort) -> list[Meeting]:
+def _meetings(session: Session, cohort: Cohort) -> list[Meeting]:
     meetings = [
         Meeting(cohort_id=cohort.id or 0, starts_at=utcnow() - timedelta(days=30 - 7 * i), hours=5)
         for i in range(3)

@@ -27,7 +27,7 @@ def context(session: Session, user: User) -> dict[str, Any]:
     found: dict[str, Any] = {
         "courses": courses,
         "next_due": min(due) if due else None,
-        "my_sessions": cohort_work.member_sessions(session, user)[:3],
+        "my_sessions": cohort_work.member_meetings(session, user)[:3],
     }
     if user.role == Role.admin:
         found["admin_day"] = certificate_work.day(session)

@@ -79,7 +79,7 @@ def day(session: Session, user: User) -> Day:
         len(marking.pending(session, marking.in_scope(user))),
         _unscored_practicums(session, by_id),
         _ready_to_certify(session, cohorts),
-        upcoming_sessions(session, by_id),
+        upcoming_meetings(session, by_id),
     )
 
 
@@ -158,7 +158,7 @@ def _ready_to_certify(session: Session, cohorts: list[Cohort]) -> list[tuple[Coh
     return [(tot[cohort_id], count) for cohort_id, count in ready.items()]
 
 
-def upcoming_sessions(session: Session, cohorts: dict[int, Cohort], limit: int = UPCOMING) -> list[Upcoming]:
+def upcoming_meetings(session: Session, cohorts: dict[int, Cohort], limit: int = UPCOMING) -> list[Upcoming]:
     meetings = session.exec(
         select(Meeting)
         .where(col(Meeting.cohort_id).in_(list(cohorts)), col(Meeting.starts_at) >= utcnow())
@@ -168,7 +168,7 @@ def upcoming_sessions(session: Session, cohorts: dict[int, Cohort], limit: int =
     return [Upcoming(cohorts[m.cohort_id], m) for m in meetings]
 
 
-def member_sessions(session: Session, user: User, *, upcoming: bool = True) -> list[Upcoming]:
+def member_meetings(session: Session, user: User, *, upcoming: bool = True) -> list[Upcoming]:
     """In-person sessions of the cohorts `user` takes part in (the officer's calendar), soonest first."""
     query = (
         select(Cohort, Meeting)

@@ -77,7 +77,7 @@ class Rows:
     members: list[tuple[int, int, str | None]]  # cohort, user, sex; earliest cohort first
     cohort_courses: list[tuple[int, str]]
     forms: dict[str, dict[int, Scores]]  # course with a pre/post evaluation -> user -> their forms
-    session_hours: dict[int, float]  # cohort -> hours of its in-person sessions
+    meeting_hours: dict[int, float]  # cohort -> hours of its meetings (in-person sessions)
     attended_hours: dict[int, float]  # cohort -> hours x officers present
     completions: dict[str, int]  # course -> officers of the cohorts teaching it who completed it
     certificates: dict[int, int]  # cohort -> certificates issued and not revoked
@@ -106,7 +106,7 @@ def load(session: Session, department: str | None, period: Period, today: date) 
             session, select(CohortCourse.cohort_id, CohortCourse.course_slug).where(_in(CohortCourse, ids))
         ),
         forms=_forms(session, None if everyone else ids, courses),
-        session_hours=_sums(session, _hours(ids).group_by(Meeting.cohort_id)),
+        meeting_hours=_sums(session, _hours(ids).group_by(Meeting.cohort_id)),
         attended_hours=_sums(
             session,
             _hours(ids)

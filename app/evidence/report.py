@@ -110,7 +110,7 @@ def build(session: Session, department: str | None, period: Period, today: date)
         by_sex={sex: sum(1 for s in sexes.values() if s == sex) for sex in SEXES},
         headcount=headcount,
         share=len(officers) / headcount if headcount else None,
-        in_person_hours=sum(rows.session_hours.values()),
+        in_person_hours=sum(rows.meeting_hours.values()),
         attended_hours=sum(rows.attended_hours.values()),
         online_hours=sum(
             count * rows.courses[slug].hours

@@ -57,7 +57,7 @@ def cohort_feed_url(request: Request, cohort: Cohort) -> str:
 
 def person_meetings(session: Session, user: User) -> list[worklist.Upcoming]:
     """Sessions of the cohorts `user` attends, and of those they lead or co-train, in time order."""
-    attended = worklist.member_sessions(session, user, upcoming=False)
+    attended = worklist.member_meetings(session, user, upcoming=False)
     taught = {c.id or 0: c for c in service.cohorts_for(session, user)} if user.role != "admin" else {}
     meetings = session.exec(select(Meeting).where(col(Meeting.cohort_id).in_(list(taught)))).all()
     found = {u.meeting.id: u for u in attended} | {
