@@ -13,6 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from app import formats
 from app.accounts.departments import department_name
 from app.certificates.pdf import BOLD, REGULAR, clean
 from app.evidence import charts, tables
@@ -76,8 +77,8 @@ def _file_id(report: Report) -> str:
 
 
 def _period_text(report: Report) -> str:
-    start = report.period.start.isoformat() if report.period.start else gettext("el inicio")
-    end = (report.period.end or report.today).isoformat()
+    start = formats.day(report.period.start) if report.period.start else gettext("el inicio")
+    end = formats.day(report.period.end or report.today)
     return gettext("Cohortes que comenzaron desde %(start)s hasta %(end)s.") % {"start": start, "end": end}
 
 

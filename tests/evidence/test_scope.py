@@ -163,3 +163,11 @@ def test_admin_enters_headcounts_bad_numbers_save_nothing_and_commission_cannot(
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "headcount.set")).one()
     assert "0,5\xa0%" in report  # 7 officers of 1.400
     assert refused.status_code == 403
+
+
+def test_the_reports_period_reads_as_the_readers_dates(client: TestClient, world: World) -> None:
+    log_in(client, world.commission)
+
+    page = client.get("/evidence/reports/boqueron?start=2026-01-01&end=2026-06-30")
+
+    assert "desde 01/01/2026 hasta 30/06/2026" in page.text
