@@ -130,11 +130,14 @@ def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the
     _controlled(page)
     size = page.locator("[data-field-size]")
     expect(size).to_contain_text(re.compile(r"Ocupará unos \d+(,\d)? (kB|MB)"))
+    remove = page.get_by_role("button", name="Quitar de este teléfono")
+    expect(remove).to_be_hidden()  # nothing saved yet
     assert_accessible(page)
 
     page.get_by_role("button", name="Guardar para leer sin conexión").click()
 
     expect(size).to_contain_text("Guardado en este teléfono el")
+    expect(remove).to_be_visible()
     lessons = [
         a.get_attribute("href")
         for a in page.locator("ol.items a").all()
