@@ -286,3 +286,35 @@ def test_the_quiz_keeps_an_answer_through_two_503s_and_stores_it_once_the_server
         assert [a.position for a in session.exec(select(Answer).where(Answer.attempt_id == attempt_id))] == [
             0
         ]
+
+
+def test_a_question_page_the_busy_server_refused_while_saving_the_attempt_is_fetched_again(
+    new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems
+) -> None:
+    officer = _officer(server_db, "trabajo-forzoso")
+    # Without the worker Playwright sees the page's fetches; the attempt's pages are still kept.
+    page = new_context(viewport=PHONE, service_workers="block").new_page()
+    log_in(page, officer.username)
+    page.goto("/quizzes/trabajo-forzoso/control-que-es-trabajo-forzoso")
+    refused: list[str] = []
+
+    def busy_once(route: Route) -> None:
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, headers={"Retry-After": "1"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/attempts/\d+\?q=2$"), busy_once)
+    page.get_by_role("button", name="Comenzar un intento").click()
+    expect(page.locator("form[data-autosave]")).to_be_visible()
+    attempt_id = int(re.search(r"/attempts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    key = f"cascada-attempt-saved:{attempt_id}"
+    page.wait_for_timeout(2000)
+    assert refused and page.evaluate(f"localStorage.getItem('{key}')") is None
+
+    page.reload()  # the next page of the attempt tries again
+
+    _wait_until(page, f"localStorage.getItem('{key}') === '1'")
+    kept = f"caches.open('cascada-attempt-{attempt_id}').then(c => c.match('/attempts/{attempt_id}?q=2'))"
+    assert page.evaluate(f"{kept}.then(r => r ? r.status : 0)") == 200
