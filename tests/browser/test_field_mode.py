@@ -156,6 +156,7 @@ def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the
     page = context.new_page()  # the browser closed and opened again, still without signal
     errors += _watch_for_error_pages(page)
     page.goto(lessons[1] or "")
+    page.reload()
     expect(page.locator("article.lesson")).to_be_visible()
     expect(page.locator("#field-status")).to_contain_text("en espera en este teléfono: 3")
 
