@@ -319,3 +319,22 @@ def test_a_question_page_the_busy_server_refused_while_saving_the_attempt_is_fet
     _wait_until(page, f"localStorage.getItem('{key}') === '1'")
     kept = f"caches.open('cascada-attempt-{attempt_id}').then(c => c.match('/attempts/{attempt_id}?q=2'))"
     assert page.evaluate(f"{kept}.then(r => r ? r.status : 0)") == 200
+
+
+@pytest.mark.parametrize(("locale", "heading"), [("es-PY", "Sin conexión"), ("en-GB", "Offline")])
+def test_a_page_opened_without_signal_before_anything_was_saved_says_so_in_the_visitors_language(
+    new_context: Callable[..., BrowserContext], offline_ok: PageProblems, locale: str, heading: str
+) -> None:
+    context = new_context(viewport=PHONE, locale=locale)
+    page = context.new_page()
+    errors = _watch_for_error_pages(page)
+    page.goto("/login")
+    _controlled(page)
+    context.set_offline(True)
+
+    page.reload()
+
+    expect(page.locator("h1")).to_have_text(heading)
+    expect(page.locator("p")).to_have_count(1)  # what to do: open the page again with signal
+    assert page.evaluate("[document.documentElement.scrollWidth, innerWidth]") == [360, 360]
+    assert errors == []
