@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 FIELD_MODE = ("/sw.js", "/manifest.webmanifest", "/static/field.js", "/static/icons/icon-192.png")
 PASSWORD = "cascada-demo"
@@ -68,15 +68,30 @@ def measure(base: str, log: Path) -> None:
         page_bytes = sum(_body_bytes(base, str(r["path"]), cookie) for r in later if r["status"] == 200)
         print(f"later visit (a lesson): {[(r['path'], r['status']) for r in later]}")
         print(f"  bodies {page_bytes} B, plus headers of {len(later) - 1} 304s  (target <= 15360 B)")
-        page.goto("/courses/trabajo-infantil")
-        hours = page.locator("dl.facts dd").nth(1).inner_text()
-        page.get_by_role("button", name="Guardar para leer sin conexión").click()
-        page.locator("[data-field-size]", has_text="Guardado").wait_for()
-        saved = json.loads(page.evaluate("localStorage.getItem('cascada-saved')"))["trabajo-infantil"]
-        print(f"saved trabajo-infantil ({hours}): {saved['bytes']} B on the device (target < 1.5 MB, 5 h)")
+        for slug in ("trabajo-infantil", "trata-de-personas"):  # 4 and 5 hours of study
+            _save(page, slug)
         estimate = page.evaluate("navigator.storage.estimate().then(e => JSON.stringify(e))")
         print(f"  storage estimate: {estimate}")
         browser.close()
+
+
+def _save(page: Page, slug: str) -> None:
+    """Save one course for reading offline (enrolling first if needed); print the size shown and stored."""
+    page.goto(f"/courses/{slug}")
+    enrol = page.get_by_role("button", name="Inscribirme en este curso")
+    if enrol.count():
+        with page.expect_navigation():
+            enrol.click()
+        page.goto(f"/courses/{slug}")
+    hours = page.locator("dl.facts dd").nth(1).inner_text()
+    size = page.locator("[data-field-size]")
+    size.filter(has_text="Ocupará").wait_for()
+    shown = size.inner_text()
+    page.get_by_role("button", name="Guardar para leer sin conexión").click()
+    size.filter(has_text="Guardado").wait_for(timeout=60_000)
+    saved = json.loads(page.evaluate("localStorage.getItem('cascada-saved')"))[slug]
+    print(f"saved {slug} ({hours}): {saved['bytes']} B on the device (target < 1.5 MB for 5 h)")
+    print(f"  shown before saving: {shown}")
 
 
 def _cascada() -> str:

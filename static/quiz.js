@@ -82,7 +82,8 @@
     });
   }
 
-  // Every question page of the attempt and its finish page, saved once when the attempt starts.
+  // Every question page of the attempt and its finish page, saved once when the attempt starts. A
+  // page refused (a busy server's 503, a login page) leaves the attempt unmarked: the next page tries again.
   function prefetch() {
     var key = "cascada-attempt-saved:" + attempt;
     if (!("caches" in window) || localStorage.getItem(key)) return;
@@ -95,7 +96,8 @@
       return urls.reduce(function (chain, url) {
         return chain.then(function () {
           return fetch(url, {credentials: "same-origin"}).then(function (response) {
-            if (response.ok && !response.redirected) return cache.put(url, response);
+            if (!response.ok || response.redirected) throw new Error(url + " " + response.status);
+            return cache.put(url, response);
           });
         });
       }, Promise.resolve());

@@ -56,11 +56,19 @@ function navigate(request, url) {
       if (hit) return markSaved(hit);
       // The offline page is kept with the first saved course or quiz attempt (see field.js).
       return caches.match("/offline", {ignoreVary: true}).then(function (page) {
-        return page || new Response("<!doctype html><meta charset=utf-8><title>Sin conexión</title>" +
-          "<h1>Sin conexión / Offline</h1>", {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+        return page || new Response(bareOffline(), {status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
       });
     });
   });
+}
+
+// Before anything is saved the offline page is not on the device either: a few words in the phone's language.
+function bareOffline() {
+  var en = /^en\b/.test(self.navigator.language || "");
+  var words = en ? ["en", "Offline", "This page is not saved on this phone. Open it again when you have signal."]
+    : ["es", "Sin conexión", "Esta página no está guardada en este teléfono. Vuelva a abrirla cuando tenga señal."];
+  return "<!doctype html><html lang=" + words[0] + "><meta charset=utf-8><meta name=viewport content=\"width=device-width\">" +
+    "<title>" + words[1] + "</title><body style=\"font-family:system-ui,sans-serif;margin:1rem\"><h1>" + words[1] + "</h1><p>" + words[2];
 }
 
 // A saved copy says so: <html data-saved-at="..."> lets field.js show the date it was saved.

@@ -1,13 +1,19 @@
 """Field mode's server side: the service worker and manifest from the root, and what a saved course holds."""
 
 import json
+from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.learning import service as learning
+from tests.conftest import FIXTURES
 from tests.factories import load_fixture_courses, log_in, make_user
+from tests.quizzes.flow import load_courses
+
+ROOT = Path(__file__).parent.parent
 
 
 def test_the_service_worker_is_served_from_the_root_uncached_with_this_deploys_assets(
@@ -64,6 +70,26 @@ def test_a_saved_course_holds_every_page_and_image_of_the_enrolled_course(
     assert {"/courses/mini", "/courses/mini/glossary", "/courses/mini/sources"} <= set(bundle["paths"])
     assert all(client.get(path).status_code == 200 for path in bundle["paths"])
     assert client.get("/field/versions").json() == {"mini": bundle["version"]}
+
+
+@pytest.mark.parametrize(
+    ("root", "slug"), [(FIXTURES / "courses", "mini"), (ROOT / "courses", "trabajo-infantil")]
+)
+def test_the_size_shown_before_saving_is_within_a_quarter_of_what_the_device_stores(
+    client: TestClient, session: Session, app: FastAPI, root: Path, slug: str
+) -> None:
+    load_courses(session, root, slug)
+    officer = make_user(session, app)
+    learning.enroll(session, officer, slug)
+    session.commit()
+    log_in(client, officer)
+
+    bundle = client.get(f"/field/courses/{slug}").json()
+
+    stored = sum(
+        len(client.get(path).content) for path in [*bundle["paths"], "/offline"]
+    )  # as field.js keeps them
+    assert 0.75 * stored <= bundle["bytes"] <= 1.25 * stored, (bundle["bytes"], stored)
 
 
 def test_a_course_the_officer_is_not_enrolled_in_cannot_be_saved(

@@ -32,7 +32,10 @@ def receive_late(
     seq: Annotated[int, Form(ge=0, le=2**31 - 1)],
     elapsed_ms: Annotated[int, Form(ge=0, le=2**31 - 1)],
 ) -> Response:
-    """202: kept as late, for the instructor to decide (the journal then forgets it)."""
+    """202: kept as late, for the instructor to decide; 200: the server already had this answer.
+
+    Either way the journal on the device then forgets it.
+    """
     attempt = service.owned_attempt(session, attempt_id, user, lock=True)
     course = course_service.course_of(session, attempt.version_id)
     item = course.item(attempt.quiz_id)
@@ -44,8 +47,8 @@ def receive_late(
         if slot and question
         else None
     )
-    late.receive(session, attempt, course, position, response, seq=seq, elapsed_ms=elapsed_ms)
-    return Response(status_code=202)
+    kept = late.receive(session, attempt, course, position, response, seq=seq, elapsed_ms=elapsed_ms)
+    return Response(status_code=200 if kept is None else 202)
 
 
 @router.get("/grading/late", name="quizzes:late_queue")

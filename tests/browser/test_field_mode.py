@@ -130,11 +130,14 @@ def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the
     _controlled(page)
     size = page.locator("[data-field-size]")
     expect(size).to_contain_text(re.compile(r"Ocupará unos \d+(,\d)? (kB|MB)"))
+    remove = page.get_by_role("button", name="Quitar de este teléfono")
+    expect(remove).to_be_hidden()  # nothing saved yet
     assert_accessible(page)
 
     page.get_by_role("button", name="Guardar para leer sin conexión").click()
 
     expect(size).to_contain_text("Guardado en este teléfono el")
+    expect(remove).to_be_visible()
     lessons = [
         a.get_attribute("href")
         for a in page.locator("ol.items a").all()
@@ -153,6 +156,7 @@ def test_an_officer_saves_a_course_reads_and_marks_three_lessons_offline_and_the
     page = context.new_page()  # the browser closed and opened again, still without signal
     errors += _watch_for_error_pages(page)
     page.goto(lessons[1] or "")
+    page.reload()
     expect(page.locator("article.lesson")).to_be_visible()
     expect(page.locator("#field-status")).to_contain_text("en espera en este teléfono: 3")
 
@@ -283,3 +287,54 @@ def test_the_quiz_keeps_an_answer_through_two_503s_and_stores_it_once_the_server
         assert [a.position for a in session.exec(select(Answer).where(Answer.attempt_id == attempt_id))] == [
             0
         ]
+
+
+def test_a_question_page_the_busy_server_refused_while_saving_the_attempt_is_fetched_again(
+    new_context: Callable[..., BrowserContext], server_db: Engine, offline_ok: PageProblems
+) -> None:
+    officer = _officer(server_db, "trabajo-forzoso")
+    # Without the worker Playwright sees the page's fetches; the attempt's pages are still kept.
+    page = new_context(viewport=PHONE, service_workers="block").new_page()
+    log_in(page, officer.username)
+    page.goto("/quizzes/trabajo-forzoso/control-que-es-trabajo-forzoso")
+    refused: list[str] = []
+
+    def busy_once(route: Route) -> None:
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=503, headers={"Retry-After": "1"}, body="busy")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/attempts/\d+\?q=2$"), busy_once)
+    page.get_by_role("button", name="Comenzar un intento").click()
+    expect(page.locator("form[data-autosave]")).to_be_visible()
+    attempt_id = int(re.search(r"/attempts/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    key = f"cascada-attempt-saved:{attempt_id}"
+    page.wait_for_timeout(2000)
+    assert refused and page.evaluate(f"localStorage.getItem('{key}')") is None
+
+    page.reload()  # the next page of the attempt tries again
+
+    _wait_until(page, f"localStorage.getItem('{key}') === '1'")
+    kept = f"caches.open('cascada-attempt-{attempt_id}').then(c => c.match('/attempts/{attempt_id}?q=2'))"
+    assert page.evaluate(f"{kept}.then(r => r ? r.status : 0)") == 200
+
+
+@pytest.mark.parametrize(("locale", "heading"), [("es-PY", "Sin conexión"), ("en-GB", "Offline")])
+def test_a_page_opened_without_signal_before_anything_was_saved_says_so_in_the_visitors_language(
+    new_context: Callable[..., BrowserContext], offline_ok: PageProblems, locale: str, heading: str
+) -> None:
+    context = new_context(viewport=PHONE, locale=locale)
+    page = context.new_page()
+    errors = _watch_for_error_pages(page)
+    page.goto("/login")
+    _controlled(page)
+    context.set_offline(True)
+
+    page.reload()
+
+    expect(page.locator("h1")).to_have_text(heading)
+    expect(page.locator("p")).to_have_count(1)  # what to do: open the page again with signal
+    assert page.evaluate("[document.documentElement.scrollWidth, innerWidth]") == [360, 360]
+    assert errors == []

@@ -209,3 +209,52 @@ def test_an_instructor_outside_the_officers_cohorts_cannot_see_or_decide(
         assert f"/grading/late/{late.id}" not in other.get("/grading/late").text
         assert _decide(other, late.id or 0, "accept") == 404
     assert [r.decision for r in _late_rows(session, attempt_id)] == ["pending"]
+
+
+def test_an_answer_the_server_saved_in_time_and_the_journal_sends_again_late_is_confirmed_not_kept_late(
+    app: FastAPI, officer_client: TestClient, session: Session, mini: catalog.Course
+) -> None:
+    attempt_id = start(officer_client, "final")
+    forms = _right(app, session, mini, attempt_id)
+    assert save(officer_client, attempt_id, 0, forms[0]).status_code == 200  # the reply is lost on the way
+    _expire(session, attempt_id)
+    before = (attempt_row(session, attempt_id).percent, answer_rows(session, attempt_id)[0].response)
+
+    status = _send_late(officer_client, attempt_id, 0, forms[0], seq=1)
+
+    assert status == 200  # nothing for the instructor to decide: the device may forget it
+    assert _late_rows(session, attempt_id) == []
+    assert (attempt_row(session, attempt_id).percent, answer_rows(session, attempt_id)[0].response) == before
+
+
+def test_an_answer_the_journal_sends_again_after_the_officer_finished_online_is_confirmed(
+    app: FastAPI, officer_client: TestClient, session: Session, mini: catalog.Course
+) -> None:
+    attempt_id = start(officer_client, "final")
+    forms = _right(app, session, mini, attempt_id)
+    assert save(officer_client, attempt_id, 0, forms[0]).status_code == 200  # the plain form's post
+    finish(officer_client, attempt_id)  # while the journal's copy of the answer waited for a retry
+
+    assert save(officer_client, attempt_id, 0, forms[0]).status_code == 409
+    assert _send_late(officer_client, attempt_id, 0, forms[0], seq=1) == 200
+    assert _late_rows(session, attempt_id) == []
+
+
+def test_replaying_late_answers_after_the_instructor_decided_changes_nothing(
+    app: FastAPI, officer_client: TestClient, grader: TestClient, session: Session, mini: catalog.Course
+) -> None:
+    attempt_id = start(officer_client, "final")
+    forms = _right(app, session, mini, attempt_id)
+    _expire(session, attempt_id)
+    _send_late(officer_client, attempt_id, 0, forms[0], seq=1)
+    [late] = _late_rows(session, attempt_id)
+    assert _decide(grader, late.id or 0, "accept") == 303
+    before = (attempt_row(session, attempt_id).percent, answer_rows(session, attempt_id)[0].response)
+
+    assert _send_late(officer_client, attempt_id, 0, forms[0], seq=1) in (200, 202)
+    assert _send_late(officer_client, attempt_id, 0, forms[1], seq=2) == 202  # even a newer entry
+
+    assert (attempt_row(session, attempt_id).percent, answer_rows(session, attempt_id)[0].response) == before
+    assert [r.decision for r in _late_rows(session, attempt_id)] == ["accepted"]
+    audits = session.exec(select(AuditEntry).where(AuditEntry.action.startswith("answer.late"))).all()  # type: ignore[attr-defined]
+    assert len(audits) == 1

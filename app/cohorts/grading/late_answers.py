@@ -50,12 +50,16 @@ def receive(
     *,
     seq: int,
     elapsed_ms: int,
-) -> LateAnswer:
+) -> LateAnswer | None:
     """Keep an answer that arrived too late; a replay of the same journal entry changes nothing.
 
-    Refused (409) when the attempt did not close by its deadline: an untimed attempt, or one the
+    None when the server already holds this very answer at `position` (the journal re-sends what
+    reached the server in time when the reply was lost): there is nothing to decide. Otherwise
+    refused (409) when the attempt did not close by its deadline: an untimed attempt, or one the
     officer finished. A newer entry replaces an undecided one; a decided answer stays as decided.
     """
+    if _saved(session, attempt, position) == json.dumps(response):
+        return None
     if not closed_by_the_clock(attempt):
         raise service.AttemptClosed(N_("Este intento ya terminó: la respuesta no se guardó."))
     service.finish_if_expired(session, attempt, course)  # graded as of the deadline, without this answer
@@ -85,6 +89,12 @@ def receive(
     session.add(kept)
     session.flush()
     return kept
+
+
+def _saved(session: Session, attempt: QuizAttempt, position: int) -> str | None:
+    return session.exec(
+        select(Answer.response).where(Answer.attempt_id == attempt.id, Answer.position == position)
+    ).first()
 
 
 def decide(
