@@ -45,7 +45,7 @@ def test_commission_member_reads_boqueron_on_a_phone_and_downloads_pdf_and_csv(
 
     page.get_by_label("Desde").fill("2020-01-01")
     page.get_by_role("button", name="Ver período").click()
-    expect(page.locator("#figures")).to_contain_text("2020-01-01")
+    expect(page.locator("#figures")).to_contain_text("desde 01/01/2020")
     assert "start=2020-01-01" in page.url
     _fits_the_phone(page)
 
