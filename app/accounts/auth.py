@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, col, select
 
 from app import audit
@@ -180,11 +180,15 @@ def end_all_sessions(session: Session, user_id: int) -> None:
 
 
 def find_session(session: Session, token: str) -> tuple[UserSession, User] | None:
-    return session.exec(  # type: ignore[return-value]
-        select(UserSession, User)
-        .join(User, col(User.id) == UserSession.user_id)
-        .where(col(UserSession.token_hash) == hash_token(token))
-    ).first()
+    return session.exec(_SESSION_BY_TOKEN, params={"token_hash": hash_token(token)}).first()  # type: ignore[return-value]
+
+
+# Built once: every request with a login cookie runs it, and building it cost more than running it.
+_SESSION_BY_TOKEN = (
+    select(UserSession, User)
+    .join(User, col(User.id) == UserSession.user_id)
+    .where(col(UserSession.token_hash) == bindparam("token_hash"))
+)
 
 
 def is_expired(user_session: UserSession, user: User, policy: SessionPolicy, now: datetime) -> bool:

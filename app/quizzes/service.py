@@ -168,23 +168,16 @@ def _draw(
 
 
 def slots(session: Session, attempt: QuizAttempt) -> list[AttemptSlot]:
-    return list(
-        session.exec(
-            select(AttemptSlot)
-            .where(AttemptSlot.attempt_id == attempt.id)
-            .order_by(col(AttemptSlot.position))
-        )
-    )
+    return list(session.exec(_SLOTS, params={"attempt_id": attempt.id}))
 
 
 def answers(session: Session, attempt: QuizAttempt) -> dict[int, Answer]:
-    return {a.position: a for a in session.exec(select(Answer).where(Answer.attempt_id == attempt.id))}
+    return {a.position: a for a in session.exec(_ANSWERS, params={"attempt_id": attempt.id})}
 
 
 def owned_attempt(session: Session, attempt_id: int, user: User, *, lock: bool = False) -> QuizAttempt:
     """The attempt, provided it is the user's own (404 otherwise, so ids reveal nothing)."""
-    query = select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-    attempt = session.exec(query.with_for_update() if lock else query).first()
+    attempt = session.exec(_ATTEMPT_LOCKED if lock else _ATTEMPT, params={"attempt_id": attempt_id}).first()
     if attempt is None or attempt.user_id != user.id:
         raise NotFound(N_("No encontramos esta página."))
     return attempt
@@ -216,6 +209,17 @@ def save_answer(session: Session, user: User, attempt_id: int, position: int, fo
         {"attempt_id": attempt_id, "position": position, "response": json.dumps(response), "saved_at": now},
     )
 
+
+# The quiz pages' statements, built once with bind parameters: building a statement on every call cost
+# more than running it (see save_answer).
+_SLOTS = (
+    select(AttemptSlot)
+    .where(col(AttemptSlot.attempt_id) == bindparam("attempt_id"))
+    .order_by(col(AttemptSlot.position))
+)
+_ANSWERS = select(Answer).where(col(Answer.attempt_id) == bindparam("attempt_id"))
+_ATTEMPT = select(QuizAttempt).where(col(QuizAttempt.id) == bindparam("attempt_id"))
+_ATTEMPT_LOCKED = _ATTEMPT.with_for_update()
 
 _SLOT_TO_SAVE = (
     select(QuizAttempt, AttemptSlot, CourseVersion.content_hash)
