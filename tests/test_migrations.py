@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from app.db import make_engine
-from app.migrate import upgrade
+from app.migrate import alembic_config, applied, heads, upgrade
 from app.models import metadata
 from tests.conftest import PG_URL
 
@@ -43,3 +43,26 @@ def test_upgrade_builds_every_table_on_an_empty_database(empty_database: str) ->
 def test_upgrade_twice_is_harmless(empty_database: str) -> None:
     upgrade(empty_database)
     upgrade(empty_database)
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics(empty_database: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    assert heads() == set(ScriptDirectory.from_config(alembic_config(empty_database)).get_heads())
+
+
+def test_an_empty_database_is_at_no_revision_and_an_upgraded_one_at_the_newest(empty_database: str) -> None:
+    assert applied(empty_database) == set()
+
+    upgrade(empty_database)
+
+    assert applied(empty_database) == heads()
+
+
+def test_a_database_one_revision_behind_is_upgraded(empty_database: str) -> None:
+    upgrade(empty_database, "0006_security")
+    assert applied(empty_database) == {"0006_security"}
+
+    upgrade(empty_database)
+
+    assert applied(empty_database) == heads()
