@@ -423,3 +423,7 @@ def test_a_table_sits_in_a_named_scroll_box_the_keyboard_can_reach() -> None:
     assert html.startswith('<div class="table-scroll" tabindex="0" role="region" aria-label="Tabla"><table>')
     assert html.rstrip().endswith("</table>\n</div>")
     assert_safe(html)
+
+
+def test_title_skips_a_heading_inside_a_code_block_that_spans_a_blank_line() -> None:
+    assert title("```\n\n# not a title\n```\n\n# Título\n") == "Título"
