@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from app import demo, migrate
+from app import migrate
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.accounts.passwords import make_hasher
@@ -283,6 +283,8 @@ def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from app import demo  # the demo data's modules load only when asked for (start-up time)
+
     if settings.env == "production":
         raise ConfigError("demo data is not allowed in production")
     _prepare_database(settings)
