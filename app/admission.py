@@ -6,7 +6,7 @@ Retry-After, keeps the admitted requests fast and lets clients come back (the qu
 answer and retries). `/healthz` is always admitted, so a load balancer sees a live worker.
 """
 
-from starlette.types import Scope, Send
+from starlette.types import Scope
 
 RETRY_AFTER_SECONDS = 2
 ALWAYS_ADMITTED = frozenset({"/healthz"})
@@ -16,26 +16,14 @@ BUSY = (
     "<p>Su respuesta no se perdió: intente de nuevo en unos segundos. / "
     "Nothing was lost: try again in a few seconds.</p></html>"
 ).encode()
+BUSY_HEADERS = (
+    (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+    (b"cache-control", b"no-store"),
+    # The request's body is left unread, so the connection cannot carry another.
+    (b"connection", b"close"),
+)
 
 
 def exempt(scope: Scope) -> bool:
     """Static files and the health check are always admitted: they hold no thread and no connection."""
     return scope["path"] in ALWAYS_ADMITTED or scope["path"].startswith("/static/")
-
-
-async def send_busy(send: Send) -> None:
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(BUSY)).encode()),
-                (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
-                (b"cache-control", b"no-store"),
-                # The request's body is left unread, so the connection cannot carry another.
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": BUSY})

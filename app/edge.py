@@ -42,11 +42,11 @@ class EdgeMiddleware:
 
     async def _admit(self, scope: Scope, receive: Receive, send: Send) -> None:
         if security.declared_body_size(scope) > security.MAX_BODY_BYTES:
-            await security.send_too_large(send)
+            await security.send_page(send, 413, security.TOO_LARGE)
         elif admission.exempt(scope):
             await self.app(scope, receive, send)
         elif self.in_flight >= self.limit:  # shedding load costs nothing: no thread, no query
-            await admission.send_busy(send)
+            await security.send_page(send, 503, admission.BUSY, admission.BUSY_HEADERS)
         else:
             self.in_flight += 1  # one event loop per worker: no lock needed between check and count
             try:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import i18n
-from app.security import MAX_BODY_BYTES
+from app.security import MAX_BODY_BYTES, TOO_LARGE, send_page
 
 DB_INT_MAX = 2**31 - 1  # PostgreSQL INTEGER; SQLite's 64-bit range is wider
 # Characters that are never part of text a person types: C0 controls except tab, LF and CR, and DEL.
@@ -82,7 +82,7 @@ class InputGuardMiddleware:
             return
         body = await _read_body(receive, self.max_bytes)
         if body is None:
-            await _send_plain(send, 413, "El envío es demasiado grande. / The upload is too large.")
+            await send_page(send, 413, TOO_LARGE)  # a chunked body declares no length for the edge to refuse
             return
         if _bad_body(body, kind):
             await _refuse(scope, _replay(b""), send)
@@ -149,18 +149,3 @@ async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
 
     response = render_error(Request(scope, receive), i18n.gettext("No encontramos esta página."), 404)
     await response(scope, receive, send)
-
-
-async def _send_plain(send: Send, status: int, text: str) -> None:
-    body = text.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

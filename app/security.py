@@ -68,15 +68,20 @@ def declared_body_size(scope: Scope) -> int:
     return 0
 
 
-async def send_too_large(send: Send) -> None:
+Headers = tuple[tuple[bytes, bytes], ...]
+
+
+async def send_page(send: Send, status: int, page: bytes, headers: Headers = ()) -> None:
+    """A fixed page sent straight from the edge, before any route or template (413, 503)."""
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(TOO_LARGE)).encode()),
+                (b"content-length", str(len(page)).encode()),
+                *headers,
             ],
         }
     )
-    await send({"type": "http.response.body", "body": TOO_LARGE})
+    await send({"type": "http.response.body", "body": page})
