@@ -73,7 +73,7 @@ def make_templates(directory: Path, static_dir: Path) -> Jinja2Blocks:
 @jinja2.pass_context
 def _path_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
     app = context["request"].app
-    route = getattr(app.state, "routes_by_name", {}).get(name)
+    route = app.state.routes_by_name.get(name)
     return str(route.url_path_for(name, **params) if route else app.url_path_for(name, **params))
 
 
