@@ -3,7 +3,8 @@
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,16 @@ GRACE_SECONDS = 5
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = Settings()
+    return _run(args.handler, Settings(), args)
+
+
+def _run(
+    handler: Callable[[Settings, argparse.Namespace], int | None],
+    settings: Settings,
+    args: argparse.Namespace,
+) -> int:
     try:
-        return int(args.handler(settings, args) or 0)
+        return int(handler(settings, args) or 0)
     except ConfigError as error:
         print(f"cascada: configuration error: {error}", file=sys.stderr)
         return 2
@@ -141,10 +149,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"demo": True})
     settings.check_production()
     settings.resolved_secret_key()  # create it once, before several workers race to
-    _prepare_database(settings)
-    _load_courses(settings, settings.courses_dir)  # refused courses are reported; the server still starts
+    code = _in_child_process(_start_up_work, settings, args)
+    if code:
+        return code
     if settings.demo:
-        _demo(settings, args)
         os.environ["CASCADA_DEMO"] = "true"
     started = started_base_url(args.host, args.port)
     if not settings.base_url and started:  # workers read it from the environment
@@ -162,6 +170,38 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         **proxy_options(settings),
     )
     return 0
+
+
+def _start_up_work(settings: Settings, args: argparse.Namespace) -> None:
+    _prepare_database(settings)
+    _load_courses(settings, settings.courses_dir)  # refused courses are reported; the server still starts
+    if settings.demo:
+        _demo(settings, args)
+
+
+def _in_child_process(
+    work: Callable[[Settings, argparse.Namespace], int | None], settings: Settings, args: argparse.Namespace
+) -> int:
+    """Run work in a forked child and return its exit code.
+
+    What start-up work allocates (Alembic, parsed course files, the demo data set) then goes with the
+    child instead of staying for the whole life of a single-worker server: about 17 MiB."""
+    if not hasattr(os, "fork"):
+        return _run(work, settings, args)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            code = _run(work, settings, args)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
 def started_base_url(host: str, port: int) -> str | None:

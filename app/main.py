@@ -15,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from app import access, web
+from app import access, malloc, web
 from app.accounts import activation_routes as accounts_activation
 from app.accounts import admin_routes as accounts_admin
 from app.accounts import auth
@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    malloc.limit_arenas()  # before the page threads start
     configure_threads(app.state.engine, app.state.settings.threads)
     task = asyncio.create_task(run_forever(app.state.engine))
     if app.state.settings.freeze_startup_objects:

@@ -5,7 +5,9 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +15,13 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import Session, select
 
 from app.accounts import service as accounts_service
 from app.accounts.models import Role, User
 from app.courses import service as course_service
+from app.courses.models import CourseVersion
 from app.db import make_engine, transaction
 from tests.conftest import FIXTURES, PG_URL
 from tests.factories import log_in, make_user, post
@@ -80,6 +83,43 @@ def test_switching_the_language_changes_the_cached_lesson(
 
     assert "Primera lección" in spanish and '<html lang="es">' in spanish
     assert "Primera lección" not in english and '<html lang="en">' in english
+
+
+def test_threads_asking_at_once_for_a_version_not_yet_parsed_read_and_parse_it_once(
+    app: FastAPI, session: Session, tmp_path: Path
+) -> None:
+    root = tmp_path / "courses"
+    shutil.copytree(FIXTURES / "courses" / "mini", root / "mini")
+    lesson = root / "mini" / "basico" / "primera.es.md"  # new content: no earlier test parsed it
+    lesson.write_text(lesson.read_text() + f"\n\nVersión {uuid.uuid4()}.\n")
+    course_service.load_directory(session, root)
+    session.commit()
+    version = session.exec(select(CourseVersion).where(CourseVersion.slug == "mini")).one()
+    document_reads = []
+
+    @event.listens_for(app.state.engine, "before_cursor_execute")
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().startswith("SELECT courseversion.document"):
+            document_reads.append(statement)
+
+    start = threading.Barrier(8)
+    courses = []
+
+    def read() -> None:
+        with transaction(app.state.engine) as own:
+            own.exec(select(CourseVersion.id)).first()  # holds its connection, as every caller does
+            start.wait()
+            courses.append(course_service.course_of(own, version.id or 0, version.content_hash))
+
+    threads = [threading.Thread(target=read) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    event.remove(app.state.engine, "before_cursor_execute", count)
+
+    assert len(courses) == 8 and all(course is courses[0] for course in courses)
+    assert len(document_reads) == 1
 
 
 @pytest.fixture(params=["sqlite"] + (["postgresql"] if PG_URL else []))

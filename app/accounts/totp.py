@@ -10,7 +10,6 @@ import secrets
 from datetime import datetime, timedelta
 
 import pyotp
-import segno
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
@@ -50,6 +49,8 @@ def provisioning_uri(factor: SecondFactor, user: User) -> str:
 
 def qr_svg(uri: str) -> str:
     """The otpauth:// link as an inline SVG QR code (no script, no external image)."""
+    import segno  # only the set-up page draws a QR code: the worker's memory
+
     return segno.make(uri, error="m").svg_inline(scale=4, title="otpauth", dark="#111", light="#fff")
 
 

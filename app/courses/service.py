@@ -1,6 +1,8 @@
 """Loading course files into versions, publishing, and reading the published catalog."""
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +19,12 @@ from app.courses.models import CourseAsset, CourseVersion
 from app.errors import NotFound
 from app.i18n import N_, current_language
 
-# Versions never change once written, so parsed copies can be kept for the life of the process,
-# keyed by content (not by id: ids are per database).
-_parsed: dict[str, catalog.Course] = {}
+# Versions never change once written, so parsed copies are kept, keyed by content (not by id: ids are
+# per database). The published courses and the versions of open attempts fit; a server that has
+# published many versions re-reads an old one when an old attempt is graded.
+PARSED_VERSIONS_KEPT = 16
+_parsed: OrderedDict[str, catalog.Course] = OrderedDict()
+_parsing: dict[str, threading.Lock] = {}
 
 
 @dataclass(frozen=True)
@@ -122,14 +127,27 @@ def course_of(session: Session, version_id: int, content_hash: str | None = None
 
 
 def _content(session: Session, version_id: int, content_hash: str) -> catalog.Course:
-    if content_hash not in _parsed:
-        document = session.exec(select(CourseVersion.document).where(CourseVersion.id == version_id)).one()
-        images = {
-            asset.path: asset.data
-            for asset in session.exec(select(CourseAsset).where(CourseAsset.version_id == version_id))
-        }
-        _parsed[content_hash] = catalog.from_document(json.loads(document), images)
-    return _parsed[content_hash]
+    course = _parsed.get(content_hash)
+    if course is None:
+        # One thread reads and parses a version; the others wait for it instead of each decoding the
+        # same megabyte of JSON (sixteen copies at once were a worker's peak memory). Waiting here
+        # cannot close a hold-and-wait cycle: every caller has already read through its session, so
+        # the parsing thread holds its connection and takes no other connection or lock.
+        with _parsing.setdefault(content_hash, threading.Lock()):
+            course = _parsed.get(content_hash) or _parse(session, version_id)
+            _parsed[content_hash] = course
+            while len(_parsed) > PARSED_VERSIONS_KEPT:
+                _parsed.popitem(last=False)
+    return course
+
+
+def _parse(session: Session, version_id: int) -> catalog.Course:
+    document = session.exec(select(CourseVersion.document).where(CourseVersion.id == version_id)).one()
+    images = {
+        asset.path: asset.data
+        for asset in session.exec(select(CourseAsset).where(CourseAsset.version_id == version_id))
+    }
+    return catalog.from_document(json.loads(document), images)
 
 
 def _versions() -> SelectOfScalar[CourseVersion]:

@@ -8,9 +8,9 @@ Times go out in UTC with the zone named; SEQUENCE goes up each time a session ch
 import hashlib
 import hmac
 from datetime import UTC, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
 from sqlmodel import Session, col, select
 from starlette.requests import Request
 
@@ -19,6 +19,9 @@ from app.cohorts import service, worklist
 from app.cohorts.models import Cohort, Meeting
 from app.timeutil import LOCAL_TZ, utcnow
 from app.web import public_base_url
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//Cascada//Sesiones presenciales//ES"
 
@@ -75,6 +78,8 @@ def cohort_meetings(session: Session, cohort: Cohort) -> list[worklist.Upcoming]
 
 def ics(name: str, entries: list[worklist.Upcoming], *, host: str) -> bytes:
     """An RFC 5545 calendar of the sessions, UTC times, the local zone named for the calendar app."""
+    from icalendar import Calendar  # 3.5 MiB that only calendar apps' fetches need
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -87,7 +92,9 @@ def ics(name: str, entries: list[worklist.Upcoming], *, host: str) -> bytes:
     return calendar.to_ical()
 
 
-def _event(entry: worklist.Upcoming, stamp: object, host: str) -> Event:
+def _event(entry: worklist.Upcoming, stamp: object, host: str) -> "Event":
+    from icalendar import Event
+
     meeting = entry.meeting
     starts = meeting.starts_at.astimezone(UTC).replace(microsecond=0)
     event = Event()
