@@ -64,12 +64,12 @@ class _Embedded:
 
 @lru_cache(maxsize=128)
 def _embedded(path: Path, glyph_names: frozenset[str]) -> _Embedded:
-    """The font cut down to COMMON's glyphs and `glyph_names`, as fpdf2 cuts it."""
+    """The font cut down to `glyph_names`, as fpdf2 cuts it."""
     font = TTFont(path, recalcTimestamp=False, lazy=True)
     options = Options(notdef_outline=True, recommended_glyphs=True)
     options.drop_tables += ["GDEF", "GPOS", "GSUB", "MATH"]  # as fpdf2 does: no glyphs added by layout rules
     subsetter = Subsetter(options)
-    subsetter.populate(glyphs=sorted(_common_glyphs(path) | glyph_names))
+    subsetter.populate(glyphs=sorted(glyph_names))
     subsetter.subset(font)
     output = BytesIO()
     font.save(output)
@@ -98,7 +98,8 @@ class CachedFontsProducer(OutputProducer):
 
     def _add_font(self, font: TTFFont) -> PDFFont:
         """The objects fpdf2 writes for a TrueType font (a Type0 font over a CIDFontType2), in its order."""
-        embedded = _embedded(font.ttffile, frozenset(font.subset.get_all_glyph_names()))
+        glyph_names = _common_glyphs(font.ttffile).union(font.subset.get_all_glyph_names())
+        embedded = _embedded(font.ttffile, glyph_names)  # the same for any Spanish or Guaraní text
         name = f"MPDFAA+{font.name}"
         composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
         self._add_pdf_obj(composite, "fonts")
