@@ -188,19 +188,32 @@ def _verification(pdf: FPDF, details: Details) -> None:
 
 
 def draw_qr(pdf: FPDF, url: str, left: float, top: float, size: float) -> None:
-    """The QR code of `url` as filled rectangles (vector: sharp at any zoom, a few hundred bytes)."""
+    """The QR code of `url` as one filled path of rectangles (vector: sharp at any zoom, a few KB)."""
     matrix = segno.make_qr(url, error="m", boost_error=False).matrix
     border = 2
     module = size / (len(matrix) + 2 * border)
     pdf.set_fill_color(255, 255, 255)
     pdf.rect(left, top, size, size, style="F")
     pdf.set_fill_color(0, 0, 0)
-    for row_number, row in enumerate(matrix):
-        y = top + (row_number + border) * module
-        start = None
-        for column, dark in enumerate([*row, 0]):
-            if dark and start is None:
-                start = column
-            elif not dark and start is not None:
-                pdf.rect(left + (start + border) * module, y, (column - start) * module, module, style="F")
-                start = None
+    k = pdf.k  # points per mm: the content stream is in points, from the bottom of the page
+    runs = [
+        f"{(left + (start + border) * module) * k:.2f} {(pdf.h - top - (row + border) * module) * k:.2f} "
+        f"{length * module * k:.2f} {-module * k:.2f} re"
+        for row, modules in enumerate(matrix)
+        for start, length in _dark_runs(modules)
+    ]
+    # One fill for all modules instead of one `rect` each: ~365 fpdf2 calls and operators fewer.
+    pdf._out("\n".join(runs) + "\nf")
+
+
+def _dark_runs(modules: bytearray) -> list[tuple[int, int]]:
+    """(first column, length) of each run of dark modules in a row of the QR matrix."""
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for column, dark in enumerate([*modules, 0]):
+        if dark and start is None:
+            start = column
+        elif not dark and start is not None:
+            runs.append((start, column - start))
+            start = None
+    return runs
