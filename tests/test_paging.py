@@ -45,7 +45,7 @@ def test_a_requested_page_is_a_whole_number_or_the_first_page(text: str, number:
     assert requested_page(text) == number
 
 
-@pytest.mark.parametrize("path", ["/admin/users", "/admin/audit"])
+@pytest.mark.parametrize("path", ["/admin/users", "/admin/audit", "/cohorts/trainers"])
 @pytest.mark.parametrize("page", ["abc", "0", "100001", "9" * 5000])
 def test_every_paged_list_answers_a_bad_page_with_a_page(
     client: TestClient, session: Session, app: FastAPI, path: str, page: str
