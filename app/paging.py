@@ -49,6 +49,12 @@ def paginate(
     return Page(rows(found), total, page, pages)
 
 
+def page_of(items: Sequence[T], requested: int, size: int) -> Page[T]:
+    """The `requested` page of a list already in memory."""
+    page, pages = bounds(requested, len(items), size)
+    return Page(list(items[(page - 1) * size : page * size]), len(items), page, pages)
+
+
 def requested_page(page: str = "") -> int:
     """The `page` of the query string; anything but a whole number is the first page."""
     if not _DIGITS.fullmatch(page):
