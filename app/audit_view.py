@@ -6,17 +6,18 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from math import ceil
 from typing import Any
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.accounts.models import Institution, User
 from app.audit import AuditEntry
 from app.certificates.models import Certificate
 from app.cohorts.models import Cohort, Meeting
 from app.i18n import N_, gettext
+from app.paging import Page, paginate
 from app.spreadsheets import neutralise
 from app.timeutil import LOCAL_TZ, local
 
@@ -111,14 +112,6 @@ class Row:
     details: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Row]
-    total: int
-    page: int
-    pages: int
-
-
 def parse_day(text: str) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
@@ -126,7 +119,7 @@ def parse_day(text: str) -> date | None:
         return None
 
 
-def _query(filters: AuditFilter) -> Select:
+def _query(filters: AuditFilter) -> SelectOfScalar[AuditEntry]:
     query = select(AuditEntry)
     if filters.who.strip():
         like = f"%{filters.who.strip().lower()}%"
@@ -144,16 +137,10 @@ def _query(filters: AuditFilter) -> Select:
     return query
 
 
-def page(session: Session, filters: AuditFilter) -> Page:
+def page(session: Session, filters: AuditFilter) -> Page[Row]:
     """One page of entries matching the filters, newest first."""
-    query = _query(filters)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, ceil(total / PAGE_SIZE))
-    number = min(max(filters.page, 1), pages)
-    entries = session.exec(
-        query.order_by(col(AuditEntry.id).desc()).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    return Page(readable(session, list(entries)), total, number, pages)
+    query = _query(filters).order_by(col(AuditEntry.id).desc())
+    return paginate(session, query, filters.page, PAGE_SIZE, lambda entries: readable(session, list(entries)))
 
 
 def actions_seen(session: Session) -> list[tuple[str, str]]:

@@ -56,7 +56,7 @@ def test_invalid_query_data_gives_a_full_page_with_an_h1_and_no_htmx_headers(
 ) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
-    response = client.get("/admin/users", params={"page": 0})
+    response = client.get("/grading", params={"cohort_id": "a"})
 
     assert response.status_code == 422
     assert headings(response) == ["Datos no válidos"]
@@ -76,12 +76,12 @@ def test_a_domain_error_page_has_an_h1(client: TestClient, session: Session, app
 # --- htmx requests ---------------------------------------------------------------------------------
 
 
-def test_invalid_data_in_an_htmx_user_search_goes_to_the_alerts_not_the_results(
+def test_invalid_query_data_in_an_htmx_request_goes_to_the_alerts_not_the_page(
     client: TestClient, session: Session, app: FastAPI
 ) -> None:
     log_in(client, make_user(session, app, role=Role.admin))
 
-    response = client.get("/admin/users", params={"page": 0}, headers=HTMX)
+    response = client.get("/grading", params={"cohort_id": "a"}, headers=HTMX)
 
     assert response.status_code == 422
     assert alert_headers(response) == TO_ALERTS

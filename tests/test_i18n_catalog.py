@@ -117,8 +117,8 @@ def test_english_catalog_translates_the_login_label() -> None:
 def test_english_catalog_picks_the_plural_form_from_the_count() -> None:
     english = catalog("en")
 
-    assert english.ngettext("%(num)d usuario", "%(num)d usuarios", 1) == "%(num)d user"
-    assert english.ngettext("%(num)d usuario", "%(num)d usuarios", 3) == "%(num)d users"
+    assert english.ngettext("%(num)s usuario", "%(num)s usuarios", 1) == "%(num)s user"
+    assert english.ngettext("%(num)s usuario", "%(num)s usuarios", 3) == "%(num)s users"
 
 
 def test_spanish_catalog_returns_the_source_text() -> None:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app import audit_view
@@ -14,6 +14,7 @@ from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, gettext
 from app.inputs import DbIdForm, as_db_id
+from app.paging import PageNumber
 from app.web import redirect, render, translate
 
 router = APIRouter(prefix="/admin")
@@ -29,12 +30,12 @@ def users(
     request: Request,
     user: UserManager,
     session: SessionDep,
+    page: PageNumber,
     q: str = "",
     role: str = "",
     institution_id: str = "",
     department: str = "",
     active: str = "",
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
 ) -> Response:
     # "" is the form's "all institutions" choice, so the id arrives as text.
     institution = as_db_id(institution_id)
@@ -233,11 +234,11 @@ def audit_log(
     request: Request,
     user: AuditReader,
     session: SessionDep,
+    page: PageNumber,
     who: str = "",
     action: str = "",
     since: str = "",
     until: str = "",
-    page: Annotated[int, Query(ge=1, le=100000)] = 1,
 ) -> Response:
     """Who did what to which object, newest first: filtered by who, what and when, one page at a time."""
     filters = _audit_filter(who, action, since, until, page)

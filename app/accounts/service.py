@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from math import ceil
 
 from argon2 import PasswordHasher
 from sqlalchemy import func, or_
@@ -16,6 +15,7 @@ from app.accounts.models import Institution, Role, Sex, User
 from app.accounts.passwords import check_policy, hash_password, verify_password
 from app.errors import DomainError, FieldError, NotFound
 from app.i18n import LANGUAGES, N_
+from app.paging import Page, paginate
 
 PAGE_SIZE = 25
 
@@ -46,14 +46,6 @@ class UserFilter:
     department: str = ""
     active: str = ""  # "", "yes", "no"
     page: int = 1
-
-
-@dataclass(frozen=True)
-class Page:
-    users: list[User]
-    total: int
-    page: int
-    pages: int
 
 
 def validate_user_form(session: Session, form: UserForm, *, user_id: int | None = None) -> None:
@@ -186,7 +178,7 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
-def list_users(session: Session, filters: UserFilter) -> Page:
+def list_users(session: Session, filters: UserFilter) -> Page[User]:
     """Users matching the filters, newest first, one page at a time."""
     query = select(User)
     if filters.query:
@@ -207,11 +199,7 @@ def list_users(session: Session, filters: UserFilter) -> Page:
         query = query.where(User.department == filters.department)
     if filters.active in ("yes", "no"):
         query = query.where(User.active == (filters.active == "yes"))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, ceil(total / PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    users = session.exec(query.order_by(col(User.id).desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return Page(list(users), total, page, pages)
+    return paginate(session, query.order_by(col(User.id).desc()), filters.page, PAGE_SIZE)
 
 
 def list_institutions(session: Session, *, active_only: bool = False) -> list[Institution]:

@@ -1,6 +1,5 @@
 """The cascade: summary, tree, CSV and department views, for admins (all of it) and trainers (their part)."""
 
-from math import ceil
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from app.cascade import export, service, tree
 from app.cohorts.deps import CohortLeader
 from app.courses import service as course_service
 from app.db import SessionDep
+from app.paging import PageNumber, page_of
 from app.web import render
 
 router = APIRouter()
@@ -36,13 +36,11 @@ def _tree_context(
 
 
 @router.get("/cascade", name="cascade:tree")
-def tree_page(request: Request, user: CohortLeader, session: SessionDep, page: int = 1) -> Response:
+def tree_page(request: Request, user: CohortLeader, session: SessionDep, page: PageNumber) -> Response:
     """Per generation and department figures, and the tree from the viewer (or every root, for admins)."""
     view = service.view_for(session, user)
-    pages = max(1, ceil(len(view.roots) / ROOTS_PER_PAGE))
-    page = min(max(page, 1), pages)
-    roots = view.roots[(page - 1) * ROOTS_PER_PAGE : page * ROOTS_PER_PAGE]
-    context = _tree_context(session, user, view, roots, page=page, pages=pages)
+    roots = page_of(view.roots, page, ROOTS_PER_PAGE)
+    context = _tree_context(session, user, view, roots.items, page=roots)
     return render(request, "cascade/tree.html", context)
 
 

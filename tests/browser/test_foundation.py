@@ -292,10 +292,10 @@ def test_an_error_answer_to_the_user_search_shows_in_the_alerts_and_keeps_the_re
     rows = page.locator("#results tbody tr")
     expect(rows).not_to_have_count(0)
     shown = rows.count()
-    # The search form's own request, with a page number the server refuses (as a stale link would carry).
-    page.evaluate("""() => htmx.ajax('GET', '/admin/users?page=0', {
+    # The search form's own request, with a control character the server refuses (as a paste can carry).
+    page.evaluate("""() => htmx.ajax('GET', '/admin/users?q=%01', {
         source: document.querySelector('form[role=search]'), target: '#results', swap: 'outerHTML'})""")
-    expect(page.locator("#alerts [role=alert]")).to_contain_text("Faltan datos")
+    expect(page.locator("#alerts [role=alert]")).to_contain_text("caracteres no permitidos")
     expect(rows).to_have_count(shown)
     expect(page.locator("#alerts")).to_have_count(1)
     expect(page).to_have_url(re.compile(r"/admin/users$"))

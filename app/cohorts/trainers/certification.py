@@ -5,11 +5,16 @@ from sqlmodel import Session, col, select
 
 from app import audit
 from app.access import Permission, can
+from app.accounts import names
 from app.accounts.models import User
 from app.cohorts.models import Cohort, CohortCourse, TrainerCertification
 from app.errors import DomainError, NotFound
 from app.i18n import N_
+from app.paging import Page, paginate
 from app.timeutil import utcnow
+
+TRAINERS_PER_PAGE = 25
+Certified = tuple[TrainerCertification, User, Cohort]  # a certification, its holder, the cohort it came from
 
 
 class NotCertified(DomainError):
@@ -26,16 +31,18 @@ def active_certifications(session: Session, user_id: int) -> list[TrainerCertifi
     )
 
 
-def every_certification(session: Session) -> list[tuple[TrainerCertification, User, Cohort]]:
-    """Every certification with its holder and the cohort it came from, newest first (for admins)."""
-    return list(
-        session.exec(
-            select(TrainerCertification, User, Cohort)
-            .join(User, col(User.id) == TrainerCertification.user_id)
-            .join(Cohort, col(Cohort.id) == TrainerCertification.cohort_id)
-            .order_by(col(TrainerCertification.certified_at).desc())
-        ).all()
+def certified_trainers(session: Session, name: str, page: int) -> Page[Certified]:
+    """One page of every certification, newest first (for admins); `name` keeps those whose holder's
+    name contains it, accents and case aside."""
+    query = (
+        select(TrainerCertification, User, Cohort)
+        .join(User, col(User.id) == TrainerCertification.user_id)
+        .join(Cohort, col(Cohort.id) == TrainerCertification.cohort_id)
+        .order_by(col(TrainerCertification.certified_at).desc(), col(TrainerCertification.id).desc())
     )
+    if name.strip():
+        query = query.where(col(User.name_key).like(names.like_pattern(name), escape="\\"))
+    return paginate(session, query, page, TRAINERS_PER_PAGE)
 
 
 def certified_courses(session: Session, user_id: int) -> set[str]:

@@ -16,19 +16,23 @@ from app.courses import service as course_service
 from app.db import SessionDep
 from app.i18n import current_language, gettext
 from app.inputs import DbIdQuery
+from app.paging import PageNumber, requested_page
 from app.web import FormDep, redirect, redirect_to, render, translate
 
 router = APIRouter(prefix="/cohorts")
 
 
 @router.get("/trainers", name="cohorts:trainers")
-def trainer_list(request: Request, user: TrainerCertifier, session: SessionDep) -> Response:
-    """Every trainer certification, with who holds it and where it came from."""
-    return render(
-        request,
-        "cohorts/trainers.html",
-        {"rows": trainers.every_certification(session), "titles": course_service.titles(session)},
-    )
+def trainer_list(
+    request: Request, user: TrainerCertifier, session: SessionDep, page: PageNumber, q: str = ""
+) -> Response:
+    """Every trainer certification, with who holds it and where it came from, a page at a time."""
+    context = {
+        "page": trainers.certified_trainers(session, q[:100], page),
+        "query": q[:100],
+        "titles": course_service.titles(session),
+    }
+    return render(request, "cohorts/trainers.html", context, block="results")
 
 
 @router.post("/trainers/{certification_id:int}/revoke", name="cohorts:revoke_trainer")
@@ -38,10 +42,14 @@ def revoke_trainer(
     user: TrainerCertifier,
     session: SessionDep,
     reason: Annotated[str, Form(max_length=500)] = "",
+    q: Annotated[str, Form(max_length=100)] = "",
+    page: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    """Revoke, then back to the page of the list the admin was on."""
     revoked = trainers.revoke(session, certification_id, reason, actor=user)
     certificate_service.revoke_trainer_certificates(session, revoked, actor=user)
-    return redirect(request, "cohorts:trainers", flash=gettext("Certificación de formador/a revocada."))
+    back = request.url_for("cohorts:trainers").include_query_params(q=q, page=requested_page(page))
+    return redirect_to(request, str(back), flash=gettext("Certificación de formador/a revocada."))
 
 
 @router.get("/{cohort_id:int}/practicum", name="cohorts:practicum")
