@@ -149,6 +149,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"demo": True})
     settings.check_production()
     settings.resolved_secret_key()  # create it once, before several workers race to
+    if args.workers == 1:  # the worker is this process: what the child and it share is done once
+        import sqlalchemy.orm
+
+        import app.main  # noqa: F401
+
+        sqlalchemy.orm.configure_mappers()
     code = _in_child_process(_start_up_work, settings, args)
     if code:
         return code

@@ -111,7 +111,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     configure_threads(app.state.engine, app.state.settings.threads)
     task = asyncio.create_task(run_forever(app.state.engine))
     if app.state.settings.freeze_startup_objects:
-        gc.collect()
+        # No collection first: start-up's garbage went with the child that did the start-up work, and
+        # a full collection here found nothing in 40 ms.
         gc.freeze()
     yield
     task.cancel()
