@@ -95,7 +95,7 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)
     size = pages.quiz_size(course, item.quiz) if item.quiz else 0
-    done = enrollment is not None and item_id in learning.facts(session, enrollment, course).items_done
+    done = enrollment is not None and learning.is_read(session, enrollment, item_id)
     return render(
         request,
         "courses/item.html",

@@ -6,7 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -167,12 +167,17 @@ def published_courses(session: Session) -> list[tuple[CourseVersion, catalog.Cou
 
 def published(session: Session, slug: str) -> tuple[CourseVersion, catalog.Course]:
     """The published version of a course and its content, or NotFound."""
-    version = session.exec(
-        _versions().where(CourseVersion.slug == slug, CourseVersion.published == True)  # noqa: E712
-    ).first()
+    version = session.exec(_PUBLISHED_BY_SLUG, params={"slug": slug}).first()
     if version is None or version.id is None:
         raise NotFound(N_("No encontramos esta página."))
     return version, _content(session, version.id, version.content_hash)  # no second look-up of the hash
+
+
+# Built once: every course, lesson and quiz page asks it.
+_PUBLISHED_BY_SLUG = _versions().where(
+    CourseVersion.slug == bindparam("slug"),
+    CourseVersion.published == True,  # noqa: E712
+)
 
 
 def versions(session: Session) -> list[CourseVersion]:

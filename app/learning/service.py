@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -39,9 +39,13 @@ class Progress:
 
 
 def enrollment(session: Session, user: User, slug: str) -> Enrollment | None:
-    return session.exec(
-        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_slug == slug)
-    ).first()
+    return session.exec(_ENROLLMENT, params={"user_id": user.id, "slug": slug}).first()
+
+
+# Built once: every lesson and quiz page asks it.
+_ENROLLMENT = select(Enrollment).where(
+    Enrollment.user_id == bindparam("user_id"), Enrollment.course_slug == bindparam("slug")
+)
 
 
 def enrollments(session: Session, user: User) -> list[Enrollment]:
@@ -148,6 +152,16 @@ def mark_done(session: Session, found: Enrollment, item_id: str) -> None:
     )
     session.execute(statement.on_conflict_do_nothing(index_elements=["enrollment_id", "item_id"]))
     record_completion(session, found)
+
+
+def is_read(session: Session, found: Enrollment, item_id: str) -> bool:
+    """Whether the item was marked read: one of `facts`' items done, without the rest of the facts."""
+    return session.exec(_READ, params={"enrollment_id": found.id, "item_id": item_id}).first() is not None
+
+
+_READ = select(ItemProgress.id).where(
+    ItemProgress.enrollment_id == bindparam("enrollment_id"), ItemProgress.item_id == bindparam("item_id")
+)
 
 
 def facts(session: Session, found: Enrollment, course: catalog.Course) -> completion.Facts:
