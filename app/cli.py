@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from app import migrate
 from app.accounts import service as accounts_service
 from app.accounts.models import Role
@@ -39,6 +41,9 @@ def _run(
         return int(handler(settings, args) or 0)
     except ConfigError as error:
         print(f"cascada: configuration error: {error}", file=sys.stderr)
+        return 2
+    except OperationalError as error:  # the database is not there, or refuses us
+        print(f"cascada: cannot open the database: {str(error.orig).splitlines()[0]}", file=sys.stderr)
         return 2
 
 

@@ -73,6 +73,27 @@ def test_bad_arguments_get_a_clear_message(tmp_path: Path, args: list[str], mess
     assert result.returncode == 2 and message in result.stderr
 
 
+def test_serve_with_a_database_it_cannot_open_says_so_without_a_traceback(tmp_path: Path) -> None:
+    env = {
+        "CASCADA_DATA_DIR": str(tmp_path),
+        "CASCADA_DATABASE_URL": f"sqlite:///{tmp_path}/no-such-folder/cascada.db",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--port", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=Path(__file__).parent.parent,
+        stdin=subprocess.DEVNULL,
+    )
+
+    assert result.returncode == 2
+    assert "cascada: cannot open the database: " in result.stderr and "unable to open" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_demo_data_is_refused_in_production(tmp_path: Path) -> None:
     env_args = ["serve", "--demo"]
     result = subprocess.run(
