@@ -128,7 +128,7 @@ def add_cohorts(
 class _Context:
     session: Session
     ids: dict[str, int]
-    courses: dict[str, tuple[CourseVersion, catalog.Course]]
+    courses: dict[str, tuple[course_service.Published, catalog.Course]]
     institution_id: int | None
     rng: random.Random
 

@@ -56,7 +56,7 @@ def facilitator_notes(
     module = next((m for m in course.modules if m.id == module_id), None)
     if module is None:
         raise NotFound(N_("No encontramos esta página."))
-    html = pages.render(pages.body(module.facilitator, current_language()), course, version.id or 0)
+    html = pages.render(pages.body(module.facilitator, current_language()), course, version.id)
     return render(request, "courses/facilitator.html", _context(course=course, module=module, html=html))
 
 
@@ -89,9 +89,7 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
         return redirect(request, "quizzes:overview", slug=slug, quiz_id=item.id)
     if item.kind == "quiz" and enrollment is not None:  # one intro page per quiz: the quiz's own
         return redirect(request, "quizzes:overview", slug=slug, quiz_id=item_id)
-    html = (
-        pages.render(pages.body(item.body, current_language()), course, version.id or 0) if item.body else ""
-    )
+    html = pages.render(pages.body(item.body, current_language()), course, version.id) if item.body else ""
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)
     size = pages.quiz_size(course, item.quiz) if item.quiz else 0

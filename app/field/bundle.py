@@ -6,7 +6,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.courses import catalog
-from app.courses.models import CourseAsset, CourseVersion
+from app.courses.models import CourseAsset
+from app.courses.service import Published
 
 # Both measured on the demo courses' pages as the device stores them (uncompressed): header,
 # navigation and footer around each page, and bytes of HTML per byte of course text (rendered
@@ -38,7 +39,7 @@ def _text_bytes(course: catalog.Course, language: str) -> int:
     return sum(len(text.encode()) for text in texts)
 
 
-def bundle(session: Session, version: CourseVersion, course: catalog.Course, language: str) -> Bundle:
+def bundle(session: Session, version: Published, course: catalog.Course, language: str) -> Bundle:
     """The course page, every lesson, case and quiz page, the glossary, sources and images."""
     base = f"/courses/{course.slug}"
     items = course.items()
@@ -53,4 +54,4 @@ def bundle(session: Session, version: CourseVersion, course: catalog.Course, lan
     estimate = (
         round(MARKUP * _text_bytes(course, language)) + PAGE_SHELL_BYTES * pages + sum(s for _, s in images)
     )
-    return Bundle(course.slug, version.id or 0, paths, estimate)
+    return Bundle(course.slug, version.id, paths, estimate)

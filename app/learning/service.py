@@ -66,7 +66,7 @@ def enroll(session: Session, user: User, slug: str) -> Enrollment:
         raise NotOpen(N_("Este curso no admite inscripción libre: su instructor lo inscribe en una cohorte."))
     try:
         with session.begin_nested():
-            created = Enrollment(user_id=user.id or 0, course_slug=slug, version_id=version.id or 0)
+            created = Enrollment(user_id=user.id or 0, course_slug=slug, version_id=version.id)
             session.add(created)
             session.flush()
             return created
@@ -136,7 +136,7 @@ def follow_published(session: Session, found: Enrollment) -> Enrollment:
         )
     ).first()
     if open_attempt is None:
-        found.version_id = version.id or 0
+        found.version_id = version.id
         session.add(found)
     return found
 
@@ -156,7 +156,8 @@ def mark_done(session: Session, found: Enrollment, item_id: str) -> None:
 
 def is_read(session: Session, found: Enrollment, item_id: str) -> bool:
     """Whether the item was marked read: one of `facts`' items done, without the rest of the facts."""
-    return session.exec(_READ, params={"enrollment_id": found.id, "item_id": item_id}).first() is not None
+    read = session.connection().execute(_READ, {"enrollment_id": found.id, "item_id": item_id})
+    return read.first() is not None
 
 
 _READ = select(ItemProgress.id).where(

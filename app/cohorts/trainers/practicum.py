@@ -101,7 +101,7 @@ def score(
         cohort_id=cohort.id or 0,
         user_id=member.id or 0,
         course_slug=slug,
-        version_id=version.id or 0,
+        version_id=version.id,
         levels=json.dumps(chosen),
         total=total,
         passed=total >= rubric.min_score,
