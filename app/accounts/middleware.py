@@ -10,7 +10,7 @@ from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts import auth
-from app.accounts.models import User, UserSession
+from app.accounts.models import User
 from app.db import run_write, transaction
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate, set_language
 from app.security import CSRF_COOKIE
@@ -49,10 +49,10 @@ class SessionMiddleware:
         now = utcnow()
         expired = auth.is_expired(user_session, user, self.policy, now)
         if expired or auth.needs_touch(user_session, now):  # once a minute per session at most
-            await run_write(self.engine, _touch_or_end, user_session.id or 0, expired, now)
+            await run_write(self.engine, _touch_or_end, user_session.id, expired, now)
         return None if expired else user
 
-    def _find(self, token: str) -> tuple[UserSession, User] | None:
+    def _find(self, token: str) -> tuple[auth.LoginTimes, User] | None:
         with transaction(self.engine) as session:
             return auth.find_session(session, token)
 
