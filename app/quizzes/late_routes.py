@@ -36,8 +36,7 @@ def receive_late(
 
     Either way the journal on the device then forgets it.
     """
-    attempt = service.owned_attempt(session, attempt_id, user, lock=True)
-    course = course_service.course_of(session, attempt.version_id)
+    attempt, course = service.owned_attempt_and_course(session, attempt_id, user, lock=True)
     item = course.item(attempt.quiz_id)
     assert item is not None and item.quiz is not None
     slot = next((s for s in service.slots(session, attempt) if s.position == position), None)

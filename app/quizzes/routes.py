@@ -10,7 +10,7 @@ from app.access import CourseReader
 from app.cohorts.deps import CohortGrader
 from app.cohorts.grading import late_answers as late
 from app.cohorts.grading import marking
-from app.courses import drawing, pages
+from app.courses import catalog, drawing, pages, schema
 from app.courses import service as course_service
 from app.db import SessionDep, run_write
 from app.errors import NotFound
@@ -25,11 +25,10 @@ from app.web import FormDep, is_htmx, redirect, redirect_to, render
 router = APIRouter()
 
 
-def _course_and_quiz(session: SessionDep, attempt: QuizAttempt):  # type: ignore[no-untyped-def]
-    course = course_service.course_of(session, attempt.version_id)
+def _quiz(course: catalog.Course, attempt: QuizAttempt) -> tuple[catalog.Item, schema.Quiz]:
     item = course.item(attempt.quiz_id)
     assert item is not None and item.quiz is not None
-    return course, item
+    return item, item.quiz
 
 
 @router.get("/quizzes/{slug}/{quiz_id}", name="quizzes:overview")
@@ -77,15 +76,15 @@ def play(
     session: SessionDep,
     q: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> Response:
-    attempt = service.owned_attempt(session, attempt_id, user)
-    course, item = _course_and_quiz(session, attempt)
+    attempt, course = service.owned_attempt_and_course(session, attempt_id, user)
+    item, quiz = _quiz(course, attempt)
     if service.is_overdue(attempt):
         sweep.finish_overdue(session, [attempt_id])
     if attempt.state == AttemptState.finished or service.is_overdue(attempt):
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     slots = service.slots(session, attempt)
     slot = slots[min(q, len(slots) - 1)]
-    questions = drawing.question_index(item.quiz, course.banks)
+    questions = drawing.question_index(quiz, course.banks)
     secret = request.app.state.secret_key
     saved = service.answers(session, attempt)
     answer = saved.get(slot.position)
@@ -141,8 +140,8 @@ async def save(
 
 @router.get("/attempts/{attempt_id:int}/finish", name="quizzes:confirm")
 def confirm(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
-    attempt = service.owned_attempt(session, attempt_id, user)
-    course, item = _course_and_quiz(session, attempt)
+    attempt, course = service.owned_attempt_and_course(session, attempt_id, user)
+    item, _ = _quiz(course, attempt)
     if attempt.state == AttemptState.finished:
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     slots = service.slots(session, attempt)
@@ -162,8 +161,7 @@ def confirm(request: Request, attempt_id: int, user: CourseReader, session: Sess
 
 @router.post("/attempts/{attempt_id:int}/finish", name="quizzes:finish")
 def finish(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
-    attempt = service.owned_attempt(session, attempt_id, user, lock=True)
-    course, _ = _course_and_quiz(session, attempt)
+    attempt, course = service.owned_attempt_and_course(session, attempt_id, user, lock=True)
     if attempt.state == AttemptState.in_progress and not service.finish_if_expired(session, attempt, course):
         service.finish(session, attempt, course)
     learning.record_completion(session, learning.enrolled(session, user, attempt.course_slug))
@@ -172,19 +170,19 @@ def finish(request: Request, attempt_id: int, user: CourseReader, session: Sessi
 
 @router.get("/attempts/{attempt_id:int}/review", name="quizzes:review")
 def review_page(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
-    attempt = service.owned_attempt(session, attempt_id, user)
-    course, item = _course_and_quiz(session, attempt)
+    attempt, course = service.owned_attempt_and_course(session, attempt_id, user)
+    item, quiz = _quiz(course, attempt)
     if service.is_overdue(attempt):
         sweep.finish_overdue(session, [attempt_id])
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     if attempt.state == AttemptState.in_progress:
         return redirect(request, "quizzes:player", attempt_id=attempt_id)
     history = service.attempts(session, user.id or 0, attempt.course_slug, attempt.quiz_id)
-    shown = review.visibility(item.quiz, attempt, history)
+    shown = review.visibility(quiz, attempt, history)
     rows = review.rows(
         service.slots(session, attempt),
         service.answers(session, attempt),
-        drawing.question_index(item.quiz, course.banks),
+        drawing.question_index(quiz, course.banks),
         shown,
     )
     _, following = pages.neighbours(course, item.id)
@@ -217,8 +215,9 @@ def grading_queue(
 
 def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-untyped-def]
     """The question to mark, with its course and quiz (their titles head the entry)."""
-    course, item = _course_and_quiz(session, entry.attempt)
-    return drawing.question_index(item.quiz, course.banks)[entry.slot.question_id], course, item
+    course = course_service.course_of(session, entry.attempt.version_id)
+    item, quiz = _quiz(course, entry.attempt)
+    return drawing.question_index(quiz, course.banks)[entry.slot.question_id], course, item
 
 
 @router.post("/grading/{answer_id:int}", name="quizzes:mark")

@@ -177,10 +177,19 @@ def answers(session: Session, attempt: QuizAttempt) -> dict[int, Answer]:
 
 def owned_attempt(session: Session, attempt_id: int, user: User, *, lock: bool = False) -> QuizAttempt:
     """The attempt, provided it is the user's own (404 otherwise, so ids reveal nothing)."""
-    attempt = session.exec(_ATTEMPT_LOCKED if lock else _ATTEMPT, params={"attempt_id": attempt_id}).first()
-    if attempt is None or attempt.user_id != user.id:
+    return owned_attempt_and_course(session, attempt_id, user, lock=lock)[0]
+
+
+def owned_attempt_and_course(
+    session: Session, attempt_id: int, user: User, *, lock: bool = False
+) -> tuple[QuizAttempt, catalog.Course]:
+    """The user's own attempt (404 otherwise) and its version's content: one statement, which also
+    reads the version's content hash for the course cache."""
+    found = session.exec(_ATTEMPT_LOCKED if lock else _ATTEMPT, params={"attempt_id": attempt_id}).first()
+    if found is None or found[0].user_id != user.id:
         raise NotFound(N_("No encontramos esta página."))
-    return attempt
+    attempt, content_hash = found
+    return attempt, course_service.course_of(session, attempt.version_id, content_hash)
 
 
 def save_answer(session: Session, user: User, attempt_id: int, position: int, form: Any, secret: str) -> None:
@@ -218,8 +227,12 @@ _SLOTS = (
     .order_by(col(AttemptSlot.position))
 )
 _ANSWERS = select(Answer).where(col(Answer.attempt_id) == bindparam("attempt_id"))
-_ATTEMPT = select(QuizAttempt).where(col(QuizAttempt.id) == bindparam("attempt_id"))
-_ATTEMPT_LOCKED = _ATTEMPT.with_for_update()
+_ATTEMPT = (
+    select(QuizAttempt, CourseVersion.content_hash)
+    .join(CourseVersion, col(CourseVersion.id) == col(QuizAttempt.version_id))
+    .where(col(QuizAttempt.id) == bindparam("attempt_id"))
+)
+_ATTEMPT_LOCKED = _ATTEMPT.with_for_update(of=QuizAttempt)
 
 _SLOT_TO_SAVE = (
     select(QuizAttempt, AttemptSlot, CourseVersion.content_hash)
