@@ -117,13 +117,13 @@ def publish(session: Session, version_id: int, *, actor: User) -> CourseVersion:
 def course_of(session: Session, version_id: int, content_hash: str | None = None) -> catalog.Course:
     """The parsed content of a version (cached: versions are immutable); a caller that read the version's
     content hash with its own query passes it, saving a look-up."""
-    content_hash = (
-        content_hash
-        or session.exec(select(CourseVersion.content_hash).where(CourseVersion.id == version_id)).first()
-    )
+    content_hash = content_hash or session.exec(_HASH_OF_VERSION, params={"version_id": version_id}).first()
     if content_hash is None:
         raise NotFound(N_("No encontramos esta página."))
     return _content(session, version_id, content_hash)
+
+
+_HASH_OF_VERSION = select(CourseVersion.content_hash).where(CourseVersion.id == bindparam("version_id"))
 
 
 def _content(session: Session, version_id: int, content_hash: str) -> catalog.Course:
