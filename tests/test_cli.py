@@ -4,6 +4,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 from sqlmodel import Session, select
@@ -13,12 +14,13 @@ from app.config import Settings
 from app.db import make_engine
 
 
-def _cascada(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cascada(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> CompletedProcess[str]:
     env = {
         "CASCADA_DATA_DIR": str(tmp_path),
         "CASCADA_ARGON2_TIME_COST": "1",
         "CASCADA_ARGON2_MEMORY_KIB": "64",
         "PATH": "/usr/bin:/bin",
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
@@ -74,20 +76,9 @@ def test_bad_arguments_get_a_clear_message(tmp_path: Path, args: list[str], mess
 
 
 def test_serve_with_a_database_it_cannot_open_says_so_without_a_traceback(tmp_path: Path) -> None:
-    env = {
-        "CASCADA_DATA_DIR": str(tmp_path),
-        "CASCADA_DATABASE_URL": f"sqlite:///{tmp_path}/no-such-folder/cascada.db",
-        "PATH": "/usr/bin:/bin",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "serve", "--port", "1"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        cwd=Path(__file__).parent.parent,
-        stdin=subprocess.DEVNULL,
-    )
+    missing = f"sqlite:///{tmp_path}/no-such-folder/cascada.db"
+
+    result = _cascada(tmp_path, "serve", "--port", "1", env={"CASCADA_DATABASE_URL": missing})
 
     assert result.returncode == 2
     assert "cascada: cannot open the database: " in result.stderr and "unable to open" in result.stderr
