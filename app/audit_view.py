@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from app.accounts import names
 from app.accounts.models import Institution, User
 from app.audit import AuditEntry
 from app.certificates.models import Certificate
@@ -122,9 +123,9 @@ def parse_day(text: str) -> date | None:
 def _query(filters: AuditFilter) -> SelectOfScalar[AuditEntry]:
     query = select(AuditEntry)
     if filters.who.strip():
-        like = f"%{filters.who.strip().lower()}%"
+        like = names.like_pattern(filters.who)  # accent- and case-insensitive, as the users list
         actors = select(User.id).where(
-            or_(func.lower(User.full_name).like(like), col(User.username).like(like))
+            or_(col(User.name_key).like(like, escape="\\"), col(User.username).like(like, escape="\\"))
         )
         query = query.where(col(AuditEntry.actor_id).in_(actors))
     if filters.action:

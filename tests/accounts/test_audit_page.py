@@ -105,3 +105,17 @@ def test_the_audit_pages_are_for_admins_only(client: TestClient, session: Sessio
 
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit.csv").status_code == 403
+
+
+def test_who_finds_a_name_typed_without_its_accents_or_with_other_capitals(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
+    admin = make_user(session, app, role=Role.admin, full_name="Ana Administradora")
+    rocio = make_user(session, app, role=Role.instructor, full_name="Rocío Núñez Ibáñez", username="rn")
+    _entries(session, rocio.id, "session.create", 3)
+    log_in(client, admin)
+
+    for typed in ("rocio nunez", "NUNEZ IBAÑEZ", "Ibanez"):
+        found = client.get("/admin/audit", params={"who": typed}).text
+
+        assert "3 registros" in found, typed
