@@ -18,6 +18,7 @@ import httpx
 sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).parent.parent)]
 
 from foundation import free_port, start_server  # noqa: E402
+from server import log_in  # noqa: E402
 
 from app.accounts.models import Role, User  # noqa: E402
 from app.accounts.passwords import hash_password, make_hasher  # noqa: E402
@@ -89,16 +90,8 @@ def in_process(details: Details, count: int = 20) -> None:
     )
 
 
-def log_in(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=60)
-    page = client.get("/login").text
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/login", data={"username": "bench-admin", "password": PASSWORD, "csrf_token": token})
-    return client
-
-
 def over_http(base: str, public_id: str, count: int, concurrency: int) -> None:
-    clients = [log_in(base) for _ in range(concurrency)]
+    clients = [log_in(base, "bench-admin", PASSWORD, timeout=60) for _ in range(concurrency)]
 
     def one(i: int) -> float:
         response = clients[i % concurrency].get(f"/certificates/{public_id}/certificado.pdf")

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
+from server import log_in  # bench/ is on the path: this file runs as a script
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -245,17 +246,6 @@ def start_server(url: str, data_dir: str, port: int) -> subprocess.Popen[bytes]:
     sys.exit("server did not start")
 
 
-def log_in(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, headers={"Accept-Encoding": "gzip"})
-    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/login").text)
-    assert token
-    response = client.post(
-        "/login", data={"username": "instructora", "password": PASSWORD, "csrf_token": token.group(1)}
-    )
-    assert response.status_code == 303, response.text
-    return client
-
-
 def measure(client: httpx.Client, label: str, path: str, requests: int, headers: dict[str, str]) -> None:
     client.get(path, headers=headers)  # warm: parsed course versions are cached per process
     times, wire, body = [], 0, 0
@@ -291,7 +281,9 @@ def main() -> None:
             port = s.getsockname()[1]
         server = start_server(url, data_dir, port)
         try:
-            client = log_in(f"http://127.0.0.1:{port}")
+            client = log_in(
+                f"http://127.0.0.1:{port}", "instructora", PASSWORD, headers={"Accept-Encoding": "gzip"}
+            )
             query = f"?course={args.course}&sort=-percent"
             print(
                 f"cohort of {args.officers} officers ({args.others} more in other cohorts), "

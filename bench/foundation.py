@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from server import free_port, start_cascada  # noqa: F401 (free_port: bench/certificates.py imports it here)
+from server import free_port, log_in, start_cascada  # noqa: F401 (free_port: bench/certificates.py imports it here)
 
 
 def start_server(data_dir: str, port: int, workers: int) -> subprocess.Popen[bytes]:
@@ -32,7 +32,7 @@ def transfer_size(base: str, path: str) -> tuple[int, list[tuple[str, int]]]:
 
 def lesson_page(base: str, path: str) -> tuple[int, float]:
     """A later page: only its HTML travels (CSS and JS are cached, immutable, from the first visit)."""
-    client = log_in(base)
+    client = log_in(base, "oficial")
     client.headers["Accept-Encoding"] = "gzip"
     client.get(path)  # warm the server's render cache, as any earlier reader would have
     response = client.get(path)
@@ -40,15 +40,8 @@ def lesson_page(base: str, path: str) -> tuple[int, float]:
     return response.num_bytes_downloaded, float(response.headers["server-timing"].split("dur=")[1])
 
 
-def log_in(base: str) -> httpx.Client:
-    client = httpx.Client(base_url=base)
-    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get("/login").text).group(1)
-    client.post("/login", data={"username": "oficial", "password": "cascada-demo", "csrf_token": token})
-    return client
-
-
 def time_home(base: str, requests: int, concurrency: int) -> list[float]:
-    clients = [log_in(base) for _ in range(concurrency)]
+    clients = [log_in(base, "oficial") for _ in range(concurrency)]
 
     def one(i: int) -> float:
         response = clients[i % concurrency].get("/")

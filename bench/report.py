@@ -144,7 +144,7 @@ def main() -> None:
         port = free_port()
         server = cascade_bench.start_server(env, port)
         try:
-            admin = cascade_bench.log_in(f"http://127.0.0.1:{port}", "bench-admin")
+            admin = cascade_bench.bench_log_in(f"http://127.0.0.1:{port}", "bench-admin")
             for path in (
                 "/evidence/reports/paraguay",
                 "/evidence/reports/paraguay.csv",

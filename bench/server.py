@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -85,8 +86,9 @@ def stop(process: subprocess.Popen[bytes], seconds: float = 10) -> None:
             continue
 
 
-def log_in(base: str, username: str, password: str = DEMO_PASSWORD) -> httpx.Client:
-    client = httpx.Client(base_url=base)
+def log_in(base: str, username: str, password: str = DEMO_PASSWORD, **client_options: Any) -> httpx.Client:
+    """A client logged in as `username`; `client_options` go to httpx.Client (headers, timeout)."""
+    client = httpx.Client(base_url=base, **client_options)
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
     response = client.post(
         "/login",
