@@ -12,7 +12,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from app.accounts import names
+from app import names
 from app.accounts.models import Institution, User
 from app.audit import AuditEntry
 from app.certificates.models import Certificate

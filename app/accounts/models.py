@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import event
 from sqlmodel import Field, SQLModel, col
 
-from app.accounts import names
+from app import names
 from app.timeutil import utcnow
 
 

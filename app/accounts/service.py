@@ -7,8 +7,8 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from app import audit
-from app.accounts import activation, auth, names
+from app import audit, names
+from app.accounts import activation, auth
 from app.accounts.departments import DEPARTMENTS, SEED_INSTITUTIONS
 from app.accounts.identifiers import NATIONAL_ID, USERNAME
 from app.accounts.models import Institution, Role, Sex, User

@@ -6,7 +6,7 @@ Create Date: 2026-12-04
 
 `enrollment.due_at` held the end of the due day (midnight after it, in Asunción, as UTC); the
 new `enrollment.due_on` is the due day itself: the instant just before `due_at`, in Asunción.
-`user.name_key` is `app.accounts.names.folded(full_name)`, filled for every existing user.
+`user.name_key` is `app.accounts.names.folded(full_name)` (now `app.names`), filled for every existing user.
 """
 
 import unicodedata

@@ -15,7 +15,6 @@ from sqlalchemy import Integer, String, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import User
-from app.accounts.names import folded
 from app.cohorts import service as cohort_service
 from app.cohorts.models import Attendance, Cohort, CohortCourse, CohortMember, Meeting, PracticumScore
 from app.courses import catalog, schema
@@ -24,6 +23,7 @@ from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.learning import completion
 from app.learning.models import Enrollment, ItemProgress
+from app.names import folded
 from app.quizzes import grading
 from app.quizzes.models import AttemptState, QuizAttempt
 from app.timeutil import local, utcnow

@@ -3,9 +3,8 @@
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import audit
+from app import audit, names
 from app.access import Permission, can
-from app.accounts import names
 from app.accounts.models import User
 from app.cohorts.models import Cohort, CohortCourse, TrainerCertification
 from app.errors import DomainError, NotFound
