@@ -37,10 +37,9 @@ def receive_late(
     Either way the journal on the device then forgets it.
     """
     attempt, course = service.owned_attempt_and_course(session, attempt_id, user, lock=True)
-    item = course.item(attempt.quiz_id)
-    assert item is not None and item.quiz is not None
+    _, quiz = service.quiz_of(course, attempt)
     slot = next((s for s in service.slots(session, attempt) if s.position == position), None)
-    question = drawing.question_index(item.quiz, course.banks)[slot.question_id] if slot else None
+    question = drawing.question_index(quiz, course.banks)[slot.question_id] if slot else None
     response = (
         player.read_response(question, slot, request.app.state.secret_key, form)
         if slot and question
@@ -71,9 +70,8 @@ def decide(
 
 def _entry(session: SessionDep, pending: late.PendingLate) -> dict[str, Any]:
     course = course_service.course_of(session, pending.attempt.version_id)
-    item = course.item(pending.attempt.quiz_id)
-    assert item is not None and item.quiz is not None
-    question = drawing.question_index(item.quiz, course.banks)[pending.slot.question_id]
+    item, quiz = service.quiz_of(course, pending.attempt)
+    question = drawing.question_index(quiz, course.banks)[pending.slot.question_id]
     row = SimpleNamespace(
         question=question,
         order=json.loads(pending.slot.option_order),
@@ -85,7 +83,7 @@ def _entry(session: SessionDep, pending: late.PendingLate) -> dict[str, Any]:
         "pending": pending,
         "item": item,
         "row": row,
-        "limit": item.quiz.time_limit_minutes,
+        "limit": quiz.time_limit_minutes,
         "minutes": seconds // 60,
         "seconds": seconds % 60,
     }

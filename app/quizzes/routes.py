@@ -10,7 +10,7 @@ from app.access import CourseReader
 from app.cohorts.deps import CohortGrader
 from app.cohorts.grading import late_answers as late
 from app.cohorts.grading import marking
-from app.courses import catalog, drawing, pages, schema
+from app.courses import drawing, pages
 from app.courses import service as course_service
 from app.db import SessionDep, run_write
 from app.errors import NotFound
@@ -23,12 +23,6 @@ from app.timeutil import utcnow
 from app.web import FormDep, is_htmx, redirect, redirect_to, render
 
 router = APIRouter()
-
-
-def _quiz(course: catalog.Course, attempt: QuizAttempt) -> tuple[catalog.Item, schema.Quiz]:
-    item = course.item(attempt.quiz_id)
-    assert item is not None and item.quiz is not None
-    return item, item.quiz
 
 
 @router.get("/quizzes/{slug}/{quiz_id}", name="quizzes:overview")
@@ -77,7 +71,7 @@ def play(
     q: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> Response:
     attempt, course = service.owned_attempt_and_course(session, attempt_id, user)
-    item, quiz = _quiz(course, attempt)
+    item, quiz = service.quiz_of(course, attempt)
     if service.is_overdue(attempt):
         sweep.finish_overdue(session, [attempt_id])
     if attempt.state == AttemptState.finished or service.is_overdue(attempt):
@@ -141,7 +135,7 @@ async def save(
 @router.get("/attempts/{attempt_id:int}/finish", name="quizzes:confirm")
 def confirm(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
     attempt, course = service.owned_attempt_and_course(session, attempt_id, user)
-    item, _ = _quiz(course, attempt)
+    item, _ = service.quiz_of(course, attempt)
     if attempt.state == AttemptState.finished:
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     slots = service.slots(session, attempt)
@@ -171,7 +165,7 @@ def finish(request: Request, attempt_id: int, user: CourseReader, session: Sessi
 @router.get("/attempts/{attempt_id:int}/review", name="quizzes:review")
 def review_page(request: Request, attempt_id: int, user: CourseReader, session: SessionDep) -> Response:
     attempt, course = service.owned_attempt_and_course(session, attempt_id, user)
-    item, quiz = _quiz(course, attempt)
+    item, quiz = service.quiz_of(course, attempt)
     if service.is_overdue(attempt):
         sweep.finish_overdue(session, [attempt_id])
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
@@ -216,7 +210,7 @@ def grading_queue(
 def _question(session: SessionDep, entry: marking.Pending):  # type: ignore[no-untyped-def]
     """The question to mark, with its course and quiz (their titles head the entry)."""
     course = course_service.course_of(session, entry.attempt.version_id)
-    item, quiz = _quiz(course, entry.attempt)
+    item, quiz = service.quiz_of(course, entry.attempt)
     return drawing.question_index(quiz, course.banks)[entry.slot.question_id], course, item
 
 

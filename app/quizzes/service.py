@@ -175,21 +175,23 @@ def answers(session: Session, attempt: QuizAttempt) -> dict[int, Answer]:
     return {a.position: a for a in session.exec(_ANSWERS, params={"attempt_id": attempt.id})}
 
 
-def owned_attempt(session: Session, attempt_id: int, user: User, *, lock: bool = False) -> QuizAttempt:
-    """The attempt, provided it is the user's own (404 otherwise, so ids reveal nothing)."""
-    return owned_attempt_and_course(session, attempt_id, user, lock=lock)[0]
-
-
 def owned_attempt_and_course(
     session: Session, attempt_id: int, user: User, *, lock: bool = False
 ) -> tuple[QuizAttempt, catalog.Course]:
-    """The user's own attempt (404 otherwise) and its version's content: one statement, which also
-    reads the version's content hash for the course cache."""
+    """The user's own attempt (404 otherwise, so ids reveal nothing) and its version's content: one
+    statement, which also reads the version's content hash for the course cache."""
     found = session.exec(_ATTEMPT_LOCKED if lock else _ATTEMPT, params={"attempt_id": attempt_id}).first()
     if found is None or found[0].user_id != user.id:
         raise NotFound(N_("No encontramos esta página."))
     attempt, content_hash = found
     return attempt, course_service.course_of(session, attempt.version_id, content_hash)
+
+
+def quiz_of(course: catalog.Course, attempt: QuizAttempt) -> tuple[catalog.Item, schema.Quiz]:
+    """The attempt's quiz page in its course, and the quiz itself."""
+    item = course.item(attempt.quiz_id)
+    assert item is not None and item.quiz is not None
+    return item, item.quiz
 
 
 def save_answer(session: Session, user: User, attempt_id: int, position: int, form: Any, secret: str) -> None:

@@ -74,7 +74,7 @@ def test_twenty_concurrent_finishes_grade_once(
 
     def finish(_: int) -> bool:
         with transaction(app.state.engine, write=True) as own:
-            attempt = service.owned_attempt(own, attempt_id or 0, officer, lock=True)
+            attempt = service.owned_attempt_and_course(own, attempt_id or 0, officer, lock=True)[0]
             return service.finish(own, attempt, mini)
 
     with ThreadPoolExecutor(10) as pool:

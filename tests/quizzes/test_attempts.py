@@ -166,7 +166,9 @@ def test_twenty_concurrent_finishes_grade_the_attempt_exactly_once(
 
     def close(_: int) -> bool:
         with transaction(app.state.engine, write=True) as own:
-            return service.finish(own, service.owned_attempt(own, attempt_id, officer, lock=True), mini)
+            return service.finish(
+                own, service.owned_attempt_and_course(own, attempt_id, officer, lock=True)[0], mini
+            )
 
     results = _all_at_once(20, close)
 
