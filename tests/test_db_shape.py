@@ -5,9 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import anyio
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
 
 from app.db import (
     HoldAndWait,
@@ -15,6 +17,7 @@ from app.db import (
     SessionDep,
     configure_threads,
     make_engine,
+    read_page,
     transaction,
     write_after,
 )
@@ -38,6 +41,11 @@ def tiny(database_url: str) -> Iterator[FastAPI]:
             written = own.execute(text("SELECT 2")).scalar_one()
         return {"n": written + session.execute(text("SELECT 1")).scalar_one()}
 
+    @app.get("/read-page-that-writes")
+    @read_page
+    def read_page_that_writes(request: Request, session: Session) -> None:
+        session.execute(text("CREATE TABLE written (n INTEGER)"))
+
     yield app
     app.state.engine.dispose()
 
@@ -50,6 +58,13 @@ def test_opening_a_second_transaction_while_the_requests_holds_a_connection_is_r
 def test_a_get_route_writes_after_ending_its_read(tiny: FastAPI) -> None:
     with TestClient(tiny) as client:
         assert client.get("/write-after-read").json() == {"n": 3}
+
+
+def test_a_read_page_that_tries_to_write_fails_and_writes_nothing(tiny: FastAPI) -> None:
+    # On SQLite a read page runs on the event loop: a write there would wait for the write lock.
+    with TestClient(tiny) as client, pytest.raises(DBAPIError, match="(?i)read.?only"):
+        client.get("/read-page-that-writes")
+    assert "written" not in inspect(tiny.state.engine).get_table_names()
 
 
 def test_a_pool_smaller_than_the_thread_limit_is_refused_at_start_up(database_url: str) -> None:
