@@ -89,18 +89,17 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
     item = course.item(item_id)
     if item is None:
         raise NotFound(N_("No encontramos esta página."))
-    enrollment = learning.enrollment(session, user, slug)
+    reader = learning.reading(session, user, slug, item_id)
     # The pre-test is asked for where a course is entered ("Comenzar"/"Continuar", learning.routes), not
     # on every lesson: a lesson saved on the phone must open without signal, where no quiz can be taken.
     if not item.module_id:  # the pre- and post-test forms live on the quiz pages
         return redirect(request, "quizzes:overview", slug=slug, quiz_id=item.id)
-    if item.kind == "quiz" and enrollment is not None:  # one intro page per quiz: the quiz's own
+    if item.kind == "quiz" and reader.enrolled:  # one intro page per quiz: the quiz's own
         return redirect(request, "quizzes:overview", slug=slug, quiz_id=item_id)
     html = pages.render(pages.body(item.body, current_language()), course, version.id) if item.body else ""
     previous, following = pages.neighbours(course, item_id)
     module = next(m for m in course.modules if m.id == item.module_id)
     size = pages.quiz_size(course, item.quiz) if item.quiz else 0
-    done = enrollment is not None and learning.is_read(session, enrollment, item_id)
     return render(
         request,
         "courses/item.html",
@@ -112,8 +111,8 @@ def item_page(request: Request, slug: str, item_id: str, user: CourseReader, ses
             previous=previous,
             following=following,
             quiz_size=size,
-            enrolled=enrollment is not None,
-            done=done,
+            enrolled=reader.enrolled,
+            done=reader.read,
         ),
     )
 
