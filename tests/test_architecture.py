@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from starlette.routing import Match
 
 from app.main import walk_routes
 
@@ -134,6 +135,25 @@ def test_every_number_in_a_path_is_typed_so_route_order_cannot_matter(app: FastA
         if param.field_info.annotation is int and "{" + param.name + ":int}" not in route.path
     ]
     assert not untyped, "write {name:int} in these paths: " + ", ".join(untyped)
+
+
+def test_no_route_takes_the_paths_of_a_route_after_it(app: FastAPI) -> None:
+    """Routes are tried in order, the officers' pages first (app/main.py): each must still get its paths."""
+    hidden = []
+    for route in walk_routes(app.routes):
+        if not isinstance(route, APIRoute):
+            continue
+        params = {
+            name: "7" if type(c).__name__ == "IntegerConvertor" else "a-b1"
+            for name, c in route.param_convertors.items()
+        }
+        path = str(route.url_path_for(route.name, **params))
+        for method in route.methods or ():
+            scope = {"type": "http", "path": path, "method": method, "root_path": ""}
+            first = next(r for r in app.router.routes if r.matches(scope)[0] == Match.FULL)
+            if first is not route:
+                hidden.append(f"{method} {route.path} by {getattr(first, 'path', first)}")
+    assert not hidden, "reorder app/main.py's ROUTERS: " + ", ".join(hidden)
 
 
 def test_a_word_where_a_cohort_number_goes_is_a_page_not_a_422(client: TestClient) -> None:
