@@ -94,3 +94,17 @@ def test_no_proxy_is_trusted_unless_configured(settings: Settings) -> None:
     assert proxy_options(settings) == {"proxy_headers": False}
     configured = settings.model_copy(update={"trusted_proxies": "10.0.0.5,10.0.1.0/24"})
     assert proxy_options(configured) == {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.5,10.0.1.0/24"}
+
+
+def test_a_malformed_cookie_beside_the_session_cookie_does_not_log_the_officer_out(
+    client: TestClient, session: Session, app: FastAPI
+) -> None:
+    # Another site's script on the same host can leave a cookie the standard library refuses to parse.
+    user = make_user(session, app)
+    log_in(client, user)
+    token = client.cookies["cascada_session"]
+    client.cookies.clear()
+
+    page = client.get("/profile", headers={"Cookie": f'tracker="a b; {{json:1}}; cascada_session={token}'})
+
+    assert page.status_code == 200 and user.username in page.text
