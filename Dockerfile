@@ -12,7 +12,9 @@ COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static
 COPY courses ./courses
-RUN pip install --no-compile -e .
+# Bytecode compiled once here: the running user cannot write it, and compiling every module at each
+# start cost about 2.5 s per worker (measured: importing the app took 3.9-4.2 s without it, 1.4-1.7 s with).
+RUN pip install -e . && python -m compileall -q app
 USER cascada
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
