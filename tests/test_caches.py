@@ -85,6 +85,20 @@ def test_switching_the_language_changes_the_cached_lesson(
     assert "Primera lección" not in english and '<html lang="en">' in english
 
 
+def test_switching_the_language_changes_the_cached_course_outline(
+    client: TestClient, session: Session, app: FastAPI, courses_root: Path
+) -> None:
+    log_in(client, make_user(session, app))
+    spanish = client.get("/courses/mini").text
+
+    post(client, "/language", {"language": "en", "next": "/courses/mini"})
+    english = client.get("/courses/mini").text
+
+    assert "Lo básico" in spanish and ">Primera lección</a>" in spanish and "Caso · 10 min" in spanish
+    assert "The basics" in english and ">First lesson</a>" in english and "Case · 10 min" in english
+    assert "Lo básico" not in english and "Primera lección" not in english
+
+
 def test_threads_asking_at_once_for_a_version_not_yet_parsed_read_and_parse_it_once(
     app: FastAPI, session: Session, tmp_path: Path
 ) -> None:

@@ -1,12 +1,13 @@
 """Course content as pages: Markdown rendered safely with links resolved inside one course version."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from app.courses import catalog, markdown
 from app.courses.schema import Quiz, Text
-from app.i18n import current_language, gettext
+from app.i18n import N_, current_language, gettext
 
 MIME_TYPES = {
     ".svg": "image/svg+xml",
@@ -78,6 +79,60 @@ def neighbours(course: catalog.Course, item_id: str) -> tuple[catalog.Item | Non
     if index is None:  # not in the study order (the pre- and post-test forms)
         return None, None
     return (items[index - 1] if index > 0 else None, items[index + 1] if index + 1 < len(items) else None)
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    id: str
+    kind: str
+    link: Markup  # to the item, with its title
+    meta: str  # kind and minutes
+
+
+@dataclass(frozen=True)
+class OutlineModule:
+    id: str
+    title: str
+    summary: str
+    minutes: str
+    facilitator_path: str
+    items: tuple[OutlineItem, ...]
+
+
+_outlines: dict[tuple[str, str], tuple[OutlineModule, ...]] = {}
+_KINDS = {"case": N_("Caso"), "quiz": N_("Cuestionario"), "lesson": N_("Lección")}
+
+
+def outline(course: catalog.Course, path_for: Callable[..., str]) -> tuple[OutlineModule, ...]:
+    """The modules and items as the course page lists them, in the reader's language. Memoised per
+    version and language: building it was most of the course page, and only the done marks are the
+    reader's own."""
+    key = (course.content_hash, current_language())
+    if key not in _outlines:
+        language = key[1]
+        _outlines[key] = tuple(
+            OutlineModule(
+                id=module.id,
+                title=text(module.title, language),
+                summary=text(module.summary, language),
+                minutes=gettext("%(minutes)s minutos") % {"minutes": module_minutes(module)},
+                facilitator_path=path_for("courses:facilitator", slug=course.slug, module_id=module.id),
+                items=tuple(_outline_item(course, item, language, path_for) for item in module.items),
+            )
+            for module in course.modules
+        )
+    return _outlines[key]
+
+
+def _outline_item(
+    course: catalog.Course, item: catalog.Item, language: str, path_for: Callable[..., str]
+) -> OutlineItem:
+    meta = gettext(_KINDS.get(item.kind, _KINDS["lesson"]))
+    if item.minutes:
+        meta += " · " + gettext("%(minutes)s min") % {"minutes": item.minutes}
+    path = path_for("courses:item", slug=course.slug, item_id=item.id)
+    link = Markup('<a href="{}">{}</a>').format(path, text(item.title, language))
+    return OutlineItem(item.id, item.kind, link, meta)
 
 
 def module_minutes(module: catalog.Module) -> int:

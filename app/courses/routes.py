@@ -35,7 +35,12 @@ def course_page(request: Request, slug: str, user: CourseReader, session: Sessio
     return render(
         request,
         "courses/course.html",
-        _context(version=version, course=course, progress=progress, module_minutes=pages.module_minutes),
+        _context(
+            version=version,
+            course=course,
+            progress=progress,
+            outline=pages.outline(course, request.app.url_path_for),
+        ),
     )
 
 
