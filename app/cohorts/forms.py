@@ -30,7 +30,7 @@ class CourseChoice:
 
 def course_choices(session: Session, user: User) -> list[CourseChoice]:
     """Published courses the user may put in a cohort (all for staff; certified ones for trainers)."""
-    entries = {v.slug: course for v, course in course_service.published_courses(session)}
+    entries = {course.slug: course for _, course in course_service.published_courses(session)}
     allowed = trainers.leadable_courses(session, user, list(entries))
     return [
         CourseChoice(slug, entries[slug].manifest.title, str(entries[slug].manifest.kind)) for slug in allowed
