@@ -17,12 +17,12 @@ The allowed ways to open a transaction (nothing else may create a `Session` or c
    runs, background tasks, the CLI, scripts and tests. `reading(engine)`, for code that renders
    (the navigation's counts), reads through the request's own session when there is one and
    through `transaction()` otherwise.
-5. `@read_page` on a GET route that only reads (the lesson, course, catalog and question pages),
+5. `@read_page` on a GET route that only reads (the lesson, course and catalog pages),
    and `await read(engine, function, *args)` in async code (the session middleware's lookup): one
-   read-only transaction. On SQLite it runs on the event loop itself, through the loop's own
-   connection (`PRAGMA query_only`, so a write fails at once instead of waiting for the write
-   lock): a read of a few indexed rows takes less time than the two thread switches it would
-   cost, which were a third of a lesson page. Elsewhere it runs in a worker thread.
+   read-only transaction. On SQLite, while no route thread is busy, it runs on the event loop
+   itself, through the loop's own connection (`PRAGMA query_only`, so a write fails at once instead
+   of waiting for the write lock): a read of a few indexed rows takes less time than the two thread
+   switches it would cost, which were a third of a lesson page. Otherwise it runs in a worker thread.
 
 Why: a request never holds two pooled connections, and nothing waits for a connection, a lock or
 SQLite's write turn while holding one (the hold-and-wait that stalled exam day). `transaction()`
@@ -188,11 +188,18 @@ def _read(engine: Engine, function: Callable[..., T], args: tuple[Any, ...]) -> 
 
 
 async def read(engine: Engine, function: Callable[..., T], *args: Any) -> T:
-    """`function(session, *args)` in one read-only transaction: on SQLite here on the event loop (no
-    thread switch), elsewhere in a worker thread. A write fails at once: the transaction is read-only.
-    `function` must not await or block."""
+    """`function(session, *args)` in one read-only transaction. `function` must not write, await or block.
+
+    On SQLite it runs here on the event loop (no thread switch) while no worker thread is busy, through
+    the loop's own connection, where a write fails at once. While route threads work (logins, quiz
+    starts, exam-day writes), it goes to a thread like any other read: a loop reading SQLite then lost
+    the interpreter lock to those threads at every statement, and exam-day saves waited twice as long
+    (bench/README.md). Elsewhere it always runs in a worker thread, in PostgreSQL's read-only mode.
+    """
     if engine.dialect.name == "sqlite":
-        return _read(_loop_reader(engine), function, args)
+        if not anyio.to_thread.current_default_thread_limiter().borrowed_tokens:
+            return _read(_loop_reader(engine), function, args)
+        return await anyio.to_thread.run_sync(_read, engine, function, args)
     if engine not in _read_only:  # psycopg then opens with BEGIN READ ONLY: no statement of its own
         _read_only[engine] = engine.execution_options(postgresql_readonly=True)
     return await anyio.to_thread.run_sync(_read, _read_only[engine], function, args)

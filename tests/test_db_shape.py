@@ -1,5 +1,6 @@
 """app/db.py's shape: a request cannot hold one connection and wait for another."""
 
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +18,7 @@ from app.db import (
     SessionDep,
     configure_threads,
     make_engine,
+    read,
     read_page,
     transaction,
     write_after,
@@ -65,6 +67,34 @@ def test_a_read_page_that_tries_to_write_fails_and_writes_nothing(tiny: FastAPI)
     with TestClient(tiny) as client, pytest.raises(DBAPIError, match="(?i)read.?only"):
         client.get("/read-page-that-writes")
     assert "written" not in inspect(tiny.state.engine).get_table_names()
+
+
+def test_on_sqlite_a_read_runs_on_the_event_loop_unless_route_threads_are_busy(database_url: str) -> None:
+    engine = make_engine(database_url, pool_size=2)
+
+    def where(session: Session) -> str:
+        session.execute(text("SELECT 1"))
+        return threading.current_thread().name
+
+    async def reads() -> tuple[str, str, str]:
+        loop_thread = threading.current_thread().name
+        idle = await read(engine, where)
+        limiter, route_thread = anyio.to_thread.current_default_thread_limiter(), object()
+        limiter.acquire_on_behalf_of_nowait(route_thread)  # a route thread at work
+        try:
+            busy = await read(engine, where)
+        finally:
+            limiter.release_on_behalf_of(route_thread)
+        return loop_thread, idle, busy
+
+    try:
+        with ThreadPoolExecutor(1) as thread:
+            loop_thread, idle, busy = thread.submit(anyio.run, reads).result()
+    finally:
+        engine.dispose()
+
+    assert busy != loop_thread  # always a worker thread on PostgreSQL; on SQLite while threads work
+    assert (idle == loop_thread) == engine.dialect.name.startswith("sqlite")
 
 
 def test_a_pool_smaller_than_the_thread_limit_is_refused_at_start_up(database_url: str) -> None:

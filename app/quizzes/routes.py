@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from app.access import CourseReader
 from app.cohorts.deps import CohortGrader
@@ -13,7 +12,7 @@ from app.cohorts.grading import late_answers as late
 from app.cohorts.grading import marking
 from app.courses import drawing, pages
 from app.courses import service as course_service
-from app.db import SessionDep, read_page, run_write
+from app.db import SessionDep, run_write
 from app.errors import NotFound
 from app.i18n import N_, current_language, gettext
 from app.inputs import DbIdForm, DbIdQuery, as_db_id
@@ -64,17 +63,17 @@ def start(request: Request, slug: str, quiz_id: str, user: CourseReader, session
 
 
 @router.get("/attempts/{attempt_id:int}", name="quizzes:player")
-@read_page
 def play(
     request: Request,
     attempt_id: int,
     user: CourseReader,
-    session: Session,
+    session: SessionDep,
     q: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> Response:
     attempt, course = service.owned_attempt_and_course(session, attempt_id, user)
     item, quiz = service.quiz_of(course, attempt)
-    # A read page: an overdue attempt is finished by the review page it is sent to.
+    if service.is_overdue(attempt):
+        sweep.finish_overdue(session, [attempt_id])
     if attempt.state == AttemptState.finished or service.is_overdue(attempt):
         return redirect(request, "quizzes:review", attempt_id=attempt_id)
     slots = service.slots(session, attempt)

@@ -141,9 +141,6 @@ def test_an_attempt_past_its_deadline_is_finished_on_next_access_as_of_the_deadl
     page = client.get(f"/attempts/{attempt_id}")
 
     assert page.status_code == 303 and page.headers["location"].endswith(f"/attempts/{attempt_id}/review")
-    assert (
-        client.get(page.headers["location"], follow_redirects=True).status_code == 200
-    )  # what a browser does
     session.rollback()
     attempt = session.get(QuizAttempt, attempt_id)
     assert attempt is not None
