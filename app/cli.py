@@ -170,9 +170,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         os.environ["CASCADA_BASE_URL"] = started
     # SIGTERM: stop accepting, give requests in flight GRACE_SECONDS, then cancel them, so a restart
     # or a container stop takes well under 10 s even when requests are stuck.
-    # asyncio's own loop, not uvloop: read pages run on the loop (app/db.py), and under that load uvloop
-    # kept the first request of a new connection waiting 1.6 to 3.4 s (bench/README.md); asyncio's
-    # first-come-first-served queue answered it in the ordinary time.
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -180,7 +177,6 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         access_log=False,
-        loop="asyncio",
         timeout_graceful_shutdown=GRACE_SECONDS,
         **proxy_options(settings),
     )

@@ -17,12 +17,6 @@ The allowed ways to open a transaction (nothing else may create a `Session` or c
    runs, background tasks, the CLI, scripts and tests. `reading(engine)`, for code that renders
    (the navigation's counts), reads through the request's own session when there is one and
    through `transaction()` otherwise.
-5. `@read_page` on a GET route that only reads (the lesson, course and catalog pages),
-   and `await read(engine, function, *args)` in async code (the session middleware's lookup): one
-   read-only transaction. On SQLite, while no route thread is busy, it runs on the event loop
-   itself, through the loop's own connection (`PRAGMA query_only`, so a write fails at once instead
-   of waiting for the write lock): a read of a few indexed rows takes less time than the two thread
-   switches it would cost, which were a third of a lesson page. Otherwise it runs in a worker thread.
 
 Why: a request never holds two pooled connections, and nothing waits for a connection, a lock or
 SQLite's write turn while holding one (the hold-and-wait that stalled exam day). `transaction()`
@@ -35,10 +29,8 @@ the pool at start-up.
 
 import asyncio
 import contextvars
-import functools
-import inspect
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar, cast
@@ -47,7 +39,7 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import QueuePool, StaticPool
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -77,13 +69,15 @@ def make_engine(url: str, *, pool_size: int = DEFAULT_THREADS) -> Engine:
     return create_engine(url, pool_size=pool_size, max_overflow=0, pool_timeout=5, pool_pre_ping=True)
 
 
-def _sqlite_engine(url: str, pool_size: int, *, read_only: bool = False) -> Engine:
-    pool: dict[str, Any] = (
-        {"poolclass": StaticPool}
-        if read_only
-        else {"poolclass": QueuePool, "pool_size": pool_size, "max_overflow": 0, "pool_timeout": 5}
+def _sqlite_engine(url: str, pool_size: int) -> Engine:
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": 15},
+        poolclass=QueuePool,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=5,
     )
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, **pool)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -98,8 +92,6 @@ def _sqlite_engine(url: str, pool_size: int, *, read_only: bool = False) -> Engi
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        if read_only:
-            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -163,75 +155,6 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     with Session(writer(engine) if write else engine, expire_on_commit=False) as session:
         yield session
         session.commit()
-
-
-_loop_readers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Engine, Engine]]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _loop_reader(engine: Engine) -> Engine:
-    """This event loop's own read-only connection to the SQLite database of `engine`.
-
-    Its own, not the pool's: waiting on the loop for a pooled connection could wait for a route
-    thread that waits for the loop. One loop runs one read at a time, so one connection serves it.
-    """
-    readers = _loop_readers.setdefault(asyncio.get_running_loop(), {})
-    if engine not in readers:
-        readers[engine] = _sqlite_engine(str(engine.url), 1, read_only=True)
-    return readers[engine]
-
-
-def _read(engine: Engine, function: Callable[..., T], args: tuple[Any, ...]) -> T:
-    with Session(engine, expire_on_commit=False) as session:  # closing ends the read transaction
-        return function(session, *args)
-
-
-async def read(engine: Engine, function: Callable[..., T], *args: Any) -> T:
-    """`function(session, *args)` in one read-only transaction. `function` must not write, await or block.
-
-    On SQLite it runs here on the event loop (no thread switch) while no worker thread is busy, through
-    the loop's own connection, where a write fails at once. While route threads work (logins, quiz
-    starts, exam-day writes), it goes to a thread like any other read: a loop reading SQLite then lost
-    the interpreter lock to those threads at every statement, and exam-day saves waited twice as long
-    (bench/README.md). Elsewhere it always runs in a worker thread, in PostgreSQL's read-only mode.
-    """
-    if engine.dialect.name == "sqlite":
-        if not anyio.to_thread.current_default_thread_limiter().borrowed_tokens:
-            return _read(_loop_reader(engine), function, args)
-        return await anyio.to_thread.run_sync(_read, engine, function, args)
-    if engine not in _read_only:  # psycopg then opens with BEGIN READ ONLY: no statement of its own
-        _read_only[engine] = engine.execution_options(postgresql_readonly=True)
-    return await anyio.to_thread.run_sync(_read, _read_only[engine], function, args)
-
-
-_read_only: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
-
-
-def read_page(route: Callable[..., T]) -> Callable[..., Awaitable[T]]:
-    """A GET route that only reads, run by `read()`: its `session` parameter is given by `read`, not
-    by FastAPI. The route must take the `request`; it must not write (use a plain route for pages
-    that may, like the review page that finishes an overdue attempt)."""
-    signature = inspect.signature(route)
-    if "request" not in signature.parameters or "session" not in signature.parameters:
-        raise TypeError(f"{route.__name__}: a read page takes `request` and `session`")
-
-    @functools.wraps(route)
-    async def page(**values: Any) -> T:
-        return await read(values["request"].app.state.engine, _as_request_session, route, values)
-
-    page.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[p for p in signature.parameters.values() if p.name != "session"]
-    )
-    return page
-
-
-def _as_request_session(session: Session, route: Callable[..., T], values: dict[str, Any]) -> T:
-    token = _request_session.set(session)  # rendering reads through it (`reading`)
-    try:
-        return route(session=session, **values)
-    finally:
-        _request_session.reset(token)
 
 
 @contextmanager

@@ -124,51 +124,6 @@ def test_more_concurrent_saves_than_pooled_connections_all_succeed_without_a_sta
     assert set(answer_rows(session, attempt_id)) == {0}
 
 
-async def _browsing(base: str, cookies: httpx.Cookies, paths: list[str], readers: int) -> list[int | str]:
-    """`readers` clients at once, each asking for `paths` one after another; every status (or error)."""
-
-    async def reader(client: httpx.AsyncClient) -> list[int | str]:
-        statuses: list[int | str] = []
-        for path in paths:
-            try:
-                statuses.append((await client.get(path)).status_code)
-            except httpx.HTTPError as error:
-                statuses.append(type(error).__name__)
-        return statuses
-
-    limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
-    async with httpx.AsyncClient(
-        base_url=base, cookies=cookies, limits=limits, timeout=CLIENT_TIMEOUT
-    ) as client:
-        return [
-            status
-            for each in await asyncio.gather(*(reader(client) for _ in range(readers)))
-            for status in each
-        ]
-
-
-def test_read_pages_on_the_event_loop_never_wait_for_the_connections_route_threads_hold(
-    tmp_path: Path, database_url: str
-) -> None:
-    # One thread, one pooled connection. The quiz overview runs in that thread and keeps the connection
-    # until the event loop ends its read; the course page is a read page run on the loop (on SQLite). Had
-    # the loop taken a pooled connection it would have waited for one that only the loop can give back.
-    app = create_app(make_settings(tmp_path, database_url, threads=1, max_requests_in_flight=1000))
-    try:
-        officer = _officer(app)
-        with serving(app) as base:
-            client, _ = _logged_in(base, officer)
-            paths = ["/courses/mini", "/quizzes/mini/control-basico"] * 10
-            with ThreadPoolExecutor(1) as thread:
-                statuses = thread.submit(
-                    asyncio.run, _browsing(base, client.cookies, paths, readers=10)
-                ).result()
-    finally:
-        app.state.engine.dispose()
-
-    assert statuses == [200] * len(paths) * 10
-
-
 def _officer(app: FastAPI) -> User:
     with Session(app.state.engine, expire_on_commit=False) as session:
         course: catalog.Course = load_courses(session)

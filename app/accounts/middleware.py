@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime
 
+import anyio
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.requests import cookie_parser
@@ -10,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts import auth
 from app.accounts.models import User
-from app.db import read, run_write
+from app.db import run_write, transaction
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, negotiate, set_language
 from app.security import CSRF_COOKIE
 from app.timeutil import utcnow
@@ -41,7 +42,7 @@ class SessionMiddleware:
         await self.app(scope, receive, send)
 
     async def _load_user(self, token: str) -> User | None:
-        found = await read(self.engine, auth.find_session, token)
+        found = await anyio.to_thread.run_sync(self._find, token)
         if found is None:
             return None
         user_session, user = found
@@ -50,6 +51,10 @@ class SessionMiddleware:
         if expired or auth.needs_touch(user_session, now):  # once a minute per session at most
             await run_write(self.engine, _touch_or_end, user_session.id, expired, now)
         return None if expired else user
+
+    def _find(self, token: str) -> tuple[auth.LoginTimes, User] | None:
+        with transaction(self.engine) as session:
+            return auth.find_session(session, token)
 
     def _setting_csrf_cookie(self, send: Send, csrf_id: str) -> Send:
         name = cookie_name(CSRF_COOKIE, self.secure)

@@ -2,11 +2,10 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from app.access import CourseManager, CourseReader, Facilitator
 from app.courses import pages, service
-from app.db import SessionDep, read_page
+from app.db import SessionDep
 from app.errors import NotFound
 from app.i18n import N_, current_language, gettext
 from app.learning import service as learning
@@ -20,15 +19,13 @@ def _context(**values: object) -> dict[str, object]:
 
 
 @router.get("/courses", name="courses:catalog")
-@read_page
-def catalog_page(request: Request, user: CourseReader, session: Session) -> Response:
+def catalog_page(request: Request, user: CourseReader, session: SessionDep) -> Response:
     entries = service.published_courses(session)
     return render(request, "courses/catalog.html", _context(entries=entries))
 
 
 @router.get("/courses/{slug}", name="courses:course")
-@read_page
-def course_page(request: Request, slug: str, user: CourseReader, session: Session) -> Response:
+def course_page(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     version, course = service.published(session, slug)
     enrollment = learning.enrollment(session, user, slug)
     progress = learning.progress(session, enrollment) if enrollment else None
@@ -45,23 +42,20 @@ def course_page(request: Request, slug: str, user: CourseReader, session: Sessio
 
 
 @router.get("/courses/{slug}/glossary", name="courses:glossary")
-@read_page
-def glossary(request: Request, slug: str, user: CourseReader, session: Session) -> Response:
+def glossary(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     version, course = service.published(session, slug)
     return render(request, "courses/glossary.html", _context(version=version, course=course))
 
 
 @router.get("/courses/{slug}/sources", name="courses:sources")
-@read_page
-def sources(request: Request, slug: str, user: CourseReader, session: Session) -> Response:
+def sources(request: Request, slug: str, user: CourseReader, session: SessionDep) -> Response:
     version, course = service.published(session, slug)
     return render(request, "courses/sources.html", _context(version=version, course=course))
 
 
 @router.get("/courses/{slug}/modules/{module_id}/facilitator", name="courses:facilitator")
-@read_page
 def facilitator_notes(
-    request: Request, slug: str, module_id: str, user: Facilitator, session: Session
+    request: Request, slug: str, module_id: str, user: Facilitator, session: SessionDep
 ) -> Response:
     version, course = service.published(session, slug)
     module = next((m for m in course.modules if m.id == module_id), None)
@@ -88,8 +82,7 @@ def image(slug: str, version_id: int, name: str, user: CourseReader, session: Se
 
 
 @router.get("/courses/{slug}/{item_id}", name="courses:item")
-@read_page
-def item_page(request: Request, slug: str, item_id: str, user: CourseReader, session: Session) -> Response:
+def item_page(request: Request, slug: str, item_id: str, user: CourseReader, session: SessionDep) -> Response:
     version, course = service.published(session, slug)
     item = course.item(item_id)
     if item is None:
