@@ -16,9 +16,7 @@ from app.accounts import service as accounts_service
 from app.accounts.models import Role
 from app.accounts.passwords import make_hasher
 from app.config import ConfigError, Settings
-from app.courses import catalog
 from app.courses import service as course_service
-from app.courses.files import gift_import
 from app.db import make_engine, transaction
 from app.errors import DomainError
 from app.web import translate
@@ -246,7 +244,9 @@ def _courses_check(settings: Settings, args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"cascada: {path}: no such folder", file=sys.stderr)
         return 2
-    code, lines = catalog.check(path)
+    from app.courses.files import folders
+
+    code, lines = folders.check(path)
     for line in lines:
         print(line)
     if code == 0:
@@ -288,6 +288,8 @@ def _verify(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _questions_import(settings: Settings, args: argparse.Namespace) -> int:
+    from app.courses.files import gift_import
+
     code, output = gift_import.import_gift(
         args.file, settings.courses_dir, args.course, dry_run=args.dry_run, fmt=args.format
     )

@@ -8,5 +8,8 @@ from sqlmodel import Session
 
 def insert_for(session: Session, table: Any) -> Any:
     """An INSERT for `table` in the session's dialect, with on_conflict_do_update/do_nothing."""
-    dialect = session.get_bind().dialect.name
+    return insert_in(session.get_bind().dialect.name, table)
+
+
+def insert_in(dialect: str, table: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

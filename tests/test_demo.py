@@ -15,6 +15,7 @@ from app.cascade import tree
 from app.cohorts.models import Cohort, CohortMember, TrainerCertification
 from app.courses import catalog
 from app.courses import service as course_service
+from app.courses.files import folders
 from app.db import transaction
 from app.learning import service as learning
 from app.learning.models import Enrollment
@@ -27,7 +28,7 @@ COURSES = Path(__file__).parent.parent / "courses"
 @cache
 def real_courses() -> list[catalog.Course]:
     """The real courses, parsed once for the whole test run (parsing them takes seconds)."""
-    courses, problems = catalog.load_all(COURSES)
+    courses, problems = folders.load_all(COURSES)
     assert not problems
     return courses
 

@@ -11,10 +11,10 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from app.courses import drawing, schema
-from app.courses.files.sourcefiles import Reader
 
 if TYPE_CHECKING:
     from app.courses.catalog import Course, Item
+    from app.courses.files.sourcefiles import Reader
 
 PRE_TEST, POST_TEST = "pre-test", "post-test"
 FORM_IDS = (PRE_TEST, POST_TEST)
@@ -93,7 +93,7 @@ def _blueprint_ids(evaluation: schema.Evaluation) -> set[str]:
     return {qid for objective in evaluation.blueprint for qid in objective.questions}
 
 
-def check(reader: Reader, course: "Course") -> None:
+def check(reader: "Reader", course: "Course") -> None:
     """The blueprint names scorable bank questions, once each, enough for a form; ids stay free."""
     if course.evaluation is None:
         return

@@ -5,6 +5,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, func, update
 from sqlalchemy.orm import defer
@@ -18,6 +19,9 @@ from app.courses.files.sourcehash import source_hash
 from app.courses.models import CourseAsset, CourseVersion
 from app.errors import NotFound
 from app.i18n import N_, current_language
+
+if TYPE_CHECKING:
+    from app.courses.files.sourcefiles import Problem
 
 # Versions never change once written, so parsed copies are kept, keyed by content (not by id: ids are
 # per database). The published courses and the versions of open attempts fit; a server that has
@@ -34,21 +38,23 @@ class LoadResult:
     created: bool  # False: the same content was already loaded
 
 
-def load_directory(session: Session, root: Path) -> tuple[list[LoadResult], list[catalog.Problem]]:
+def load_directory(session: Session, root: Path) -> tuple[list[LoadResult], list["Problem"]]:
     """Load every valid course under `root`; a course with any problem is refused whole.
 
     A folder whose files are exactly those of a known version is not read again (see `sourcehash`).
     """
+    from app.courses.files import folders  # the YAML reader loads where folders are read, not in workers
+
     if not root.is_dir():
-        return [], catalog.load_all(root)[1]  # says the folder is missing
+        return [], folders.load_all(root)[1]  # says the folder is missing
     results, problems = [], []
-    for folder in catalog.course_folders(root):
+    for folder in folders.course_folders(root):
         digest = source_hash(folder)
         known = session.exec(_versions().where(CourseVersion.source_hash == digest)).first()
         if known is not None:
             results.append(_published(session, known, created=False))
             continue
-        course, found = catalog.load_course(folder)
+        course, found = folders.load_course(folder)
         problems += found
         if course is not None and not found:
             results.append(load(session, course, source=digest))

@@ -11,7 +11,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -20,6 +19,7 @@ from app.accounts.models import User
 from app.courses import catalog, drawing, evaluation, schema
 from app.courses import service as course_service
 from app.courses.models import CourseVersion
+from app.dbtools import insert_in
 from app.errors import DomainError, NotFound
 from app.i18n import N_
 from app.quizzes import grading, player
@@ -248,7 +248,7 @@ _SLOT_TO_SAVE = (
 @cache
 def _answer_upsert(dialect: str) -> Any:
     table: Any = Answer.__table__  # type: ignore[attr-defined]
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = insert_in(dialect, table)
     return statement.on_conflict_do_update(
         index_elements=["attempt_id", "position"],
         set_={"response": statement.excluded.response, "saved_at": statement.excluded.saved_at},

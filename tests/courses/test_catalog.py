@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from app.courses import markdown
-from app.courses.catalog import Course, Problem, check, from_document, load_all, load_course, to_document
+from app.courses.catalog import Course, from_document, to_document
+from app.courses.files.folders import Problem, check, load_all, load_course
 from tests.conftest import FIXTURES
 
 REAL_COURSES = Path(__file__).parent.parent.parent / "courses"

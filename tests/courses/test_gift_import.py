@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.courses.catalog import load_course
 from app.courses.files import gift
+from app.courses.files.folders import load_course
 from app.courses.files.gift_import import bank_file_name, import_gift
 from tests.conftest import FIXTURES
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.courses.catalog import load_course
+from app.courses.files.folders import load_course
 from app.courses.files.gift_import import import_gift
 from tests.conftest import FIXTURES
 

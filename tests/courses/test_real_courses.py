@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from app.courses.catalog import Course, load_all
+from app.courses.catalog import Course
+from app.courses.files.folders import load_all
 from app.courses.schema import CourseKind
 
 COURSES = Path(__file__).parent.parent.parent / "courses"

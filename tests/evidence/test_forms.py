@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.courses import catalog, evaluation
+from app.courses import evaluation
+from app.courses.files import folders
 from app.learning.models import Enrollment
 from tests.evidence.forms_fixture import EVALUATION, mini_with_forms
 from tests.factories import log_in, make_user, post
@@ -37,7 +38,7 @@ def test_check_names_each_blueprint_problem_at_its_line(tmp_path: Path) -> None:
     broken = broken.replace("count: 1", "count: 5")
     root = mini_with_forms(tmp_path, broken)
 
-    code, lines = catalog.check(root / "mini")
+    code, lines = folders.check(root / "mini")
 
     found = "\n".join(lines)
     assert code == 1
@@ -52,20 +53,20 @@ def test_check_refuses_a_pre_test_without_its_post_test(tmp_path: Path) -> None:
         tmp_path, EVALUATION.replace('post:\n  title: {es: "Evaluación final", en: "Post-test"}\n', "")
     )
 
-    code, lines = catalog.check(root / "mini")
+    code, lines = folders.check(root / "mini")
 
     assert code == 1 and any("evaluation.yaml" in line and "post" in line for line in lines), lines
 
 
 def test_each_of_the_four_courses_has_a_valid_pre_post_pair() -> None:
-    courses, problems = catalog.load_all(COURSES)
+    courses, problems = folders.load_all(COURSES)
 
     assert problems == []
     assert len(courses) == 4 and all(course.evaluation is not None for course in courses)
 
 
 def test_post_test_draws_a_parallel_form_avoiding_the_pre_test_items(tmp_path: Path) -> None:
-    course, _ = catalog.load_course(mini_with_forms(tmp_path) / "mini")
+    course, _ = folders.load_course(mini_with_forms(tmp_path) / "mini")
     assert course is not None
     rng = random.Random(7)
 
@@ -86,7 +87,7 @@ def test_post_test_repeats_items_only_where_the_objective_has_too_few(tmp_path: 
         "[elementos-de-la-trata, consentimiento, indicadores, sigla]",
         "[elementos-de-la-trata, consentimiento, indicadores]",
     )
-    course, _ = catalog.load_course(mini_with_forms(tmp_path, small) / "mini")
+    course, _ = folders.load_course(mini_with_forms(tmp_path, small) / "mini")
     assert course is not None
     pre = {"elementos-de-la-trata", "consentimiento", "edad-nino"}
 

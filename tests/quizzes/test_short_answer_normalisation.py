@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.courses import drawing, schema
-from app.courses.catalog import Course, load_all
+from app.courses.catalog import Course
+from app.courses.files.folders import load_all
 from app.learning import service as learning
 from app.quizzes import grading
 from tests.factories import log_in, make_user

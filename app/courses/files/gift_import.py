@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from app.courses import catalog
-from app.courses.files import gift
+from app.courses.files import folders, gift
 from app.courses.files.yamlerrors import SLUG_PATTERN
 
 GIFT_SUFFIXES = (".es.gift", ".en.gift")
@@ -57,7 +57,7 @@ def import_gift(file: Path, courses_dir: Path, slug: str, *, dry_run: bool, fmt:
         _write(plan)
     except OSError as error:
         return 2, f"could not write the bank ({error}); nothing was imported"
-    loaded, _ = catalog.load_course(course)
+    loaded, _ = folders.load_course(course)
     lines = [
         f"{target} already holds this file" if target in held else f"imported {source} as {target}"
         for target, (source, _) in plan.items()
@@ -104,7 +104,7 @@ def _staged_check(course: Path, plan: Plan) -> list[str]:
             copy = staged / target.relative_to(course)
             copy.parent.mkdir(exist_ok=True)
             copy.write_bytes(data)
-        _, problems = catalog.load_course(staged)
+        _, problems = folders.load_course(staged)
     sources = {Path(course.name) / target.relative_to(course): source for target, (source, _) in plan.items()}
     lines = [f"{sources.get(p.path, course.parent / p.path)}:{p.line}: {p.message}" for p in problems]
     return lines + _missing_twin(course, plan) if lines else []
