@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.db import DEFAULT_THREADS
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 WEAK_SECRETS = {"secret", "changeme", "change-me", "cascada", "password", "test", "development"}
 
@@ -48,7 +50,7 @@ class Settings(BaseSettings):
     argon2_parallelism: int = 1
     # Per worker: threads for sync routes (the database pool gets one connection per thread), and
     # requests in flight before it answers 503 with Retry-After instead of queueing more.
-    threads: int = 16
+    threads: int = DEFAULT_THREADS
     max_requests_in_flight: int = 100
     # After start-up, what it made (modules, parsed courses, templates) is frozen out of the garbage
     # collector's reach, so a full collection during a large page walks only that page's objects.
