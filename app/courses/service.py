@@ -193,16 +193,12 @@ def published(session: Session, slug: str) -> tuple[Published, catalog.Course]:
     return version, _content(session, version.id, version.content_hash)  # no second look-up of the hash
 
 
-# Built once, with a bind parameter.
-_PUBLISHED_BY_SLUG = select(CourseVersion.id, CourseVersion.number, CourseVersion.content_hash).where(
-    CourseVersion.slug == bindparam("slug"),
-    CourseVersion.published == True,  # noqa: E712
+# Built once: the columns of `Published`, for one course (a bind parameter) or all of them.
+_PUBLISHED = select(CourseVersion.id, CourseVersion.number, CourseVersion.content_hash).where(
+    CourseVersion.published == True  # noqa: E712
 )
-_PUBLISHED_ALL = (
-    select(CourseVersion.id, CourseVersion.number, CourseVersion.content_hash)
-    .where(CourseVersion.published == True)  # noqa: E712
-    .order_by(CourseVersion.slug)
-)
+_PUBLISHED_BY_SLUG = _PUBLISHED.where(CourseVersion.slug == bindparam("slug"))
+_PUBLISHED_ALL = _PUBLISHED.order_by(CourseVersion.slug)
 
 
 def versions(session: Session) -> list[CourseVersion]:
